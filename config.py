@@ -1,0 +1,138 @@
+"""Hubhome configuration: every setting, its type and its default, read from HUBHOME_* variables.
+
+Defaults are safe for the demo. Production (``HUBHOME_ENV=production``) refuses to start
+without a secret key, a database URL, a field-encryption key and Twilio credentials.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+
+class ConfigError(RuntimeError):
+    """Raised when the configuration cannot run Hubhome safely."""
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ConfigError(f"not a boolean: {value!r}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Typed settings; field names map to HUBHOME_<NAME> unless listed in ENV_ALIASES."""
+
+    env: str = "development"
+    secret_key: str = ""
+    database_url: str = ""
+    field_key: str = ""
+    redis_url: str = ""
+    public_url: str = "http://127.0.0.1:5000"
+    require_mfa: bool = True
+    session_minutes: int = 30
+    secure_cookies: bool = False
+    default_locale: str = "sv"
+    timezone: str = "Europe/Stockholm"
+    login_rate_limit: str = "10 per minute"
+    lockout_threshold: int = 5
+    lockout_minutes: int = 15
+    api_token_hours: int = 12
+    sms_backend: str = "console"
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_auth_token_secondary: str = ""
+    twilio_messaging_service_sid: str = ""
+    twilio_from_number: str = ""
+    fallback_number: str = ""
+    phone_simulator: bool = False
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from the environment, converting each value to its field's type."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for field in fields(cls):
+            raw = environ.get(ENV_ALIASES.get(field.name, f"HUBHOME_{field.name.upper()}"))
+            if raw is None:
+                continue
+            kind = field.type
+            if kind == "bool":
+                values[field.name] = _bool(raw)
+            elif kind == "int":
+                try:
+                    values[field.name] = int(raw)
+                except ValueError as exc:
+                    raise ConfigError(f"{field.name} must be an integer, got {raw!r}") from exc
+            else:
+                values[field.name] = raw
+        return cls(**values)
+
+    def check(self) -> None:
+        """Refuse configurations that would be unsafe in production."""
+        if self.env != "production":
+            return
+        missing = [
+            name
+            for name in ("secret_key", "database_url", "field_key", "twilio_auth_token")
+            if not getattr(self, name)
+        ]
+        if self.sms_backend == "twilio" and not self.twilio_account_sid:
+            missing.append("twilio_account_sid")
+        if missing:
+            names = ", ".join(ENV_ALIASES.get(n, f"HUBHOME_{n.upper()}") for n in missing)
+            raise ConfigError(f"production needs these settings: {names}")
+        if len(self.secret_key) < 32:
+            raise ConfigError("HUBHOME_SECRET_KEY must be at least 32 characters in production")
+        if self.phone_simulator:
+            raise ConfigError("the phone simulator must be off in production")
+
+    def flask_config(self) -> dict[str, Any]:
+        """Translate settings into the Flask and extension configuration keys."""
+        from datetime import timedelta
+
+        return {
+            "HUBHOME": self,
+            "SECRET_KEY": self.secret_key or "dev-only-not-secret",
+            "SQLALCHEMY_DATABASE_URI": self.database_url or "sqlite:///hubhome.sqlite",
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            "PERMANENT_SESSION_LIFETIME": timedelta(minutes=self.session_minutes),
+            "SESSION_REFRESH_EACH_REQUEST": True,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": self.secure_cookies,
+            "REMEMBER_COOKIE_HTTPONLY": True,
+            "REMEMBER_COOKIE_SECURE": self.secure_cookies,
+            "WTF_CSRF_TIME_LIMIT": None,
+            "BABEL_DEFAULT_LOCALE": self.default_locale,
+            "BABEL_DEFAULT_TIMEZONE": self.timezone,
+            "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
+            "RATELIMIT_HEADERS_ENABLED": True,
+            "API_TITLE": "Hubhome API",
+            "API_VERSION": "v1",
+            "OPENAPI_VERSION": "3.0.3",
+            "OPENAPI_URL_PREFIX": "/api/v1",
+            "OPENAPI_JSON_PATH": "openapi.json",
+        }
+
+
+ENV_ALIASES = {
+    "twilio_account_sid": "TWILIO_ACCOUNT_SID",
+    "twilio_auth_token": "TWILIO_AUTH_TOKEN",
+    "twilio_auth_token_secondary": "TWILIO_AUTH_TOKEN_SECONDARY",
+    "twilio_messaging_service_sid": "TWILIO_MESSAGING_SERVICE_SID",
+    "twilio_from_number": "TWILIO_FROM_NUMBER",
+}
+
+
+def describe(settings: Settings) -> dict[str, Any]:
+    """Return the settings with secrets masked, for `hubhome config` and logs."""
+    secret = {"secret_key", "field_key", "twilio_auth_token", "twilio_auth_token_secondary"}
+    return {k: ("***" if k in secret and v else v) for k, v in asdict(settings).items()}

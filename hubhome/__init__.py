@@ -1,0 +1,92 @@
+"""Hubhome: support for Mockingbird-style foster-care constellations."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from config import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
+    """Build a Hubhome application from settings (the environment when none are given)."""
+    settings = settings or Settings.from_env()
+    settings.check()
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.update(settings.flask_config())
+    app.config.update(overrides)
+    logging.basicConfig(level=settings.log_level)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_cli(app)
+    register_error_handlers(app)
+    register_security(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from hubhome import crypto, i18n
+    from hubhome.accounts.loader import init_login
+    from hubhome.db import install_once
+    from hubhome.extensions import babel, csrf, db, limiter, migrate
+    from hubhome.templating import init_templating
+
+    settings: Settings = app.config["HUBHOME"]
+    crypto.configure(settings.field_key, app.config["SECRET_KEY"])
+    install_once()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        timezone_selector=lambda: settings.timezone,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    limiter.init_app(app)
+    init_login(app)
+    i18n.init_app(app)
+    init_templating(app)
+    import hubhome.models  # noqa: F401  (every model registered on the metadata)
+
+
+def register_blueprints(app: Flask) -> None:
+    from hubhome.accounts.views import bp as accounts_bp
+    from hubhome.admin.views import bp as admin_bp
+    from hubhome.api import init_api
+    from hubhome.children.views import bp as children_bp
+    from hubhome.home.views import bp as home_bp
+    from hubhome.network.views import bp as network_bp
+
+    for bp in (home_bp, accounts_bp, network_bp, children_bp, admin_bp):
+        app.register_blueprint(bp)
+    init_api(app)
+
+
+def register_cli(app: Flask) -> None:
+    from hubhome.cli import register_app_commands
+
+    register_app_commands(app)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from hubhome.errors import init_errors
+
+    init_errors(app)
+
+
+def register_security(app: Flask) -> None:
+    from hubhome.security import init_security
+
+    init_security(app)

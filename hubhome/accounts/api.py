@@ -1,0 +1,95 @@
+"""API: tokens and the caller's own account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, g
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from hubhome.accounts import services
+from hubhome.api.auth import api_user
+from hubhome.audit.services import record
+from hubhome.errors import problem
+from hubhome.extensions import db, limiter
+from hubhome.permissions import constellation_ids_visible_to
+
+blp = Blueprint("api_accounts", __name__, url_prefix="/api/v1", description="Authentication")
+
+
+class TokenRequestSchema(Schema):
+    email = fields.Email(required=True)
+    password = fields.String(required=True)
+    otp = fields.String(load_default=None)
+
+
+class TokenSchema(Schema):
+    token = fields.String()
+    expires_at = fields.DateTime()
+
+
+class MeSchema(Schema):
+    id = fields.Integer()
+    email = fields.String()
+    name = fields.String()
+    role = fields.String()
+    locale = fields.String()
+    household_id = fields.Integer(allow_none=True)
+    constellation_ids = fields.List(fields.Integer())
+
+
+def _limit() -> str:
+    return str(current_app.config["HUBHOME"].login_rate_limit)
+
+
+@blp.route("/auth/token", methods=["POST"])
+@limiter.limit(_limit)
+@blp.arguments(TokenRequestSchema)
+@blp.response(201, TokenSchema)
+def create_token(body: dict[str, Any]) -> Any:
+    """Exchange e-mail, password (and a TOTP code where required) for a bearer token."""
+    try:
+        user = services.authenticate(db.session, body["email"], body["password"])
+    except services.LockedOut:
+        db.session.commit()
+        return problem(429, "Too Many Requests", "Too many failed attempts; try again later.")
+    except services.SignInRefused:
+        db.session.commit()
+        return problem(401, "Unauthorized", "The e-mail address or password is wrong.")
+    if services.mfa_required(user):
+        code = body.get("otp") or ""
+        if not user.totp_secret or not services.verify_totp(user, code):
+            db.session.commit()
+            return problem(401, "Unauthorized", "A valid one-time code (otp) is required.")
+    issued = services.issue_api_token(db.session, user)
+    record(db.session, user, "auth.token_issued")
+    db.session.commit()
+    return {"token": issued.token, "expires_at": issued.expires_at}
+
+
+@blp.route("/auth/token", methods=["DELETE"])
+@blp.response(204)
+def revoke_token() -> None:
+    """Revoke the token used for this request."""
+    services.revoke_api_token(g.api_token)
+    record(db.session, api_user(), "auth.token_revoked")
+    db.session.commit()
+
+
+@blp.route("/me")
+@blp.response(200, MeSchema)
+def me() -> Any:
+    """Return the caller's account and the constellations they may see."""
+    user = api_user()
+    ids = list(db.session.scalars(constellation_ids_visible_to(user)))
+    db.session.commit()
+    return {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "role": str(user.role),
+        "locale": user.locale,
+        "household_id": user.household_id,
+        "constellation_ids": sorted(ids),
+    }

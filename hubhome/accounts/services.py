@@ -1,0 +1,185 @@
+"""Sign-in, lockout, second factor, users and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pyotp
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from hubhome.accounts.models import ApiToken, LoginThrottle, Role, User
+from hubhome.accounts.passwords import DUMMY_HASH, hash_password, verify_password
+from hubhome.db import DbSession
+from hubhome.errors import ValidationFailed
+from hubhome.phones import InvalidPhone, normalize_phone
+from hubhome.timeutil import utcnow
+
+
+class SignInRefused(Exception):
+    """Credentials did not match; the message is the same whether or not the e-mail exists."""
+
+
+class LockedOut(Exception):
+    """Too many failures for this address; try again after `until`."""
+
+    def __init__(self, until: datetime):
+        super().__init__("locked out")
+        self.until = until
+
+
+def _email_hash(email: str) -> str:
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+def _throttle(session: DbSession, email: str) -> LoginThrottle:
+    key = _email_hash(email)
+    row = session.get(LoginThrottle, key)
+    if row is None:
+        row = LoginThrottle(email_hash=key, failures=0)
+        session.add(row)
+    return row
+
+
+def authenticate(session: DbSession, email: str, password: str) -> User:
+    """Return the user for these credentials or raise SignInRefused / LockedOut.
+
+    Failures are counted per address (hashed) so a guesser is locked out even for
+    addresses that do not exist, and the refusal never tells which part was wrong.
+    """
+    settings = current_app.config["HUBHOME"]
+    now = utcnow()
+    throttle = _throttle(session, email)
+    if throttle.locked_until is not None and throttle.locked_until > now:
+        raise LockedOut(throttle.locked_until)
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    ok = verify_password(user.password_hash if user else DUMMY_HASH, password)
+    if user is not None and ok and user.active:
+        throttle.failures = 0
+        throttle.first_failure_at = None
+        throttle.locked_until = None
+        return user
+    window = timedelta(minutes=settings.lockout_minutes)
+    if throttle.first_failure_at is None or now - throttle.first_failure_at > window:
+        throttle.failures = 0
+        throttle.first_failure_at = now
+    throttle.failures += 1
+    if throttle.failures >= settings.lockout_threshold:
+        throttle.locked_until = now + window
+        throttle.failures = 0
+        throttle.first_failure_at = None
+    raise SignInRefused()
+
+
+def mfa_required(user: User) -> bool:
+    return bool(current_app.config["HUBHOME"].require_mfa and user.needs_mfa)
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def totp_uri(user: User, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name="Hubhome")
+
+
+def verify_totp(user: User, code: str, secret: str | None = None) -> bool:
+    """Check a six-digit code, refusing a code already used (replay)."""
+    secret = secret or user.totp_secret
+    if not secret or not code.strip().isdigit():
+        return False
+    totp = pyotp.TOTP(secret)
+    now = utcnow()
+    for drift in (-1, 0, 1):
+        moment = now + timedelta(seconds=30 * drift)
+        step = totp.timecode(moment)
+        if totp.at(moment) == code.strip():
+            if user.totp_last_step is not None and step <= user.totp_last_step:
+                return False
+            user.totp_last_step = step
+            return True
+    return False
+
+
+def create_user(
+    session: DbSession,
+    *,
+    organisation_id: int,
+    email: str,
+    name: str,
+    role: Role,
+    password: str,
+    phone: str | None = None,
+    household_id: int | None = None,
+    locale: str = "sv",
+) -> User:
+    """Create a user, validating the e-mail, phone and password."""
+    from email_validator import EmailNotValidError, validate_email
+
+    errors: dict[str, list[str]] = {}
+    try:
+        email = validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        errors["email"] = [_("Enter a valid e-mail address.")]
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        errors["email"] = [_("There is already an account with that e-mail address.")]
+    normalized_phone = None
+    if phone:
+        try:
+            normalized_phone = normalize_phone(phone)
+        except InvalidPhone as exc:
+            errors["phone"] = [str(exc)]
+    if len(password) < 10:
+        errors["password"] = [_("The password must be at least 10 characters long.")]
+    if errors:
+        raise ValidationFailed(_("Some of the information could not be used."), errors=errors)
+    user = User(
+        organisation_id=organisation_id,
+        email=email,
+        name=name.strip(),
+        role=role,
+        password_hash=hash_password(password),
+        phone=normalized_phone,
+        household_id=household_id,
+        locale=locale,
+    )
+    session.add(user)
+    return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    expires_at: datetime
+
+
+def issue_api_token(session: DbSession, user: User) -> IssuedToken:
+    """Create a bearer token; only its hash is kept."""
+    token = secrets.token_urlsafe(32)
+    hours = current_app.config["HUBHOME"].api_token_hours
+    expires_at = utcnow() + timedelta(hours=hours)
+    session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token), expires_at=expires_at))
+    return IssuedToken(token=token, expires_at=expires_at)
+
+
+def user_for_token(session: DbSession, token: str) -> ApiToken | None:
+    """Return the live token row for a bearer token, or None."""
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    now = utcnow()
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        return None
+    if not row.user.active:
+        return None
+    return row
+
+
+def revoke_api_token(token: ApiToken) -> None:
+    token.revoked_at = utcnow()

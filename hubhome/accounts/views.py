@@ -1,0 +1,163 @@
+"""Sign-in, second factor, sign-out and language."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+import segno
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from hubhome.accounts import services
+from hubhome.accounts.forms import LanguageForm, LoginForm, TotpForm
+from hubhome.accounts.models import User
+from hubhome.audit.services import record
+from hubhome.extensions import db, limiter
+from hubhome.i18n import LOCALES
+from hubhome.timeutil import utcnow
+
+bp = Blueprint("accounts", __name__)
+
+MFA_PENDING = "mfa_pending_user"
+MFA_SETUP_SECRET = "mfa_setup_secret"  # noqa: S105  (a session key name)
+
+
+def _login_limit() -> str:
+    return str(current_app.config["HUBHOME"].login_rate_limit)
+
+
+def _safe_next(target: str | None) -> str:
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/"):
+            return target
+    return url_for("home.index")
+
+
+def _finish_login(user: User) -> Any:
+    session.pop(MFA_PENDING, None)
+    session.pop(MFA_SETUP_SECRET, None)
+    next_url = session.pop("login_next", None)
+    login_user(user)
+    session.permanent = True
+    if user.locale in LOCALES:
+        session["locale"] = user.locale
+    record(db.session, user, "auth.login")
+    db.session.commit()
+    return redirect(_safe_next(next_url))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login() -> Any:
+    """Sign in with e-mail and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if request.method == "GET" and request.args.get("next"):
+        session["login_next"] = request.args["next"]
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(
+                db.session, form.email.data or "", form.password.data or ""
+            )
+        except services.LockedOut as exc:
+            db.session.commit()
+            minutes = max(1, int((exc.until - utcnow()).total_seconds() // 60) + 1)
+            form.form_errors.append(
+                _("Too many failed attempts. Try again in %(minutes)s minutes.", minutes=minutes)
+            )
+            return render_template("accounts/login.html", form=form), 429
+        except services.SignInRefused:
+            db.session.commit()
+            form.form_errors.append(_("The e-mail address or password is wrong."))
+            return render_template("accounts/login.html", form=form), 401
+        if services.mfa_required(user):
+            db.session.commit()
+            session[MFA_PENDING] = user.id
+            if user.totp_secret:
+                return redirect(url_for("accounts.mfa"))
+            return redirect(url_for("accounts.mfa_setup"))
+        return _finish_login(user)
+    status = 422 if form.errors else 200
+    return render_template("accounts/login.html", form=form), status
+
+
+def _pending_user() -> User | None:
+    user_id = session.get(MFA_PENDING)
+    return db.session.get(User, user_id) if user_id else None
+
+
+@bp.route("/login/mfa", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def mfa() -> Any:
+    """Ask for the six-digit code of the authenticator app."""
+    user = _pending_user()
+    if user is None or not user.totp_secret:
+        return redirect(url_for("accounts.login"))
+    form = TotpForm()
+    if form.validate_on_submit():
+        if services.verify_totp(user, form.code.data or ""):
+            return _finish_login(user)
+        form.code.errors = [_("The code is wrong or has already been used.")]
+        return render_template("accounts/mfa.html", form=form), 401
+    return render_template("accounts/mfa.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/login/mfa/setup", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def mfa_setup() -> Any:
+    """Enrol an authenticator app: show the secret as a QR code, then confirm a code."""
+    user = _pending_user()
+    if user is None:
+        return redirect(url_for("accounts.login"))
+    if user.totp_secret:
+        return redirect(url_for("accounts.mfa"))
+    secret = session.get(MFA_SETUP_SECRET) or services.new_totp_secret()
+    session[MFA_SETUP_SECRET] = secret
+    form = TotpForm()
+    if form.validate_on_submit():
+        if services.verify_totp(user, form.code.data or "", secret=secret):
+            user.totp_secret = secret
+            record(db.session, user, "auth.mfa_enrolled", user)
+            return _finish_login(user)
+        form.code.errors = [_("The code is wrong. Check the time on your phone and try again.")]
+    uri = services.totp_uri(user, secret)
+    qr = segno.make(uri, error="m").svg_data_uri(scale=5)
+    status = 422 if form.errors else 200
+    return render_template("accounts/mfa_setup.html", form=form, qr=qr, secret=secret), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout() -> Any:
+    """Sign out."""
+    record(db.session, current_user, "auth.logout")
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/language", methods=["POST"])
+def language() -> Any:
+    """Switch the interface language."""
+    form = LanguageForm(prefix="lang")
+    if form.validate_on_submit() and form.locale.data in LOCALES:
+        session["locale"] = form.locale.data
+        if current_user.is_authenticated:
+            current_user.locale = form.locale.data
+            db.session.commit()
+    return redirect(_safe_next(request.form.get("next")))

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms.validators import NumberRange, Optional
+
+
+class AuditSearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form changes nothing
+
+    actor_id = SelectField(_l("User"), coerce=int, validators=[Optional()])
+    child_id = IntegerField(_l("Child number"), validators=[Optional(), NumberRange(min=1)])
+    action = StringField(_l("Action starts with"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])

@@ -1,0 +1,121 @@
+"""Administration: the audit log, the outbox and the accounts of the organisation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from hubhome import nav
+from hubhome.accounts.forms import UserForm
+from hubhome.accounts.models import Role, User
+from hubhome.accounts.services import create_user
+from hubhome.admin.forms import AuditSearchForm
+from hubhome.audit.queries import search_audit
+from hubhome.audit.services import record
+from hubhome.errors import ValidationFailed
+from hubhome.extensions import db
+from hubhome.forms import choices
+from hubhome.network.services import visible_households
+from hubhome.outbox.services import list_outbox
+from hubhome.permissions import require_role
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+nav.add("admin.audit", _l("Audit log"), [Role.ADMIN], order=80)
+nav.add("admin.outbox", _l("Messages"), [Role.ADMIN], order=81)
+nav.add("admin.users", _l("Accounts"), [Role.ADMIN], order=82)
+
+
+@bp.before_request
+@login_required
+def admins_only() -> None:
+    require_role(current_user, Role.ADMIN)
+
+
+def _org_users() -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.organisation_id == current_user.organisation_id)
+            .order_by(User.name)
+        )
+    )
+
+
+@bp.route("/audit")
+def audit() -> Any:
+    """Search the audit log by user, child and date."""
+    form = AuditSearchForm(formdata=None) if not _has_query() else AuditSearchForm()
+    users = _org_users()
+    form.actor_id.choices = choices(
+        [(0, _("Everyone"))] + [(u.id, f"{u.name} ({u.email})") for u in users]
+    )
+    events: list[Any] = []
+    status = 200
+    if form.validate():
+        events = list(
+            search_audit(
+                db.session,
+                current_user.organisation_id,
+                actor_id=form.actor_id.data or None,
+                child_id=form.child_id.data,
+                action=form.action.data or None,
+                date_from=form.date_from.data,
+                date_to=form.date_to.data,
+            )
+        )
+    else:
+        status = 422
+    names = {u.id: u.name for u in users}
+    return render_template("admin/audit.html", form=form, events=events, names=names), status
+
+
+def _has_query() -> bool:
+    from flask import request
+
+    return bool(request.args)
+
+
+@bp.route("/outbox")
+def outbox() -> Any:
+    """List outgoing messages with their status and attempts."""
+    messages = list_outbox(db.session, current_user.organisation_id)
+    return render_template("admin/outbox.html", messages=messages)
+
+
+@bp.route("/users", methods=["GET", "POST"])
+def users() -> Any:
+    """List the organisation's accounts and create new ones."""
+    form = UserForm()
+    form.household_id.choices = choices(
+        [(0, _("No household"))]
+        + [(h.id, h.name) for h in visible_households(db.session, current_user)]
+    )
+    if form.validate_on_submit():
+        try:
+            user = create_user(
+                db.session,
+                organisation_id=current_user.organisation_id,
+                email=form.email.data or "",
+                name=form.name.data or "",
+                role=Role(form.role.data),
+                password=form.password.data or "",
+                phone=form.phone.data or None,
+                household_id=form.household_id.data or None,
+            )
+        except ValidationFailed as exc:
+            for name, messages in exc.errors.items():
+                getattr(form, name).errors = list(messages)
+        else:
+            db.session.flush()
+            record(db.session, current_user, "user.create", user)
+            db.session.commit()
+            flash(_("The account has been created."), "success")
+            return redirect(url_for("admin.users"))
+    status = 422 if form.errors else 200
+    return render_template("admin/users.html", form=form, users=_org_users()), status

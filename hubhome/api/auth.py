@@ -1,0 +1,39 @@
+"""Bearer-token authentication for the API; the session cookie is never used there."""
+
+from __future__ import annotations
+
+from flask import Response, g, request
+
+from hubhome.accounts.models import User
+from hubhome.accounts.services import user_for_token
+from hubhome.errors import problem
+from hubhome.extensions import db
+from hubhome.timeutil import utcnow
+
+PUBLIC_API_PATHS = frozenset({"/api/v1/auth/token", "/api/v1/openapi.json"})
+
+
+def authenticate_api_request() -> Response | None:
+    """Set g.api_user from the Authorization header, or answer 401 for /api/v1 paths."""
+    if not request.path.startswith("/api/"):
+        return None
+    g.audit_channel = "api"
+    if request.path in PUBLIC_API_PATHS:
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    row = user_for_token(db.session, token.strip()) if scheme.lower() == "bearer" else None
+    if row is None:
+        response = problem(401, "Unauthorized", "A valid bearer token is required.")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="hubhome"'
+        return response
+    row.last_used_at = utcnow()
+    g.api_user = row.user
+    g.api_token = row
+    return None
+
+
+def api_user() -> User:
+    """Return the user authenticated by the bearer token of this request."""
+    user: User = g.api_user
+    return user

@@ -1,0 +1,27 @@
+"""The flask-smorest Api object and shared API pieces."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Api
+
+
+class HubhomeApi(Api):
+    """flask-smorest's Api, leaving error rendering to Hubhome's problem+json handler."""
+
+    def _register_error_handlers(self) -> None:
+        """Errors are rendered by hubhome.errors for the API and the pages alike."""
+
+
+api = HubhomeApi(
+    spec_kwargs={
+        "info": {"description": "Hubhome's JSON API. Authenticate with POST /api/v1/auth/token."},
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearerAuth": []}],
+    }
+)
+
+
+def paginate_args() -> dict[str, Any]:
+    return {}

@@ -1,0 +1,52 @@
+"""API: the audit log, for administrators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from hubhome.accounts.models import Role
+from hubhome.api.auth import api_user
+from hubhome.audit.queries import search_audit
+from hubhome.extensions import db
+
+blp = Blueprint("api_audit", __name__, url_prefix="/api/v1", description="Audit")
+
+
+class AuditQuerySchema(Schema):
+    actor_id = fields.Integer(load_default=None)
+    child_id = fields.Integer(load_default=None)
+    household_id = fields.Integer(load_default=None)
+    action = fields.String(load_default=None)
+    date_from = fields.Date(data_key="from", load_default=None)
+    date_to = fields.Date(data_key="to", load_default=None)
+    limit = fields.Integer(load_default=200, validate=lambda n: 1 <= n <= 1000)
+    offset = fields.Integer(load_default=0, validate=lambda n: n >= 0)
+
+
+class AuditEventSchema(Schema):
+    id = fields.Integer()
+    at = fields.DateTime()
+    actor_id = fields.Integer(allow_none=True)
+    actor_role = fields.String(allow_none=True)
+    action = fields.String()
+    object_type = fields.String(allow_none=True)
+    object_id = fields.Integer(allow_none=True)
+    child_id = fields.Integer(allow_none=True)
+    household_id = fields.Integer(allow_none=True)
+    ip = fields.String(allow_none=True)
+    channel = fields.String()
+
+
+@blp.route("/audit")
+@blp.arguments(AuditQuerySchema, location="query")
+@blp.response(200, AuditEventSchema(many=True))
+def list_audit(args: dict[str, Any]) -> Any:
+    """Search the organisation's audit log (administrators only)."""
+    user = api_user()
+    if user.role != Role.ADMIN:
+        abort(403)
+    return search_audit(db.session, user.organisation_id, **args)

@@ -1,0 +1,166 @@
+"""The `hubhome` command: demo, serve, jobs, create-user, and Flask's own (db, routes, shell)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+
+from config import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _create_app() -> Flask:
+    from hubhome import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main() -> None:
+    """Hubhome: support for foster-care constellations."""
+
+
+def _demo_settings() -> Settings:
+    instance = ROOT / "instance"
+    instance.mkdir(exist_ok=True)
+    secret_file = instance / "demo-secret"
+    if not secret_file.exists():
+        secret_file.write_text(secrets.token_urlsafe(48))
+    env = dict(os.environ)
+    env.setdefault("HUBHOME_DATABASE_URL", f"sqlite:///{instance / 'hubhome-demo.sqlite'}")
+    env.setdefault("HUBHOME_SECRET_KEY", secret_file.read_text().strip())
+    env.setdefault("HUBHOME_REQUIRE_MFA", "0")
+    env.setdefault("HUBHOME_PHONE_SIMULATOR", "1")
+    env.setdefault("HUBHOME_ENV", "demo")
+    return Settings.from_env(env)
+
+
+@main.command("demo")
+@click.option("--port", default=5000, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--no-serve", is_flag=True, help="Migrate and seed, then exit.")
+def demo(port: int, no_serve: bool) -> None:
+    """Create, migrate and seed the demo database, then serve it on 127.0.0.1."""
+    from flask_migrate import upgrade
+
+    from hubhome import create_app
+    from hubhome.demo.seed import ACCOUNTS, DEMO_PASSWORD, seed_demo
+    from hubhome.extensions import db
+
+    settings = _demo_settings()
+    app = create_app(settings, PUBLIC_URL=f"http://127.0.0.1:{port}")
+    with app.app_context():
+        upgrade()
+        seeded = seed_demo(db.session)
+        db.session.commit()
+    click.echo("Hubhome demo " + ("seeded." if seeded else "already seeded; nothing added."))
+    click.echo(f"Open http://127.0.0.1:{port}/ and sign in with password {DEMO_PASSWORD!r}:")
+    for account in ACCOUNTS:
+        click.echo(f"  {account.email:40} {account.role}")
+    if no_serve:
+        return
+    from jobs.scheduler import start_in_background
+
+    start_in_background(app)
+    app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False, threaded=True)
+
+
+@main.command("serve")
+@click.option("--bind", default="127.0.0.1:8000", show_default=True)
+@click.option("--workers", default=2, show_default=True, type=int)
+def serve(bind: str, workers: int) -> None:
+    """Serve Hubhome with gunicorn (production)."""
+    from gunicorn.app.base import BaseApplication
+
+    class HubhomeServer(BaseApplication):
+        def __init__(self, options: dict[str, Any]):
+            self.options = options
+            super().__init__()
+
+        def load_config(self) -> None:
+            for key, value in self.options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Flask:
+            return _create_app()
+
+    HubhomeServer({"bind": bind, "workers": workers, "accesslog": "-"}).run()
+
+
+@main.command("jobs")
+@click.option("--once", is_flag=True, help="Run every due job once, then exit (cron, tests).")
+def jobs(once: bool) -> None:
+    """Run the scheduler process (a single runner, held by a database lock)."""
+    from jobs.scheduler import run_scheduler
+
+    sys.exit(run_scheduler(_create_app(), once=once))
+
+
+@main.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["admin", "social_worker", "hub_carer", "foster_carer", "oncall_staff"]),
+)
+@click.option("--organisation", "organisation_name", required=True, help="Organisation name.")
+@click.option("--phone", default=None)
+@click.option("--household-id", type=int, default=None)
+@click.password_option()
+@with_appcontext
+def create_user_command(
+    email: str,
+    name: str,
+    role: str,
+    organisation_name: str,
+    phone: str | None,
+    household_id: int | None,
+    password: str,
+) -> None:
+    """Create an account (the organisation is created if it does not exist)."""
+    from sqlalchemy import select
+
+    from hubhome.accounts.models import Role
+    from hubhome.accounts.services import create_user
+    from hubhome.audit.services import record
+    from hubhome.errors import ValidationFailed
+    from hubhome.extensions import db
+    from hubhome.network.models import Organisation
+
+    org = db.session.scalar(select(Organisation).where(Organisation.name == organisation_name))
+    if org is None:
+        org = Organisation(name=organisation_name)
+        db.session.add(org)
+        db.session.flush()
+    try:
+        user = create_user(
+            db.session,
+            organisation_id=org.id,
+            email=email,
+            name=name,
+            role=Role(role),
+            password=password,
+            phone=phone,
+            household_id=household_id,
+        )
+    except ValidationFailed as exc:
+        db.session.rollback()
+        for field, messages in exc.errors.items():
+            click.echo(f"{field}: {' '.join(messages)}", err=True)
+        sys.exit(2)
+    db.session.flush()
+    record(db.session, None, "user.create", user, organisation_id=org.id)
+    db.session.commit()
+    click.echo(f"Created user {user.id} ({role}).")
+
+
+def register_app_commands(app: Flask) -> None:
+    """Commands that need the app are on the group above; nothing to add to app.cli yet."""

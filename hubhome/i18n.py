@@ -1,0 +1,28 @@
+"""Language selection: the user's choice, then the session's, then Swedish."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request, session
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+
+LOCALES = ("sv", "en")
+
+
+def select_locale() -> str:
+    """Pick the locale for this request."""
+    if request and request.args.get("lang") in LOCALES and request.path.startswith("/api/"):
+        return str(request.args["lang"])
+    user = g.get("api_user") or (current_user if current_user.is_authenticated else None)
+    if user is not None and getattr(user, "locale", None) in LOCALES:
+        return str(user.locale)
+    chosen = session.get("locale")
+    if chosen in LOCALES:
+        return str(chosen)
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.filters["local_datetime"] = lambda v, fmt="short": format_datetime(v, fmt)
+    app.jinja_env.filters["local_date"] = lambda v, fmt="medium": format_date(v, fmt)

@@ -1,0 +1,125 @@
+"""The scheduler process: APScheduler 3, a single runner held by a lease in the database."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from collections.abc import Callable
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
+
+from hubhome.extensions import db
+from hubhome.ops.models import JobRun
+from hubhome.timeutil import utcnow
+from jobs import lease
+from jobs.registry import JobSpec, all_jobs
+
+log = logging.getLogger(__name__)
+
+
+def run_job(app: Flask, spec: JobSpec) -> JobRun:
+    """Run one job in its own transaction and record the run."""
+    with app.app_context():
+        run = JobRun(job=spec.name, started_at=utcnow())
+        db.session.add(run)
+        db.session.commit()
+        run_id = run.id
+        try:
+            rows = spec.func(db.session)
+            db.session.commit()
+        except Exception as exc:
+            db.session.rollback()
+            log.exception("job %s failed", spec.name)
+            run = db.session.get_one(JobRun, run_id)
+            run.outcome = "failed"
+            run.error = "".join(traceback.format_exception_only(exc))[:4000]
+        else:
+            run = db.session.get_one(JobRun, run_id)
+            run.outcome = "ok"
+            run.rows = rows
+        run.finished_at = utcnow()
+        db.session.commit()
+        db.session.expunge(run)
+        return run
+
+
+class Runner:
+    """Runs jobs only while this process holds the lease."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self.holder = lease.holder_id()
+        self.leader = False
+
+    def renew(self) -> None:
+        with self.app.app_context():
+            was = self.leader
+            self.leader = lease.try_acquire(db.session, self.holder)
+        if self.leader and not was:
+            log.info("scheduler lease taken by %s", self.holder)
+
+    def guarded(self, spec: JobSpec) -> Callable[[], None]:
+        def run() -> None:
+            if self.leader:
+                run_job(self.app, spec)
+
+        return run
+
+
+def _configure(scheduler: BlockingScheduler | BackgroundScheduler, runner: Runner) -> None:
+    scheduler.add_job(runner.renew, "interval", seconds=20, id="lease", max_instances=1)
+    for spec in all_jobs():
+        scheduler.add_job(
+            runner.guarded(spec),
+            spec.trigger,
+            id=spec.name,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=300,
+            **spec.trigger_args,
+        )
+
+
+def run_once(app: Flask) -> int:
+    """Run every job once if the lease can be had; return a process exit code."""
+    runner = Runner(app)
+    runner.renew()
+    if not runner.leader:
+        log.warning("another scheduler holds the lease; nothing run")
+        return 0
+    failed = [spec.name for spec in all_jobs() if run_job(app, spec).outcome != "ok"]
+    with app.app_context():
+        lease.release(db.session, runner.holder)
+    return 1 if failed else 0
+
+
+def run_scheduler(app: Flask, *, once: bool = False) -> int:
+    """Run the blocking scheduler (or every job once)."""
+    if once:
+        return run_once(app)
+    scheduler = BlockingScheduler(timezone="Europe/Stockholm")
+    runner = Runner(app)
+    runner.renew()
+    _configure(scheduler, runner)
+    log.info("scheduler started (%s jobs)", len(all_jobs()))
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        with app.app_context():
+            lease.release(db.session, runner.holder)
+    return 0
+
+
+def start_in_background(app: Flask) -> BackgroundScheduler:
+    """Run the scheduler inside the demo's web process (never in production workers)."""
+    scheduler = BackgroundScheduler(timezone="Europe/Stockholm", daemon=True)
+    runner = Runner(app)
+    threading.Thread(target=runner.renew, daemon=True).start()
+    _configure(scheduler, runner)
+    scheduler.start()
+    return scheduler

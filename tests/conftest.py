@@ -1,0 +1,242 @@
+"""Shared fixtures: an app per test on SQLite or PostgreSQL, the demo seed, sign-in helpers,
+and Twilio faked at its HTTP transport (the only seam)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select, text
+from twilio.http import HttpClient
+from twilio.http.response import Response as TwilioResponse
+
+from config import Settings
+from hubhome import create_app
+from hubhome.extensions import db
+
+TEST_FIELD_KEY = "t7yS2lV2dE4nZ0Sg3z2m8P7Jd3cV1o8W9QxkPp5YB0U="
+PUBLIC_URL = "https://hubhome.example.test"
+TWILIO_TOKEN = "test-auth-token-primary"
+TWILIO_TOKEN_SECONDARY = "test-auth-token-secondary"
+
+
+def database_url(tmp_root: str) -> str:
+    return (
+        os.environ.get("HUBHOME_TEST_DATABASE_URL") or f"sqlite:///{tmp_root}/hubhome-test.sqlite"
+    )
+
+
+def is_postgres() -> bool:
+    return (os.environ.get("HUBHOME_TEST_DATABASE_URL") or "").startswith("postgresql")
+
+
+def test_settings(url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "env": "testing",
+        "secret_key": "test-secret-key-that-is-long-enough-000",
+        "database_url": url,
+        "field_key": TEST_FIELD_KEY,
+        "public_url": PUBLIC_URL,
+        "require_mfa": False,
+        "login_rate_limit": "1000 per minute",
+        "twilio_account_sid": "AC" + "1" * 32,
+        "twilio_auth_token": TWILIO_TOKEN,
+        "twilio_auth_token_secondary": TWILIO_TOKEN_SECONDARY,
+        "twilio_from_number": "+46100000000",
+        "fallback_number": "+46100000099",
+        "sms_backend": "twilio",
+        "phone_simulator": True,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+def make_test_app(url: str, **overrides: Any) -> Flask:
+    settings_overrides = {k: v for k, v in overrides.items() if k.islower()}
+    flask_overrides = {k: v for k, v in overrides.items() if not k.islower()}
+    flask_overrides.setdefault("WTF_CSRF_ENABLED", False)
+    return create_app(
+        test_settings(url, **settings_overrides),
+        TESTING=True,
+        CHEAP_PASSWORD_HASHES=True,
+        **flask_overrides,
+    )
+
+
+@pytest.fixture(scope="session")
+def db_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = database_url(str(tmp_path_factory.mktemp("db")))
+    app = make_test_app(url)
+    with app.app_context():
+        db.drop_all()
+        if is_postgres():
+            db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            db.session.commit()
+        db.create_all()
+        db.engine.dispose()
+    yield url
+
+
+def _empty_all_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    else:
+        for name in tables:
+            db.session.execute(text(f"DELETE FROM {name}"))
+    db.session.commit()
+
+
+@pytest.fixture
+def app(db_url: str) -> Iterator[Flask]:
+    app = make_test_app(db_url)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_all_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+# --- the demo seed --------------------------------------------------------------------------
+
+
+@dataclass
+class Demo:
+    """Handles on the seeded demo data by the names the issues use."""
+
+    users: dict[str, Any] = field(default_factory=dict)
+    constellations: dict[str, Any] = field(default_factory=dict)
+
+    def user(self, short: str) -> Any:
+        """Return a demo user by the part of the e-mail before '@' (e.g. 'familj1')."""
+        return self.users[short]
+
+
+@pytest.fixture
+def demo(app: Flask) -> Demo:
+    from hubhome.accounts.models import User
+    from hubhome.demo.seed import seed_demo
+    from hubhome.network.models import Constellation
+
+    seed_demo(db.session)
+    db.session.commit()
+    result = Demo()
+    for user in db.session.scalars(select(User)):
+        result.users[user.email.split("@")[0]] = user
+    for constellation in db.session.scalars(select(Constellation)):
+        result.constellations[constellation.name] = constellation
+    return result
+
+
+# --- signing in ---------------------------------------------------------------------------
+
+DEMO_PASSWORD = "demo-hubhome"
+
+
+def login(client: FlaskClient, email: str, password: str = DEMO_PASSWORD) -> Any:
+    if "@" not in email:
+        email = f"{email}@demo.hubhome.test"
+    data = {"email": email, "password": password}
+    csrf = _csrf_token(client, "/login")
+    if csrf:
+        data["csrf_token"] = csrf
+    return client.post("/login", data=data)
+
+
+def _csrf_token(client: FlaskClient, path: str) -> str | None:
+    page = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    return match.group(1) if match else None
+
+
+@pytest.fixture
+def login_as(client: FlaskClient, demo: Demo):  # type: ignore[no-untyped-def]
+    """Sign the test client in as a demo account: login_as('familj1')."""
+
+    def sign_in(short: str) -> FlaskClient:
+        response = login(client, short)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+    return sign_in
+
+
+def bearer(client: FlaskClient, short: str) -> dict[str, str]:
+    email = short if "@" in short else f"{short}@demo.hubhome.test"
+    response = client.post("/api/v1/auth/token", json={"email": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 201, response.get_json()
+    return {"Authorization": f"Bearer {response.get_json()['token']}"}
+
+
+@pytest.fixture
+def api_headers(client: FlaskClient, demo: Demo):  # type: ignore[no-untyped-def]
+    """Bearer headers for a demo account: api_headers('admin')."""
+    return lambda short: bearer(client, short)
+
+
+# --- Twilio, faked at the HTTP transport ----------------------------------------------------
+
+
+class FakeTwilioHttp(HttpClient):
+    """Records every request the Twilio SDK makes and answers like Twilio would."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[dict[str, Any]] = []
+        self.fail_next = 0
+        self._sid = 0
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        params: Any = None,
+        data: Any = None,
+        headers: Any = None,
+        auth: Any = None,
+        timeout: Any = None,
+        allow_redirects: bool = False,
+    ) -> TwilioResponse:
+        import json
+
+        self.requests.append({"method": method, "url": url, "data": dict(data or {})})
+        if self.fail_next:
+            self.fail_next -= 1
+            body = {"code": 30003, "message": "Unreachable destination handset", "status": 400}
+            return TwilioResponse(400, json.dumps(body))
+        self._sid += 1
+        sid = f"SM{self._sid:032d}"
+        payload = {
+            "sid": sid,
+            "status": "queued",
+            "to": (data or {}).get("To"),
+            "body": (data or {}).get("Body"),
+        }
+        return TwilioResponse(201, json.dumps(payload))
+
+    @property
+    def sent_sms(self) -> list[dict[str, Any]]:
+        return [r["data"] for r in self.requests if r["url"].endswith("/Messages.json")]
+
+
+@pytest.fixture
+def twilio_http(app: Flask) -> FakeTwilioHttp:
+    fake = FakeTwilioHttp()
+    app.extensions["twilio_http_client"] = fake
+    return fake
