@@ -52,7 +52,7 @@ def register_extensions(app: Flask) -> None:
         app,
         locale_selector=i18n.select_locale,
         timezone_selector=lambda: settings.timezone,
-        default_translation_directories=str(Path(__file__).parent / "translations"),
+        default_translation_directories=i18n.translation_directories(),
     )
     limiter.init_app(app)
     init_login(app)

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask, current_app, g, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
 LOCALES = ("sv", "en")
+PACKAGE = Path(__file__).resolve().parent
+
+
+def translation_directories() -> str:
+    """Every area keeps its own catalog (hubhome/<area>/translations); Flask-Babel merges them."""
+    dirs = [PACKAGE / "translations", *sorted(PACKAGE.glob("*/translations"))]
+    return ";".join(str(d) for d in dirs if d.is_dir())
 
 
 def select_locale() -> str:
