@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from hubhome import nav
 from hubhome.accounts.models import Role
+from hubhome.home.panels import panels_for
 from hubhome.home.services import home_summary
 
 bp = Blueprint("home", __name__)
@@ -29,4 +30,8 @@ def root() -> Any:
 @login_required
 def index() -> Any:
     """Show the signed-in user's home page."""
-    return render_template("home/index.html", summary=home_summary(current_user))
+    return render_template(
+        "home/index.html",
+        summary=home_summary(current_user),
+        panels=panels_for(current_user),
+    )
