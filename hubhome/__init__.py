@@ -62,6 +62,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from hubhome.about.views import bp as about_bp
     from hubhome.accounts.views import bp as accounts_bp
     from hubhome.admin.views import bp as admin_bp
     from hubhome.api import init_api
@@ -69,7 +70,7 @@ def register_blueprints(app: Flask) -> None:
     from hubhome.home.views import bp as home_bp
     from hubhome.network.views import bp as network_bp
 
-    for bp in (home_bp, accounts_bp, network_bp, children_bp, admin_bp):
+    for bp in (home_bp, about_bp, accounts_bp, network_bp, children_bp, admin_bp):
         app.register_blueprint(bp)
     init_api(app)
 

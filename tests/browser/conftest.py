@@ -1,0 +1,118 @@
+"""Real-browser tests: Debian's Chromium driven by Playwright against a live Hubhome.
+
+They skip, saying why, where Chromium or Playwright is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hubhome.extensions import db
+from tests.conftest import make_test_app
+
+CHROMIUM = os.environ.get("HUBHOME_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def _skip_reason() -> str | None:
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed"
+    return None
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve a freshly seeded demo on 127.0.0.1 with CSRF on, in a background thread."""
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    from werkzeug.serving import make_server
+
+    from hubhome.demo.seed import seed_demo
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser')}/browser.sqlite"
+    app = make_test_app(url, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        db.create_all()
+        seed_demo(db.session)
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser(live_server: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-gpu",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(params=["desktop", "phone"])
+def page(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
+    viewport = DESKTOP if request.param == "desktop" else PHONE
+    context = browser.new_context(viewport=viewport, locale="sv-SE")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.viewport_name = request.param
+    yield page
+    context.close()
+
+
+def sign_in(page: Any, base: str, short: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("#email", f"{short}@demo.hubhome.test")
+    page.fill("#password", "demo-hubhome")
+    page.click("button[type=submit] >> nth=-1")
+    page.wait_for_url(f"{base}/home")
+
+
+def axe_violations(page: Any) -> list[str]:
+    """Run axe-core for WCAG 2.1 A and AA; return one line per violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+        },
+    )
+    lines = []
+    for violation in results.response["violations"]:
+        targets = [", ".join(node["target"]) for node in violation["nodes"]][:3]
+        lines.append(f"{violation['id']} ({violation['impact']}): {targets}")
+    return lines
+
+
+def screenshot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{page.viewport_name}.png"), full_page=True)
