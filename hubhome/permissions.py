@@ -149,6 +149,11 @@ def can_register_children(user: User) -> bool:
     return user.role in (Role.ADMIN, Role.SOCIAL_WORKER)
 
 
+def can_manage_network(user: User) -> bool:
+    """Only administrators create and change constellations, households and memberships."""
+    return user.role == Role.ADMIN
+
+
 def can_see_household_address(user: User, household: Household) -> bool:
     """Protected identity hides a household's address from everyone without a need to know."""
     if user.household_id == household.id or user.role == Role.ADMIN:

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from hubhome.accounts.models import User
+from hubhome.accounts.models import Role, User
+from hubhome.audit.services import record
 from hubhome.children.models import Child, Placement
 from hubhome.db import DbSession
+from hubhome.errors import ValidationFailed
 from hubhome.network.models import Constellation, ConstellationMembership, Household
 from hubhome.permissions import constellation_ids_visible_to, household_ids_visible_to
 
@@ -87,6 +90,12 @@ def join_constellation(
         )
     )
     if current is not None:
+        if current.constellation_id == constellation.id:
+            message = _("The household is already in that constellation.")
+            raise ValidationFailed(message, errors={"constellation_id": [message]})
+        if on < current.joined_on:
+            message = _("The date cannot be before the household joined its current constellation.")
+            raise ValidationFailed(message, errors={"joined_on": [message]})
         current.left_on = on
         session.flush()
     membership = ConstellationMembership(
@@ -94,3 +103,101 @@ def join_constellation(
     )
     session.add(membership)
     return membership
+
+
+def _unique_phone_error(
+    session: DbSession, phone: str | None, constellation_id: int | None
+) -> dict[str, list[str]]:
+    if not phone:
+        return {}
+    clash = session.scalar(
+        select(Constellation.id).where(
+            Constellation.phone_number == phone, Constellation.id != (constellation_id or -1)
+        )
+    )
+    if clash is not None:
+        return {"phone_number": [_("Another constellation already uses that number.")]}
+    return {}
+
+
+def save_constellation(
+    session: DbSession,
+    actor: User,
+    constellation: Constellation | None,
+    *,
+    name: str,
+    hub_household_id: int | None,
+    liaison_id: int | None,
+    phone_number: str | None,
+) -> Constellation:
+    """Create or update a constellation in the actor's organisation."""
+    errors = _unique_phone_error(session, phone_number, constellation.id if constellation else None)
+    if hub_household_id:
+        hub = session.get(Household, hub_household_id)
+        if hub is None or hub.organisation_id != actor.organisation_id or hub.kind != "hub":
+            errors["hub_household_id"] = [_("Choose a hub home of your organisation.")]
+        else:
+            taken = session.scalar(
+                select(Constellation.id).where(
+                    Constellation.hub_household_id == hub_household_id,
+                    Constellation.id != (constellation.id if constellation else -1),
+                )
+            )
+            if taken is not None:
+                errors["hub_household_id"] = [_("That hub home already leads a constellation.")]
+    if liaison_id:
+        liaison = session.get(User, liaison_id)
+        if (
+            liaison is None
+            or liaison.organisation_id != actor.organisation_id
+            or liaison.role != Role.SOCIAL_WORKER
+        ):
+            errors["liaison_id"] = [_("Choose a social worker of your organisation.")]
+    if errors:
+        raise ValidationFailed(_("Some of the information could not be used."), errors=errors)
+    if constellation is None:
+        constellation = Constellation(organisation_id=actor.organisation_id, name=name)
+        session.add(constellation)
+    constellation.name = name.strip()
+    constellation.hub_household_id = hub_household_id or None
+    constellation.liaison_id = liaison_id or None
+    constellation.phone_number = phone_number or None
+    session.flush()
+    record(session, actor, "constellation.save", constellation)
+    return constellation
+
+
+def save_household(
+    session: DbSession, actor: User, household: Household | None, **fields: object
+) -> Household:
+    """Create or update a household in the actor's organisation."""
+    if household is None:
+        household = Household(organisation_id=actor.organisation_id, name=str(fields["name"]))
+        session.add(household)
+    for key, value in fields.items():
+        setattr(household, key, value)
+    session.flush()
+    record(session, actor, "household.save", household)
+    return household
+
+
+def leave_constellation(
+    session: DbSession, actor: User, household: Household, *, on: date, deregister: bool
+) -> None:
+    """End a household's current membership; optionally record that it stopped fostering."""
+    current = session.scalar(
+        select(ConstellationMembership).where(
+            ConstellationMembership.household_id == household.id,
+            ConstellationMembership.left_on.is_(None),
+        )
+    )
+    if current is None and not deregister:
+        raise ValidationFailed(_("The household is not in a constellation."))
+    if current is not None:
+        if on < current.joined_on:
+            message = _("The date cannot be before the household joined.")
+            raise ValidationFailed(message, errors={"left_on": [message]})
+        current.left_on = on
+    if deregister:
+        household.deregistered_on = on
+    record(session, actor, "household.leave", household, detail={"deregistered": deregister})

@@ -14,6 +14,7 @@ from hubhome.audit.services import record
 from hubhome.extensions import db
 from hubhome.network import services
 from hubhome.permissions import (
+    can_manage_network,
     can_see_household_address,
     can_view_household,
     child_access,
@@ -24,6 +25,12 @@ from hubhome.permissions import (
 bp = Blueprint("network", __name__)
 
 nav.add("network.constellations", _l("Constellations"), list(Role), order=20)
+nav.add(
+    "network.households",
+    _l("Households"),
+    [Role.ADMIN, Role.SOCIAL_WORKER, Role.HUB_CARER, Role.ONCALL_STAFF],
+    order=25,
+)
 
 
 @bp.route("/constellations")
@@ -43,6 +50,7 @@ def constellation(constellation_id: int) -> Any:
     show_members = current_user.role != Role.FOSTER_CARER
     return render_template(
         "network/constellation.html",
+        can_manage=can_manage_network(current_user),
         constellation=item,
         satellites=members if show_members else [],
         satellite_count=len(members),
@@ -67,4 +75,9 @@ def household(household_id: int) -> Any:
         constellation=services.current_constellation(db.session, item),
         children=children,
         show_address=can_see_household_address(current_user, item),
+        memberships=item.memberships,
+        can_manage=can_manage_network(current_user),
     )
+
+
+from hubhome.network import manage_views  # noqa: E402,F401  (routes on the same blueprint)
