@@ -53,6 +53,7 @@ class Settings:
     fallback_number: str = ""
     phone_simulator: bool = False
     log_level: str = "INFO"
+    count_queries: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -32,6 +32,10 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     register_cli(app)
     register_error_handlers(app)
     register_security(app)
+    if settings.count_queries:
+        from hubhome.diagnostics import init_query_counting
+
+        init_query_counting(app)
     return app
 
 

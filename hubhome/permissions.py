@@ -116,25 +116,35 @@ def can_view_household(user: User, household: Household) -> bool:
     return _contains(household_ids_visible_to(user), household.id)
 
 
+def access_level(user: User, *, responsible: bool) -> ChildAccess:
+    """The access a role has to a child already known to be in the user's scope.
+
+    `responsible` says whether the user is the social worker of the child's active placement.
+    """
+    if user.role == Role.ADMIN:
+        return ChildAccess.FULL
+    if user.role == Role.SOCIAL_WORKER:
+        return ChildAccess.FULL if responsible else ChildAccess.CARE
+    if user.role == Role.ONCALL_STAFF:
+        return ChildAccess.SUMMARY
+    return ChildAccess.CARE
+
+
 def child_access(user: User, child: Child) -> ChildAccess:
     """Return how much of `child`'s record `user` may see."""
     if child.organisation_id != user.organisation_id:
         return ChildAccess.NONE
     if not _contains(child_ids_visible_to(user), child.id):
         return ChildAccess.NONE
-    if user.role == Role.ADMIN:
-        return ChildAccess.FULL
+    responsible = False
     if user.role == Role.SOCIAL_WORKER:
-        responsible = select(Placement.id).where(
+        responsible_placement = select(Placement.id).where(
             Placement.child_id == child.id,
             Placement.social_worker_id == user.id,
             Placement.end_date.is_(None),
         )
-        is_responsible = db.session.scalar(select(exists(responsible)))
-        return ChildAccess.FULL if is_responsible else ChildAccess.CARE
-    if user.role == Role.ONCALL_STAFF:
-        return ChildAccess.SUMMARY
-    return ChildAccess.CARE
+        responsible = bool(db.session.scalar(select(exists(responsible_placement))))
+    return access_level(user, responsible=responsible)
 
 
 def can_view_child(user: User, child: Child) -> bool:

@@ -46,9 +46,8 @@ def list_children() -> Any:
     user = api_user()
     today = local_today()
     out = []
-    for child in services.visible_children(db.session, user):
-        placement = services.current_placement(db.session, child)
-        out.append(child_view(child, child_access(user, child), placement, today))
+    for child, placement, access in services.visible_children_with_access(db.session, user):
+        out.append(child_view(child, access, placement, today))
         record(db.session, user, "child.list_view", child)
     db.session.commit()
     return out

@@ -42,9 +42,13 @@ nav.add(
 @login_required
 def index() -> Any:
     """List the children the user may see."""
-    children = services.visible_children(db.session, current_user)
     today = local_today()
-    rows = [(c, child_access(current_user, c), age_on(c.birth_date, today)) for c in children]
+    rows = [
+        (child, access, age_on(child.birth_date, today))
+        for child, _placement, access in services.visible_children_with_access(
+            db.session, current_user
+        )
+    ]
     return render_template(
         "children/index.html", rows=rows, can_register=can_register_children(current_user)
     )

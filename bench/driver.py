@@ -1,0 +1,89 @@
+"""Load driver, run as its own process: replay prepared requests with N concurrent clients.
+
+Input: a JSON file {"base": url, "requests": [{"method", "path", "headers", "body"}],
+"concurrency": n, "total": m}. Output: one JSON line with latencies (ms), throughput and the
+mean X-Query-Count the server reported.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import statistics
+import sys
+import threading
+import time
+from urllib.parse import urlsplit
+
+
+def _percentile(sorted_values: list[float], fraction: float) -> float:
+    if not sorted_values:
+        return 0.0
+    index = min(len(sorted_values) - 1, int(round(fraction * (len(sorted_values) - 1))))
+    return sorted_values[index]
+
+
+def run(spec: dict) -> dict:
+    base = urlsplit(spec["base"])
+    requests = spec["requests"]
+    total = int(spec["total"])
+    concurrency = int(spec["concurrency"])
+    latencies: list[float] = []
+    queries: list[int] = []
+    errors: list[str] = []
+    counter = iter(range(total))
+    lock = threading.Lock()
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection(base.hostname, base.port, timeout=30)
+        while True:
+            with lock:
+                i = next(counter, None)
+            if i is None:
+                break
+            req = requests[i % len(requests)]
+            body = req.get("body")
+            started = time.perf_counter()
+            try:
+                conn.request(req["method"], req["path"], body=body, headers=req.get("headers", {}))
+                response = conn.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()
+                conn = http.client.HTTPConnection(base.hostname, base.port, timeout=30)
+                with lock:
+                    errors.append(type(exc).__name__)
+                continue
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                latencies.append(elapsed)
+                if response.status >= 400:
+                    errors.append(str(response.status))
+                count = response.getheader("X-Query-Count")
+                if count is not None:
+                    queries.append(int(count))
+        conn.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    ordered = sorted(latencies)
+    return {
+        "requests": len(latencies),
+        "errors": len(errors),
+        "error_kinds": sorted(set(errors))[:5],
+        "throughput": len(latencies) / wall if wall else 0.0,
+        "p50_ms": _percentile(ordered, 0.50),
+        "p95_ms": _percentile(ordered, 0.95),
+        "p99_ms": _percentile(ordered, 0.99),
+        "mean_queries": statistics.fmean(queries) if queries else None,
+    }
+
+
+if __name__ == "__main__":
+    with open(sys.argv[1]) as handle:
+        print(json.dumps(run(json.load(handle))))  # noqa: T201

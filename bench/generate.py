@@ -1,0 +1,263 @@
+"""Generate a country's worth of synthetic Hubhome data on PostgreSQL, repeatably from a seed.
+
+Scale (full): 290 organisations, 2,000 constellations, 15,000 households, 25,000 children
+with placement histories. `--quick` divides everything by ten. Rows go in with bulk inserts.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Table, insert
+
+from hubhome.accounts.passwords import hash_password
+from hubhome.crypto import encrypt
+from hubhome.extensions import db
+
+BENCH_PASSWORD = "bench-password-1"  # noqa: S105  (synthetic accounts on a scratch database)
+
+
+@dataclass(frozen=True)
+class Scale:
+    organisations: int
+    constellations: int
+    households: int
+    children: int
+
+    @classmethod
+    def full(cls) -> Scale:
+        return cls(organisations=290, constellations=2000, households=15000, children=25000)
+
+    @classmethod
+    def quick(cls) -> Scale:
+        return cls(organisations=29, constellations=200, households=1500, children=2500)
+
+
+@dataclass
+class Generated:
+    """Ids the load scenarios need: who to sign in as, and what to ask about."""
+
+    organisation_ids: list[int]
+    social_worker_emails: list[str]
+    carer_emails: list[str]
+    constellation_numbers: list[str]
+    seconds: float
+
+
+def _table(name: str) -> Table:
+    return db.metadata.tables[name]
+
+
+def _bulk(name: str, rows: Iterable[dict[str, Any]], chunk: int = 5000) -> None:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= chunk:
+            db.session.execute(insert(_table(name)), batch)
+            batch = []
+    if batch:
+        db.session.execute(insert(_table(name)), batch)
+
+
+def generate(scale: Scale, seed: int = 1) -> Generated:
+    """Fill an empty, migrated database; return handles for the load scenarios."""
+    from hubhome.timeutil import utcnow
+
+    started = time.perf_counter()
+    rng = random.Random(seed)  # noqa: S311  (synthetic data)
+    now = utcnow()
+    today = date(2026, 11, 23)
+    password_hash = hash_password(BENCH_PASSWORD)
+
+    orgs = [
+        {
+            "id": i + 1,
+            "name": f"Kommun {i + 1:03d}",
+            "duty_number": f"+4610{i + 1:07d}",
+            "created_at": now,
+        }
+        for i in range(scale.organisations)
+    ]
+    _bulk("organisations", orgs)
+
+    per_constellation = scale.households // scale.constellations  # hub + satellites
+    households, memberships, constellations, users = [], [], [], []
+    user_id = 0
+    social_workers: dict[int, list[int]] = {}
+    sw_emails, carer_emails = [], []
+    for org in orgs:
+        for role in ("admin", "social_worker", "social_worker", "social_worker", "oncall_staff"):
+            user_id += 1
+            email = f"{role}{user_id}@bench.hubhome.test"
+            users.append(
+                {
+                    "id": user_id,
+                    "organisation_id": org["id"],
+                    "email": email,
+                    "name": f"{role} {user_id}",
+                    "phone": f"+4670{user_id:07d}",
+                    "password_hash": password_hash,
+                    "role": role,
+                    "locale": "sv",
+                    "active": True,
+                    "created_at": now,
+                }
+            )
+            if role == "social_worker":
+                social_workers.setdefault(org["id"], []).append(user_id)
+                sw_emails.append(email)
+
+    household_id = 0
+    for c in range(scale.constellations):
+        org_id = orgs[c % len(orgs)]["id"]
+        hub_id = household_id + 1
+        for k in range(per_constellation):
+            household_id += 1
+            households.append(
+                {
+                    "id": household_id,
+                    "organisation_id": org_id,
+                    "name": f"Familjen {household_id}",
+                    "kind": "hub" if k == 0 else "satellite",
+                    "street": f"Gatan {household_id}",
+                    "postcode": "123 45",
+                    "city": "Staden",
+                    "phone": None,
+                    "respite_beds": 2 if k == 0 else 0,
+                    "registered_on": today - timedelta(days=rng.randint(100, 4000)),
+                    "deregistered_on": None,
+                    "created_at": now,
+                }
+            )
+            if k > 0:
+                memberships.append(
+                    {
+                        "constellation_id": c + 1,
+                        "household_id": household_id,
+                        "joined_on": today - timedelta(days=rng.randint(30, 2000)),
+                        "left_on": None,
+                    }
+                )
+            user_id += 1
+            email = f"carer{user_id}@bench.hubhome.test"
+            users.append(
+                {
+                    "id": user_id,
+                    "organisation_id": org_id,
+                    "email": email,
+                    "name": f"Carer {user_id}",
+                    "phone": f"+4670{user_id:07d}",
+                    "password_hash": password_hash,
+                    "role": "hub_carer" if k == 0 else "foster_carer",
+                    "locale": "sv",
+                    "active": True,
+                    "household_id": household_id,
+                    "created_at": now,
+                }
+            )
+            if k > 0:
+                carer_emails.append(email)
+        constellations.append(
+            {
+                "id": c + 1,
+                "organisation_id": org_id,
+                "name": f"Konstellation {c + 1}",
+                "hub_household_id": hub_id,
+                "liaison_id": rng.choice(social_workers[org_id]),
+                "phone_number": f"+4611{c + 1:07d}",
+                "created_at": now,
+            }
+        )
+    _bulk("households", households)
+    _bulk("users", users)
+    _bulk("constellations", constellations)
+    _bulk("constellation_memberships", memberships)
+
+    satellites = [h for h in households if h["kind"] == "satellite"]
+    children, placements = [], []
+    placement_id = 0
+    for child_id in range(1, scale.children + 1):
+        home = satellites[child_id % len(satellites)]
+        birth = today - timedelta(days=rng.randint(365, 17 * 365))
+        children.append(
+            {
+                "id": child_id,
+                "organisation_id": home["organisation_id"],
+                "first_name": f"Barn{child_id}",
+                "last_name": "Bench",
+                "birth_date": birth,
+                "gender": rng.choice(["girl", "boy"]),
+                "personnummer": encrypt(f"{birth:%Y%m%d}{rng.randint(0, 9999):04d}"),
+                "protected_identity": rng.random() < 0.02,
+                "created_at": now,
+            }
+        )
+        social_worker = rng.choice(social_workers[home["organisation_id"]])
+        start = max(birth, today - timedelta(days=rng.randint(30, 3000)))
+        if rng.random() < 0.3:  # an earlier placement that ended
+            earlier = satellites[(child_id * 7) % len(satellites)]
+            placement_id += 1
+            first_start = max(birth, start - timedelta(days=rng.randint(200, 900)))
+            placements.append(
+                {
+                    "id": placement_id,
+                    "child_id": child_id,
+                    "household_id": earlier["id"],
+                    "social_worker_id": social_worker,
+                    "start_date": first_start,
+                    "end_date": start,
+                    "ended_planned": rng.random() < 0.7,
+                    "end_reason": None,
+                    "created_at": now,
+                }
+            )
+        placement_id += 1
+        placements.append(
+            {
+                "id": placement_id,
+                "child_id": child_id,
+                "household_id": home["id"],
+                "social_worker_id": social_worker,
+                "start_date": start,
+                "end_date": None,
+                "ended_planned": None,
+                "end_reason": None,
+                "created_at": now,
+            }
+        )
+    _bulk("children", children)
+    _bulk("placements", placements)
+    _reset_sequences()
+    db.session.commit()
+    return Generated(
+        organisation_ids=[o["id"] for o in orgs],
+        social_worker_emails=sw_emails,
+        carer_emails=carer_emails,
+        constellation_numbers=[c["phone_number"] for c in constellations],
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _reset_sequences() -> None:
+    """Move PostgreSQL's id sequences past the ids inserted explicitly."""
+    from sqlalchemy import text
+
+    for table in (
+        "organisations",
+        "households",
+        "users",
+        "constellations",
+        "children",
+        "placements",
+    ):
+        db.session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+            )
+        )
