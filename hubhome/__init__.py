@@ -70,11 +70,22 @@ def register_blueprints(app: Flask) -> None:
     from hubhome.accounts.views import bp as accounts_bp
     from hubhome.admin.views import bp as admin_bp
     from hubhome.api import init_api
+    from hubhome.calendar.views import bp as calendar_bp
     from hubhome.children.views import bp as children_bp
     from hubhome.home.views import bp as home_bp
     from hubhome.network.views import bp as network_bp
+    from hubhome.respite.views import bp as respite_bp
 
-    for bp in (home_bp, about_bp, accounts_bp, network_bp, children_bp, admin_bp):
+    for bp in (
+        home_bp,
+        about_bp,
+        accounts_bp,
+        network_bp,
+        children_bp,
+        admin_bp,
+        respite_bp,
+        calendar_bp,
+    ):
         app.register_blueprint(bp)
     init_api(app)
 

@@ -2,16 +2,28 @@
 
 from hubhome.accounts.models import ApiToken, LoginThrottle, User
 from hubhome.audit.models import AuditEvent
+from hubhome.calendar.models import CalendarFeed
 from hubhome.children.models import Child, Placement
 from hubhome.network.models import Constellation, ConstellationMembership, Household, Organisation
 from hubhome.ops.models import JobRun, SchedulerLease
 from hubhome.outbox.models import OutboxMessage
+from hubhome.respite.models import (
+    BedCapacityChange,
+    BlockedPeriod,
+    RespiteBooking,
+    RespiteBookingChild,
+    RespiteRules,
+    RespiteWaitlistEntry,
+)
 
 __all__ = [
     "ApiToken",
     "JobRun",
     "SchedulerLease",
     "AuditEvent",
+    "BedCapacityChange",
+    "BlockedPeriod",
+    "CalendarFeed",
     "Child",
     "Constellation",
     "ConstellationMembership",
@@ -20,5 +32,9 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "Placement",
+    "RespiteBooking",
+    "RespiteBookingChild",
+    "RespiteRules",
+    "RespiteWaitlistEntry",
     "User",
 ]

@@ -11,6 +11,8 @@ from marshmallow import Schema, fields
 from hubhome.accounts import services
 from hubhome.api.auth import api_user
 from hubhome.audit.services import record
+from hubhome.calendar.services import feed_for as calendar_feed_for
+from hubhome.calendar.services import feed_url as calendar_feed_url
 from hubhome.errors import problem
 from hubhome.extensions import db, limiter
 from hubhome.permissions import constellation_ids_visible_to
@@ -37,6 +39,7 @@ class MeSchema(Schema):
     locale = fields.String()
     household_id = fields.Integer(allow_none=True)
     constellation_ids = fields.List(fields.Integer())
+    ical_url = fields.String()
 
 
 def _limit() -> str:
@@ -83,6 +86,7 @@ def me() -> Any:
     """Return the caller's account and the constellations they may see."""
     user = api_user()
     ids = list(db.session.scalars(constellation_ids_visible_to(user)))
+    feed = calendar_feed_for(db.session, user)
     db.session.commit()
     return {
         "id": user.id,
@@ -92,4 +96,5 @@ def me() -> Any:
         "locale": user.locale,
         "household_id": user.household_id,
         "constellation_ids": sorted(ids),
+        "ical_url": calendar_feed_url(feed),
     }

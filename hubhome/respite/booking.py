@@ -1,0 +1,342 @@
+"""Asking for, deciding and cancelling respite bookings; capacity enforced in the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from hubhome.accounts.models import Role, User
+from hubhome.audit.services import record
+from hubhome.children.models import Placement
+from hubhome.db import DbSession
+from hubhome.errors import Conflict, NotAllowed, ValidationFailed
+from hubhome.network.models import Constellation, Household
+from hubhome.network.services import current_constellation
+from hubhome.permissions import can_book_for, can_cancel_booking, can_decide_booking
+from hubhome.respite import notify
+from hubhome.respite.capacity import availability, lock_hub
+from hubhome.respite.models import (
+    BookingKind,
+    BookingStatus,
+    RespiteBooking,
+    RespiteBookingChild,
+    RespiteRules,
+)
+from hubhome.timeutil import local_today, utcnow
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    household_id: int
+    child_ids: Sequence[int]
+    check_in: date
+    check_out: date
+    kind: BookingKind
+    note: str = ""
+    idempotency_key: str | None = None
+
+
+def rules_for(session: DbSession, constellation: Constellation) -> RespiteRules:
+    """Return the constellation's respite rules (defaults when none are stored)."""
+    rules = session.get(RespiteRules, constellation.id)
+    return rules or RespiteRules(
+        constellation_id=constellation.id,
+        max_days_ahead=180,
+        max_nights=14,
+        yearly_planned_nights=None,
+    )
+
+
+def _fail(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, errors={field: [message]})
+
+
+def planned_nights_used(session: DbSession, household_id: int, year: int) -> int:
+    """Nights of planned respite a household has asked for or used in a calendar year."""
+    bookings = session.execute(
+        select(RespiteBooking.check_in, RespiteBooking.check_out).where(
+            RespiteBooking.household_id == household_id,
+            RespiteBooking.kind == BookingKind.PLANNED,
+            RespiteBooking.status.in_(
+                (BookingStatus.REQUESTED, BookingStatus.APPROVED, BookingStatus.COMPLETED)
+            ),
+            RespiteBooking.check_in < date(year + 1, 1, 1),
+            RespiteBooking.check_out > date(year, 1, 1),
+        )
+    ).all()
+    return sum(_nights_in_year(a, b, year) for a, b in bookings)
+
+
+def _nights_in_year(check_in: date, check_out: date, year: int) -> int:
+    start, end = max(check_in, date(year, 1, 1)), min(check_out, date(year + 1, 1, 1))
+    return max(0, (end - start).days)
+
+
+def _validate(
+    session: DbSession, actor: User, req: BookingRequest
+) -> tuple[Household, Constellation, RespiteRules]:
+    household = session.get(Household, req.household_id)
+    if household is None or not can_book_for(actor, household):
+        raise NotAllowed(_("You may not book respite for that family."))
+    constellation = current_constellation(session, household)
+    if constellation is None or constellation.hub_household_id is None:
+        raise _fail("household_id", _("The family is not in a constellation with a hub home."))
+    if constellation.hub_household_id == household.id:
+        raise _fail("household_id", _("The hub home does not book respite with itself."))
+    rules = rules_for(session, constellation)
+    today = local_today()
+    if not req.child_ids:
+        raise _fail("child_ids", _("Choose at least one child."))
+    if req.check_out <= req.check_in:
+        raise _fail("check_out", _("Check-out must be after check-in."))
+    if req.check_in < today:
+        raise _fail("check_in", _("Check-in cannot be in the past."))
+    if req.check_in > today + timedelta(days=rules.max_days_ahead):
+        raise _fail(
+            "check_in", _("You can book at most %(days)s days ahead.", days=rules.max_days_ahead)
+        )
+    if (req.check_out - req.check_in).days > rules.max_nights:
+        raise _fail(
+            "check_out", _("A stay can be at most %(nights)s nights.", nights=rules.max_nights)
+        )
+    placed = set(
+        session.scalars(
+            select(Placement.child_id).where(
+                Placement.household_id == household.id,
+                Placement.end_date.is_(None),
+                Placement.child_id.in_(list(req.child_ids)),
+            )
+        )
+    )
+    if placed != set(req.child_ids):
+        raise _fail("child_ids", _("Choose children placed in the family."))
+    return household, constellation, rules
+
+
+def request_booking(session: DbSession, actor: User, req: BookingRequest) -> RespiteBooking:
+    """Ask for nights [check_in, check_out) for some children; hold their beds at once.
+
+    Raises Conflict naming the full nights when a night has fewer free beds than children.
+    A repeated submit with the same idempotency key returns the first booking.
+    """
+    if req.idempotency_key:
+        earlier = session.scalar(
+            select(RespiteBooking).where(
+                RespiteBooking.requested_by_id == actor.id,
+                RespiteBooking.idempotency_key == req.idempotency_key,
+            )
+        )
+        if earlier is not None:
+            return earlier
+    household, constellation, rules = _validate(session, actor, req)
+    hub = lock_hub(session, constellation.hub_household_id or 0)
+    if req.idempotency_key:  # the first submit may have committed while we waited for the lock
+        earlier = session.scalar(
+            select(RespiteBooking).where(
+                RespiteBooking.requested_by_id == actor.id,
+                RespiteBooking.idempotency_key == req.idempotency_key,
+            )
+        )
+        if earlier is not None:
+            return earlier
+    wanted = len(set(req.child_ids))
+    full = [
+        n.day for n in availability(session, hub, req.check_in, req.check_out) if n.free < wanted
+    ]
+    if full:
+        raise Conflict(
+            _(
+                "There are not enough free beds on these nights: %(nights)s.",
+                nights=", ".join(d.isoformat() for d in full),
+            ),
+            full_nights=[d.isoformat() for d in full],
+        )
+    if req.kind == BookingKind.PLANNED and rules.yearly_planned_nights is not None:
+        for year in {req.check_in.year, (req.check_out - timedelta(days=1)).year}:
+            used = planned_nights_used(session, household.id, year)
+            asked = _nights_in_year(req.check_in, req.check_out, year)
+            if used + asked > rules.yearly_planned_nights:
+                left = max(0, rules.yearly_planned_nights - used)
+                raise _fail(
+                    "check_out",
+                    _(
+                        "This exceeds the family's planned respite for %(year)s: %(left)s of "
+                        "%(allowance)s nights left.",
+                        year=year,
+                        left=left,
+                        allowance=rules.yearly_planned_nights,
+                    ),
+                )
+    auto_approve = req.kind == BookingKind.EMERGENCY and actor.role in (
+        Role.HUB_CARER,
+        Role.ONCALL_STAFF,
+    )
+    booking = RespiteBooking(
+        constellation_id=constellation.id,
+        hub_household_id=hub.id,
+        household_id=household.id,
+        check_in=req.check_in,
+        check_out=req.check_out,
+        kind=req.kind,
+        status=BookingStatus.APPROVED if auto_approve else BookingStatus.REQUESTED,
+        note=req.note.strip() or None,
+        requested_by_id=actor.id,
+        idempotency_key=req.idempotency_key or None,
+        decided_by_id=actor.id if auto_approve else None,
+        decided_at=utcnow() if auto_approve else None,
+    )
+    booking.children = [RespiteBookingChild(child_id=c) for c in sorted(set(req.child_ids))]
+    session.add(booking)
+    session.flush()
+    record(
+        session,
+        actor,
+        "respite.requested",
+        booking,
+        household_id=household.id,
+        detail={"kind": str(req.kind), "nights": booking.nights, "beds": wanted},
+    )
+    notify.requested(session, booking)
+    if auto_approve:
+        notify.decided(session, booking)
+    return booking
+
+
+def _swap_status(
+    session: DbSession,
+    booking: RespiteBooking,
+    expected: Sequence[BookingStatus],
+    new: BookingStatus,
+    **values: object,
+) -> None:
+    """Compare-and-swap the status: succeed only if nobody changed it meanwhile."""
+    result = session.execute(
+        update(RespiteBooking)
+        .where(RespiteBooking.id == booking.id, RespiteBooking.status.in_(list(expected)))
+        .values(status=new, updated_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        raise Conflict(_("The booking was changed by someone else. Reload and try again."))
+    session.refresh(booking)
+
+
+def approve(session: DbSession, actor: User, booking: RespiteBooking) -> RespiteBooking:
+    if not can_decide_booking(actor, booking):
+        raise NotAllowed(_("Only the hub carer decides on bookings."))
+    _swap_status(
+        session,
+        booking,
+        [BookingStatus.REQUESTED],
+        BookingStatus.APPROVED,
+        decided_by_id=actor.id,
+        decided_at=utcnow(),
+    )
+    record(session, actor, "respite.approved", booking, household_id=booking.household_id)
+    notify.decided(session, booking)
+    return booking
+
+
+def decline(
+    session: DbSession, actor: User, booking: RespiteBooking, reason: str
+) -> RespiteBooking:
+    if not can_decide_booking(actor, booking):
+        raise NotAllowed(_("Only the hub carer decides on bookings."))
+    if not reason.strip():
+        raise _fail("reason", _("Say why the booking is declined."))
+    lock_hub(session, booking.hub_household_id)
+    _swap_status(
+        session,
+        booking,
+        [BookingStatus.REQUESTED],
+        BookingStatus.DECLINED,
+        decided_by_id=actor.id,
+        decided_at=utcnow(),
+        reason=reason.strip(),
+    )
+    record(session, actor, "respite.declined", booking, household_id=booking.household_id)
+    notify.decided(session, booking)
+    from hubhome.respite.waitlist import offer_freed_beds
+
+    offer_freed_beds(session, booking.constellation_id)
+    return booking
+
+
+def cancel(
+    session: DbSession, actor: User, booking: RespiteBooking, reason: str = ""
+) -> RespiteBooking:
+    """Cancel: the family before check-in, the hub carer (with a reason) until check-out."""
+    by_family = actor.household_id == booking.household_id
+    if not can_cancel_booking(actor, booking):
+        raise NotAllowed(_("You may not cancel this booking."))
+    today = local_today()
+    if by_family and actor.role == Role.FOSTER_CARER and booking.check_in <= today:
+        raise _fail("reason", _("A stay that has begun is cancelled by the hub carer."))
+    if not by_family and not reason.strip():
+        raise _fail("reason", _("Say why the booking is cancelled."))
+    lock_hub(session, booking.hub_household_id)
+    _swap_status(
+        session,
+        booking,
+        [BookingStatus.REQUESTED, BookingStatus.APPROVED],
+        BookingStatus.CANCELLED,
+        reason=reason.strip() or None,
+    )
+    record(session, actor, "respite.cancelled", booking, household_id=booking.household_id)
+    notify.cancelled(session, booking, by_family=by_family)
+    from hubhome.respite.waitlist import offer_freed_beds
+
+    offer_freed_beds(session, booking.constellation_id)
+    return booking
+
+
+def complete_past_stays(session: DbSession) -> int:
+    """Mark approved stays whose check-out has passed as completed; return how many."""
+    result = session.execute(
+        update(RespiteBooking)
+        .where(
+            RespiteBooking.status == BookingStatus.APPROVED,
+            RespiteBooking.check_out <= local_today(),
+        )
+        .values(status=BookingStatus.COMPLETED, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def nights_by_kind(
+    session: DbSession, household_ids: Sequence[int], year: int
+) -> dict[tuple[int, str], int]:
+    """Child-nights of respite per (household, kind) in a year (approved or completed stays)."""
+    rows = session.execute(
+        select(
+            RespiteBooking.household_id,
+            RespiteBooking.kind,
+            RespiteBooking.check_in,
+            RespiteBooking.check_out,
+            func.count(RespiteBookingChild.child_id),
+        )
+        .join(RespiteBookingChild)
+        .where(
+            RespiteBooking.household_id.in_(list(household_ids)),
+            RespiteBooking.status.in_((BookingStatus.APPROVED, BookingStatus.COMPLETED)),
+            RespiteBooking.check_in < date(year + 1, 1, 1),
+            RespiteBooking.check_out > date(year, 1, 1),
+        )
+        .group_by(
+            RespiteBooking.id,
+            RespiteBooking.household_id,
+            RespiteBooking.kind,
+            RespiteBooking.check_in,
+            RespiteBooking.check_out,
+        )
+    ).all()
+    totals: dict[tuple[int, str], int] = {}
+    for household_id, kind, check_in, check_out, children in rows:
+        key = (household_id, str(kind))
+        totals[key] = totals.get(key, 0) + children * _nights_in_year(check_in, check_out, year)
+    return totals

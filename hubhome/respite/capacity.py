@@ -1,0 +1,201 @@
+"""Beds per night at a hub home: capacity changes, blocked periods and what bookings hold."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from hubhome.accounts.models import User
+from hubhome.audit.services import record
+from hubhome.db import DbSession
+from hubhome.errors import Conflict, ValidationFailed
+from hubhome.network.models import Household
+from hubhome.respite.models import (
+    HOLDS_BEDS,
+    BedCapacityChange,
+    BlockedPeriod,
+    BookingStatus,
+    RespiteBooking,
+    RespiteBookingChild,
+)
+
+
+def nights(start: date, end: date) -> Iterator[date]:
+    """Yield each night in [start, end)."""
+    day = start
+    while day < end:
+        yield day
+        day += timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Night:
+    day: date
+    beds: int
+    taken: int
+    blocked: bool
+
+    @property
+    def free(self) -> int:
+        return max(0, self.beds - self.taken)
+
+
+def availability(session: DbSession, hub: Household, start: date, end: date) -> list[Night]:
+    """Return beds, taken beds and blocked state for each night in [start, end).
+
+    Three queries whatever the range: capacity changes, blocked periods and the bookings
+    that overlap it (requested and approved bookings hold their beds).
+    """
+    changes = session.execute(
+        select(BedCapacityChange.effective_from, BedCapacityChange.beds)
+        .where(BedCapacityChange.household_id == hub.id, BedCapacityChange.effective_from < end)
+        .order_by(BedCapacityChange.effective_from)
+    ).all()
+    blocked = session.execute(
+        select(BlockedPeriod.start_date, BlockedPeriod.end_date).where(
+            BlockedPeriod.household_id == hub.id,
+            BlockedPeriod.start_date < end,
+            BlockedPeriod.end_date > start,
+        )
+    ).all()
+    held = session.execute(
+        select(RespiteBooking.check_in, RespiteBooking.check_out, func.count())
+        .join(RespiteBookingChild)
+        .where(
+            RespiteBooking.hub_household_id == hub.id,
+            RespiteBooking.status.in_(HOLDS_BEDS),
+            RespiteBooking.check_in < end,
+            RespiteBooking.check_out > start,
+        )
+        .group_by(RespiteBooking.id, RespiteBooking.check_in, RespiteBooking.check_out)
+    ).all()
+    taken: dict[date, int] = {}
+    for check_in, check_out, children in held:
+        for day in nights(max(check_in, start), min(check_out, end)):
+            taken[day] = taken.get(day, 0) + children
+    result = []
+    for day in nights(start, end):
+        beds = hub.respite_beds
+        for effective_from, changed_beds in changes:
+            if effective_from <= day:
+                beds = changed_beds
+        is_blocked = any(b_start <= day < b_end for b_start, b_end in blocked)
+        result.append(Night(day, 0 if is_blocked else beds, taken.get(day, 0), blocked=is_blocked))
+    return result
+
+
+def lock_hub(session: DbSession, hub_id: int) -> Household:
+    """Lock the hub home's row for the rest of the transaction (PostgreSQL: FOR UPDATE).
+
+    Every change that can affect a night's beds takes this lock first, so counting and
+    inserting cannot interleave. SQLite transactions start with BEGIN IMMEDIATE instead.
+    """
+    hub = session.scalar(select(Household).where(Household.id == hub_id).with_for_update())
+    if hub is None:
+        raise ValidationFailed(_("This constellation has no hub home."))
+    return hub
+
+
+def set_beds(
+    session: DbSession, actor: User, hub: Household, *, effective_from: date, beds: int
+) -> BedCapacityChange:
+    """Change the number of beds from a date on, refusing to strand existing bookings."""
+    if not 0 <= beds <= 10:
+        raise ValidationFailed(_("Between 0 and 10."), errors={"beds": [_("Between 0 and 10.")]})
+    hub = lock_hub(session, hub.id)
+    change = session.scalar(
+        select(BedCapacityChange).where(
+            BedCapacityChange.household_id == hub.id,
+            BedCapacityChange.effective_from == effective_from,
+        )
+    )
+    if change is None:
+        change = BedCapacityChange(household_id=hub.id, effective_from=effective_from, beds=beds)
+        session.add(change)
+    change.beds = beds
+    change.created_by_id = actor.id
+    session.flush()
+    horizon = effective_from + timedelta(days=400)
+    over = [n.day for n in availability(session, hub, effective_from, horizon) if n.taken > n.beds]
+    if over:
+        raise Conflict(
+            _("Bookings already hold more beds on some nights. Resolve them first."),
+            full_nights=[d.isoformat() for d in over[:60]],
+        )
+    record(
+        session,
+        actor,
+        "respite.beds_changed",
+        change,
+        household_id=hub.id,
+        detail={"beds": beds, "from": effective_from.isoformat()},
+    )
+    return change
+
+
+def block_period(
+    session: DbSession, actor: User, hub: Household, *, start: date, end: date, reason: str
+) -> BlockedPeriod:
+    """Close the hub home for nights [start, end); refused while approved bookings collide."""
+    if end <= start:
+        message = _("The last night must be after the first.")
+        raise ValidationFailed(message, errors={"end_date": [message]})
+    hub = lock_hub(session, hub.id)
+    colliding = session.scalars(
+        select(RespiteBooking)
+        .where(
+            RespiteBooking.hub_household_id == hub.id,
+            RespiteBooking.status.in_((BookingStatus.REQUESTED, BookingStatus.APPROVED)),
+            RespiteBooking.check_in < end,
+            RespiteBooking.check_out > start,
+        )
+        .order_by(RespiteBooking.check_in)
+    ).all()
+    if colliding:
+        raise Conflict(
+            _("Bookings fall in this period. Decline or cancel them first."),
+            bookings=[
+                {
+                    "id": b.id,
+                    "check_in": b.check_in.isoformat(),
+                    "check_out": b.check_out.isoformat(),
+                    "status": str(b.status),
+                }
+                for b in colliding
+            ],
+        )
+    period = BlockedPeriod(
+        household_id=hub.id,
+        start_date=start,
+        end_date=end,
+        reason=reason.strip() or None,
+        created_by_id=actor.id,
+    )
+    session.add(period)
+    session.flush()
+    record(session, actor, "respite.blocked", period, household_id=hub.id)
+    return period
+
+
+def remove_block(session: DbSession, actor: User, period: BlockedPeriod) -> None:
+    lock_hub(session, period.household_id)
+    record(session, actor, "respite.unblocked", period, household_id=period.household_id)
+    session.delete(period)
+    session.flush()
+    _offer(session, period.household_id)
+
+
+def _offer(session: DbSession, hub_id: int) -> None:
+    """Beds may have freed up: tell the first waiting family whose nights now fit."""
+    from hubhome.network.models import Constellation
+    from hubhome.respite.waitlist import offer_freed_beds
+
+    constellation_id = session.scalar(
+        select(Constellation.id).where(Constellation.hub_household_id == hub_id)
+    )
+    if constellation_id is not None:
+        offer_freed_beds(session, constellation_id)

@@ -1,0 +1,159 @@
+"""The hub carer's respite page: tonight, the week, requests, the bed calendar, capacity."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from hubhome.accounts.models import Role
+from hubhome.audit.services import record
+from hubhome.errors import Conflict, DomainError
+from hubhome.extensions import db
+from hubhome.network.models import Household
+from hubhome.respite import capacity, queries
+from hubhome.respite.forms import BedsForm, BlockForm, ReasonForm
+from hubhome.respite.models import BlockedPeriod, BookingStatus
+from hubhome.respite.views import bp
+from hubhome.timeutil import local_today
+
+
+def _own_hub() -> Household:
+    if current_user.role != Role.HUB_CARER or current_user.household is None:
+        abort(403)
+    return current_user.household
+
+
+@bp.route("/hub")
+@login_required
+def hub() -> Any:
+    """Show tonight, the coming week with each child's notes, requests and the bed calendar."""
+    household = _own_hub()
+    today = local_today()
+    week = queries.visible_bookings(
+        db.session,
+        current_user,
+        start=today,
+        end=today + timedelta(days=8),
+        hub_household_id=household.id,
+        statuses=[BookingStatus.APPROVED, BookingStatus.REQUESTED],
+    )
+    pending = queries.visible_bookings(
+        db.session,
+        current_user,
+        start=today,
+        hub_household_id=household.id,
+        statuses=[BookingStatus.REQUESTED],
+    )
+    tonight = [
+        b for b in week if b.check_in <= today < b.check_out and b.status == BookingStatus.APPROVED
+    ]
+    nights = capacity.availability(db.session, household, today, today + timedelta(days=56))
+    child_ids = sorted({c.child_id for b in week for c in b.children})
+    record(db.session, current_user, "respite.hub_view", household, detail={"child_ids": child_ids})
+    db.session.commit()
+    return render_template(
+        "respite/hub.html",
+        hub=household,
+        today=today,
+        tonight=tonight,
+        week=week,
+        pending=pending,
+        nights=nights,
+        reason_form=ReasonForm(),
+        beds_form=BedsForm(),
+        block_form=BlockForm(),
+        blocks=queries.blocked_periods(db.session, household.id, today),
+        colliding=[],
+    )
+
+
+@bp.route("/hub/beds", methods=["POST"])
+@login_required
+def set_beds() -> Any:
+    """Change the number of beds from a date on."""
+    household = _own_hub()
+    form = BedsForm()
+    if form.validate_on_submit():
+        try:
+            capacity.set_beds(
+                db.session,
+                current_user,
+                household,
+                effective_from=form.effective_from.data,
+                beds=form.beds.data,
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return redirect(url_for("respite.hub"), 303)
+        db.session.commit()
+        flash(_("The number of beds has been saved."), "success")
+    else:
+        flash(_("Enter a date and a number of beds between 0 and 10."), "error")
+    return redirect(url_for("respite.hub"), 303)
+
+
+@bp.route("/hub/blocks", methods=["POST"])
+@login_required
+def block() -> Any:
+    """Close the hub home for a period; refused with the list of bookings to resolve first."""
+    household = _own_hub()
+    form = BlockForm()
+    if form.validate_on_submit():
+        try:
+            capacity.block_period(
+                db.session,
+                current_user,
+                household,
+                start=form.start_date.data,
+                end=form.last_night.data + timedelta(days=1),
+                reason=form.reason.data or "",
+            )
+        except Conflict as exc:
+            db.session.rollback()
+            form.form_errors.append(exc.message)
+            today = local_today()
+            return render_template(
+                "respite/hub.html",
+                hub=household,
+                today=today,
+                tonight=[],
+                week=[],
+                pending=[],
+                nights=capacity.availability(
+                    db.session, household, today, today + timedelta(days=56)
+                ),
+                reason_form=ReasonForm(),
+                beds_form=BedsForm(),
+                block_form=form,
+                blocks=queries.blocked_periods(db.session, household.id, today),
+                colliding=exc.extra.get("bookings", []),
+            ), 409
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return redirect(url_for("respite.hub"), 303)
+        db.session.commit()
+        flash(_("The period is closed for respite."), "success")
+    else:
+        flash(_("Enter the first and the last night."), "error")
+    return redirect(url_for("respite.hub"), 303)
+
+
+@bp.route("/hub/blocks/<int:block_id>/delete", methods=["POST"])
+@login_required
+def unblock(block_id: int) -> Any:
+    """Open a closed period again."""
+    household = _own_hub()
+    period = db.session.get(BlockedPeriod, block_id)
+    if period is None or period.household_id != household.id:
+        abort(404)
+    if not ReasonForm().validate_on_submit():
+        abort(400)
+    capacity.remove_block(db.session, current_user, period)
+    db.session.commit()
+    return redirect(url_for("respite.hub"), 303)

@@ -1,0 +1,159 @@
+"""Outbox messages about respite, each in the recipient's language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from hubhome.accounts.models import User
+from hubhome.db import DbSession
+from hubhome.network.models import Household
+from hubhome.outbox.services import enqueue_sms
+from hubhome.respite.models import BookingStatus, RespiteBooking, RespiteWaitlistEntry
+
+
+def carers(session: DbSession, household_id: int) -> list[User]:
+    """The active accounts living in a household."""
+    return list(
+        session.scalars(
+            select(User).where(User.household_id == household_id, User.active.is_(True))
+        )
+    )
+
+
+def _dates(booking: RespiteBooking | RespiteWaitlistEntry) -> str:
+    return f"{format_date(booking.check_in, 'd MMM')}–{format_date(booking.check_out, 'd MMM')}"
+
+
+def _send(
+    session: DbSession, people: Iterable[User], booking_id: int, event: str, render: object
+) -> None:
+    for person in people:
+        enqueue_sms(
+            session,
+            person,
+            f"respite.{event}",
+            render,  # type: ignore[arg-type]
+            dedupe_key=f"respite:{booking_id}:{event}:{person.id}",
+        )
+
+
+def requested(session: DbSession, booking: RespiteBooking) -> None:
+    """Tell the hub carer about a new request (and the family, if someone booked for them)."""
+    family = session.get_one(Household, booking.household_id)
+    beds = len(booking.children)
+    _send(
+        session,
+        carers(session, booking.hub_household_id),
+        booking.id,
+        "requested",
+        lambda: _(
+            "Respite request from %(family)s: %(dates)s, %(beds)s beds. "
+            "Sign in to Hubhome to decide.",
+            family=family.name,
+            dates=_dates(booking),
+            beds=beds,
+        ),
+    )
+    family_carers = [
+        c for c in carers(session, booking.household_id) if c.id != booking.requested_by_id
+    ]
+    if family_carers and booking.status == BookingStatus.REQUESTED:
+        _send(
+            session,
+            family_carers,
+            booking.id,
+            "requested-for-you",
+            lambda: _(
+                "Respite has been requested for your family: %(dates)s.", dates=_dates(booking)
+            ),
+        )
+
+
+def decided(session: DbSession, booking: RespiteBooking) -> None:
+    """Tell the family the hub carer's decision."""
+    if booking.status == BookingStatus.APPROVED:
+        _send(
+            session,
+            carers(session, booking.household_id),
+            booking.id,
+            "approved",
+            lambda: _("Your respite %(dates)s is approved.", dates=_dates(booking)),
+        )
+    elif booking.status == BookingStatus.DECLINED:
+        _send(
+            session,
+            carers(session, booking.household_id),
+            booking.id,
+            "declined",
+            lambda: _(
+                "Your respite request %(dates)s was declined: %(reason)s",
+                dates=_dates(booking),
+                reason=booking.reason or "",
+            ),
+        )
+
+
+def cancelled(session: DbSession, booking: RespiteBooking, *, by_family: bool) -> None:
+    """Tell the other side that a booking was cancelled."""
+    family = session.get_one(Household, booking.household_id)
+    if by_family:
+        _send(
+            session,
+            carers(session, booking.hub_household_id),
+            booking.id,
+            "cancelled",
+            lambda: _(
+                "%(family)s cancelled respite %(dates)s.", family=family.name, dates=_dates(booking)
+            ),
+        )
+    else:
+        _send(
+            session,
+            carers(session, booking.household_id),
+            booking.id,
+            "cancelled",
+            lambda: _(
+                "Your respite %(dates)s was cancelled by the hub home: %(reason)s",
+                dates=_dates(booking),
+                reason=booking.reason or "",
+            ),
+        )
+
+
+def waitlist_offer(session: DbSession, entry: RespiteWaitlistEntry) -> None:
+    """Tell a waiting family that its nights now have free beds."""
+    for person in carers(session, entry.household_id):
+        enqueue_sms(
+            session,
+            person,
+            "respite.waitlist_offer",
+            lambda: _(
+                "Beds are free for the nights you waited for (%(dates)s). Book them in Hubhome.",
+                dates=_dates(entry),
+            ),
+            dedupe_key=f"respite-wait:{entry.id}:offer:{person.id}",
+        )
+
+
+def reminder(session: DbSession, booking: RespiteBooking) -> int:
+    """Remind the family and the hub carer the evening before check-in; return messages."""
+    family = session.get_one(Household, booking.household_id)
+    sent = 0
+    for person in carers(session, booking.household_id) + carers(session, booking.hub_household_id):
+        message = enqueue_sms(
+            session,
+            person,
+            "respite.reminder",
+            lambda: _(
+                "Reminder: respite for %(family)s starts tomorrow, %(dates)s.",
+                family=family.name,
+                dates=_dates(booking),
+            ),
+            dedupe_key=f"respite:{booking.id}:reminder:{person.id}",
+        )
+        sent += message is not None
+    return sent

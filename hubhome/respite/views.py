@@ -1,0 +1,252 @@
+"""Respite pages for families, on-call staff and the liaison."""
+
+from __future__ import annotations
+
+import uuid
+from itertools import groupby
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from hubhome import nav
+from hubhome.accounts.models import Role
+from hubhome.calendar.services import register_source
+from hubhome.errors import Conflict, DomainError, ValidationFailed
+from hubhome.extensions import db
+from hubhome.forms import choices
+from hubhome.home import panels
+from hubhome.network.models import Household
+from hubhome.network.services import current_constellation, visible_constellations
+from hubhome.permissions import can_book_for, get_booking_or_404, get_household_or_404
+from hubhome.respite import booking as bookings
+from hubhome.respite import queries, waitlist
+from hubhome.respite.capacity import availability
+from hubhome.respite.forms import BookingForm, ReasonForm, WaitlistForm
+from hubhome.respite.ical import respite_events
+from hubhome.respite.models import BookingKind, RespiteWaitlistEntry
+from hubhome.respite.panels import home_panel
+from hubhome.respite.reports import household_mix
+from hubhome.timeutil import local_today
+
+bp = Blueprint("respite", __name__, url_prefix="/respite")
+
+nav.add("respite.index", _l("Respite"), list(Role), order=40)
+register_source(respite_events)
+panels.register(
+    "respite/_home_panel.html", [Role.HUB_CARER, Role.FOSTER_CARER], home_panel, order=10
+)
+
+
+@bp.route("/")
+@login_required
+def index() -> Any:
+    """Send each role to its respite page; families see their own."""
+    if current_user.role == Role.HUB_CARER:
+        return redirect(url_for("respite.hub"))
+    if current_user.role in (Role.SOCIAL_WORKER, Role.ADMIN):
+        return redirect(url_for("respite.overview"))
+    if current_user.role == Role.ONCALL_STAFF:
+        return redirect(url_for("respite.book"))
+    household = current_user.household
+    if household is None:
+        abort(404)
+    constellation = current_constellation(db.session, household)
+    hub = db.session.get(Household, constellation.hub_household_id) if constellation else None
+    today = local_today()
+    start, end = queries.month_range(today, 3)
+    nights = availability(db.session, hub, start, end) if hub else []
+    months = [
+        (key, list(group)) for key, group in groupby(nights, key=lambda n: n.day.replace(day=1))
+    ]
+    return render_template(
+        "respite/family.html",
+        months=months,
+        bookings=queries.visible_bookings(db.session, current_user, start=today),
+        waiting=queries.waitlist_for(db.session, household.id),
+        cancel_form=ReasonForm(),
+        today=today,
+    )
+
+
+def _booking_form(household: Household | None) -> BookingForm:
+    form = BookingForm()
+    if current_user.role == Role.FOSTER_CARER:
+        form.household_id.choices = choices(
+            [(current_user.household_id, current_user.household.name)]
+        )
+        household = current_user.household
+    else:
+        form.household_id.choices = choices(
+            [(0, _("Choose a family"))]
+            + [(h.id, h.name) for h in queries.bookable_households(db.session, current_user)]
+        )
+    chosen = household or (
+        db.session.get(Household, form.household_id.data) if form.household_id.data else None
+    )
+    kids = queries.placed_children(db.session, chosen.id) if chosen else []
+    form.child_ids.choices = choices((c.id, c.first_name) for c in kids)
+    if not form.idempotency_key.data:
+        form.idempotency_key.data = uuid.uuid4().hex
+    return form
+
+
+@bp.route("/book", methods=["GET", "POST"])
+@login_required
+def book() -> Any:
+    """Ask for respite nights; a full night is named and the waiting list offered."""
+    household = None
+    wanted = request.args.get("household_id", type=int)
+    if wanted:
+        household = get_household_or_404(current_user, wanted)
+        if not can_book_for(current_user, household):
+            abort(403)
+    form = _booking_form(household)
+    if household is not None and request.method == "GET":
+        form.household_id.data = household.id
+    full_nights: list[str] = []
+    if form.validate_on_submit():
+        target = form.household_id.data or (household.id if household else 0)
+        try:
+            created = bookings.request_booking(
+                db.session,
+                current_user,
+                bookings.BookingRequest(
+                    household_id=target,
+                    child_ids=form.child_ids.data or [],
+                    check_in=form.check_in.data,
+                    check_out=form.check_out.data,
+                    kind=BookingKind(form.kind.data),
+                    note=form.note.data or "",
+                    idempotency_key=form.idempotency_key.data or None,
+                ),
+            )
+        except Conflict as exc:
+            db.session.rollback()
+            full_nights = list(exc.extra.get("full_nights", []))
+            form.form_errors.append(exc.message)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            _show_errors(form, exc)
+        except DomainError as exc:
+            db.session.rollback()
+            form.form_errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(
+                _("Your request has been sent to the hub home.")
+                if created.status == "requested"
+                else _("The booking is approved."),
+                "success",
+            )
+            return redirect(url_for("respite.index"))
+    status = 409 if full_nights else (422 if form.errors or form.form_errors else 200)
+    waitlist_form = (
+        WaitlistForm(
+            household_id=form.household_id.data,
+            check_in=form.check_in.data,
+            check_out=form.check_out.data,
+            beds=len(form.child_ids.data or []),
+            kind=form.kind.data,
+        )
+        if full_nights
+        else None
+    )
+    return render_template(
+        "respite/book.html", form=form, full_nights=full_nights, waitlist_form=waitlist_form
+    ), status
+
+
+def _show_errors(form: Any, exc: ValidationFailed) -> None:
+    if not exc.errors:
+        form.form_errors.append(exc.message)
+    for name, messages in exc.errors.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = list(messages)
+        else:
+            form.form_errors.extend(messages)
+
+
+@bp.route("/waitlist", methods=["POST"])
+@login_required
+def join_waitlist() -> Any:
+    """Put the family on the waiting list for the nights that were full."""
+    form = WaitlistForm()
+    if not form.validate_on_submit():
+        abort(400)
+    from datetime import date
+
+    household = get_household_or_404(current_user, int(form.household_id.data or 0))
+    try:
+        waitlist.join_waitlist(
+            db.session,
+            current_user,
+            household,
+            check_in=date.fromisoformat(form.check_in.data or ""),
+            check_out=date.fromisoformat(form.check_out.data or ""),
+            beds=int(form.beds.data or 0),
+            kind=BookingKind(form.kind.data or "planned"),
+        )
+    except ValueError:
+        abort(400)
+    db.session.commit()
+    flash(_("You are on the waiting list. We send an SMS when beds become free."), "success")
+    return redirect(url_for("respite.index"))
+
+
+@bp.route("/waitlist/<int:entry_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(entry_id: int) -> Any:
+    """Leave the waiting list."""
+    entry = db.session.get(RespiteWaitlistEntry, entry_id)
+    if entry is None or entry.household.organisation_id != current_user.organisation_id:
+        abort(404)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    waitlist.withdraw(db.session, current_user, entry)
+    db.session.commit()
+    return redirect(url_for("respite.index"))
+
+
+@bp.route("/bookings/<int:booking_id>/<any(approve, decline, cancel):action>", methods=["POST"])
+@login_required
+def decide(booking_id: int, action: str) -> Any:
+    """Approve, decline or cancel a booking (compare-and-swap on its status)."""
+    booking = get_booking_or_404(current_user, booking_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    reason = form.reason.data or ""
+    try:
+        if action == "approve":
+            bookings.approve(db.session, current_user, booking)
+        elif action == "decline":
+            bookings.decline(db.session, current_user, booking, reason)
+        else:
+            bookings.cancel(db.session, current_user, booking, reason)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(request.referrer or url_for("respite.index")), 303
+    db.session.commit()
+    flash(_("The booking has been updated."), "success")
+    return redirect(request.referrer or url_for("respite.index")), 303
+
+
+@bp.route("/overview")
+@login_required
+def overview() -> Any:
+    """The liaison's view: each constellation's respite, planned versus emergency, per family."""
+    if current_user.role not in (Role.SOCIAL_WORKER, Role.ADMIN, Role.HUB_CARER):
+        abort(403)
+    year = request.args.get("year", type=int) or local_today().year
+    constellations = visible_constellations(db.session, current_user)
+    rows = household_mix(db.session, current_user, constellations, year)
+    return render_template("respite/overview.html", rows=rows, year=year)
+
+
+from hubhome.respite import hub_views  # noqa: E402,F401  (routes on the same blueprint)
