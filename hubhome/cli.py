@@ -68,8 +68,11 @@ def demo(port: int, no_serve: bool) -> None:
         return
     from jobs.scheduler import start_in_background
 
+    from werkzeug.serving import run_simple
+
     start_in_background(app)
-    app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False, threaded=True)
+    # app.run() refuses to serve from inside a Flask CLI command; run_simple is what it wraps.
+    run_simple("127.0.0.1", port, app, use_reloader=False, use_debugger=False, threaded=True)
 
 
 @main.command("serve")
