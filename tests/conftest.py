@@ -93,9 +93,26 @@ def _empty_all_tables() -> None:
     db.session.commit()
 
 
+class FreshRequestClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`.
+
+    The `app` fixture keeps one application context open so tests can query the database,
+    and Flask reuses that context for requests; without this, `g` (cached locale, current
+    user, API user, CSRF token) would leak from one request into the next.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        from flask import g, has_app_context
+
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(db_url: str) -> Iterator[Flask]:
     app = make_test_app(db_url)
+    app.test_client_class = FreshRequestClient
     with app.app_context():
         yield app
         db.session.remove()
