@@ -121,6 +121,31 @@ def app(db_url: str) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def other_app(app: Flask, db_url: str) -> Iterator[Any]:
+    """Make an app with other settings on the same database: other_app(require_mfa=True).
+
+    The test's own session is committed first: on SQLite every transaction begins
+    IMMEDIATE, so an open one would block the other app's requests. Commit again after
+    querying in the test before the other app runs more requests.
+    """
+    made: list[Flask] = []
+
+    def make(**overrides: Any) -> Flask:
+        db.session.commit()
+        other = make_test_app(db_url, **overrides)
+        other.test_client_class = FreshRequestClient
+        made.append(other)
+        return other
+
+    yield make
+    db.session.commit()
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 

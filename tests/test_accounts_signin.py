@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from hubhome.accounts.models import LoginThrottle, User
 from hubhome.audit.models import AuditEvent
 from hubhome.extensions import db
-from tests.conftest import DEMO_PASSWORD, login, make_test_app
+from tests.conftest import DEMO_PASSWORD, login
 
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 WRONG = "The e-mail address or password is wrong."
@@ -93,19 +93,9 @@ def test_failures_spread_over_time_do_not_lock(client, demo):
         assert login(client, "familj1", DEMO_PASSWORD).status_code == 302
 
 
-def second_app(db_url, **overrides):
-    """An app with other settings on the same database.
-
-    The test's own session would hold SQLite's write lock (every transaction begins
-    IMMEDIATE), so end its transaction before the other app's requests run.
-    """
-    db.session.commit()
-    return make_test_app(db_url, **overrides)
-
-
 @pytest.fixture
-def limited_app(db_url, demo):
-    return second_app(db_url, login_rate_limit="3 per minute")
+def limited_app(other_app, demo):
+    return other_app(login_rate_limit="3 per minute")
 
 
 def test_sign_in_form_is_rate_limited(limited_app):
@@ -128,8 +118,8 @@ def test_token_endpoint_is_rate_limited(limited_app):
 
 
 @pytest.fixture
-def mfa_app(db_url, demo):
-    return second_app(db_url, require_mfa=True)
+def mfa_app(other_app, demo):
+    return other_app(require_mfa=True)
 
 
 def _secret_on(page: str) -> str:
@@ -191,10 +181,9 @@ def test_the_mfa_pages_need_a_password_first(mfa_app):
 def test_api_token_needs_a_one_time_code_for_mfa_roles(mfa_app):
     client = mfa_app.test_client()
     secret = pyotp.random_base32()
-    with mfa_app.app_context():
-        user = db.session.scalar(select(User).where(User.email == "jour@demo.hubhome.test"))
-        user.totp_secret = secret
-        db.session.commit()
+    user = db.session.scalar(select(User).where(User.email == "jour@demo.hubhome.test"))
+    user.totp_secret = secret
+    db.session.commit()
     body = {"email": "jour@demo.hubhome.test", "password": DEMO_PASSWORD}
     with time_machine.travel(NOW, tick=False):
         missing = client.post("/api/v1/auth/token", json=body)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from hubhome.audit.models import AuditEvent
 from hubhome.children.models import Child
 from hubhome.extensions import db
-from tests.conftest import login, make_test_app
+from tests.conftest import login
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -25,9 +25,8 @@ def _count(model) -> int:
 
 
 @pytest.fixture
-def csrf_app(db_url, demo):
-    db.session.commit()  # release SQLite's write lock held by this test's session
-    return make_test_app(db_url, WTF_CSRF_ENABLED=True)
+def csrf_app(other_app, demo):
+    return other_app(WTF_CSRF_ENABLED=True)
 
 
 def test_forged_sign_in_without_csrf_token_is_refused(csrf_app):
@@ -110,9 +109,8 @@ def test_session_cookie_is_http_only_and_same_site(client, demo):
     assert "SameSite=Lax" in cookie
 
 
-def test_session_cookie_is_secure_when_configured(db_url, demo):
-    db.session.commit()
-    app = make_test_app(db_url, secure_cookies=True)
+def test_session_cookie_is_secure_when_configured(other_app, demo):
+    app = other_app(secure_cookies=True)
     response = login(app.test_client(), "familj1")
     assert "Secure" in response.headers["Set-Cookie"]
     assert "Strict-Transport-Security" in response.headers
