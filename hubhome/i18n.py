@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
@@ -19,7 +19,9 @@ def translation_directories() -> str:
 
 
 def select_locale() -> str:
-    """Pick the locale for this request."""
+    """Pick the locale for this request (the default outside requests: CLI, jobs)."""
+    if not has_request_context():
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
     if request and request.args.get("lang") in LOCALES and request.path.startswith("/api/"):
         return str(request.args["lang"])
     user = g.get("api_user") or (current_user if current_user.is_authenticated else None)

@@ -42,7 +42,9 @@ def run_job(app: Flask, spec: JobSpec) -> JobRun:
             run.rows = rows
         run.finished_at = utcnow()
         db.session.commit()
+        db.session.refresh(run)  # loaded again: the caller reads it after the session ends
         db.session.expunge(run)
+        db.session.commit()
         return run
 
 

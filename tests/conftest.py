@@ -93,14 +93,56 @@ def _empty_all_tables() -> None:
     db.session.commit()
 
 
+class FreshRequestClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`.
+
+    The `app` fixture keeps one application context open so tests can query the database,
+    and Flask reuses that context for requests; without this, `g` (cached locale, current
+    user, API user, CSRF token) would leak from one request into the next.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        from flask import g, has_app_context
+
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(db_url: str) -> Iterator[Flask]:
     app = make_test_app(db_url)
+    app.test_client_class = FreshRequestClient
     with app.app_context():
         yield app
         db.session.remove()
         _empty_all_tables()
         db.engine.dispose()
+
+
+@pytest.fixture
+def other_app(app: Flask, db_url: str) -> Iterator[Any]:
+    """Make an app with other settings on the same database: other_app(require_mfa=True).
+
+    The test's own session is committed first: on SQLite every transaction begins
+    IMMEDIATE, so an open one would block the other app's requests. Commit again after
+    querying in the test before the other app runs more requests.
+    """
+    made: list[Flask] = []
+
+    def make(**overrides: Any) -> Flask:
+        db.session.commit()
+        other = make_test_app(db_url, **overrides)
+        other.test_client_class = FreshRequestClient
+        made.append(other)
+        return other
+
+    yield make
+    db.session.commit()
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -74,7 +75,7 @@ def login() -> Any:
             )
         except services.LockedOut as exc:
             db.session.commit()
-            minutes = max(1, int((exc.until - utcnow()).total_seconds() // 60) + 1)
+            minutes = max(1, math.ceil((exc.until - utcnow()).total_seconds() / 60))
             form.form_errors.append(
                 _("Too many failed attempts. Try again in %(minutes)s minutes.", minutes=minutes)
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -50,7 +50,8 @@ def _org_users() -> list[User]:
 @bp.route("/audit")
 def audit() -> Any:
     """Search the audit log by user, child and date."""
-    form = AuditSearchForm(formdata=None) if not _has_query() else AuditSearchForm()
+    # a GET form: Flask-WTF only reads request.form by itself, so hand it the query string
+    form = AuditSearchForm(formdata=request.args if request.args else None)
     users = _org_users()
     form.actor_id.choices = choices(
         [(0, _("Everyone"))] + [(u.id, f"{u.name} ({u.email})") for u in users]
@@ -73,12 +74,6 @@ def audit() -> Any:
         status = 422
     names = {u.id: u.name for u in users}
     return render_template("admin/audit.html", form=form, events=events, names=names), status
-
-
-def _has_query() -> bool:
-    from flask import request
-
-    return bool(request.args)
 
 
 @bp.route("/outbox")

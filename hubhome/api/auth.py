@@ -11,6 +11,7 @@ from hubhome.extensions import db
 from hubhome.timeutil import utcnow
 
 PUBLIC_API_PATHS = frozenset({"/api/v1/auth/token", "/api/v1/openapi.json"})
+SIGNED_IN_METHODS = {"/api/v1/auth/token": frozenset({"DELETE"})}  # revoking needs the token
 
 
 def authenticate_api_request() -> Response | None:
@@ -18,7 +19,9 @@ def authenticate_api_request() -> Response | None:
     if not request.path.startswith("/api/"):
         return None
     g.audit_channel = "api"
-    if request.path in PUBLIC_API_PATHS:
+    if request.path in PUBLIC_API_PATHS and request.method not in SIGNED_IN_METHODS.get(
+        request.path, ()
+    ):
         return None
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")

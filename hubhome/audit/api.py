@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import abort
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from hubhome.accounts.models import Role
 from hubhome.api.auth import api_user
@@ -23,8 +23,8 @@ class AuditQuerySchema(Schema):
     action = fields.String(load_default=None)
     date_from = fields.Date(data_key="from", load_default=None)
     date_to = fields.Date(data_key="to", load_default=None)
-    limit = fields.Integer(load_default=200, validate=lambda n: 1 <= n <= 1000)
-    offset = fields.Integer(load_default=0, validate=lambda n: n >= 0)
+    limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
 
 class AuditEventSchema(Schema):

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from hubhome.api.auth import api_user
 from hubhome.audit.services import record
 from hubhome.children import services
+from hubhome.children.models import Gender
 from hubhome.children.presenters import child_view
 from hubhome.extensions import db
 from hubhome.permissions import child_access, get_child_or_404
@@ -37,6 +38,43 @@ class ChildSchema(Schema):
     personnummer_masked = fields.String(allow_none=True)
     access = fields.String()
     placement = fields.Nested(PlacementSchema)
+
+
+class ChildCreateSchema(Schema):
+    first_name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    last_name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    birth_date = fields.Date(required=True)
+    gender = fields.String(
+        load_default=Gender.UNKNOWN.value, validate=validate.OneOf([g.value for g in Gender])
+    )
+    personnummer = fields.String(load_default=None, allow_none=True)
+    protected_identity = fields.Boolean(load_default=False)
+    household_id = fields.Integer(required=True)
+    placement_start = fields.Date(required=True)
+
+
+@blp.route("/children", methods=["POST"])
+@blp.arguments(ChildCreateSchema)
+@blp.response(201, ChildSchema)
+def create_child(body: dict[str, Any]) -> Any:
+    """Register a child and their placement (social workers and administrators)."""
+    user = api_user()
+    child = services.register_child(
+        db.session,
+        user,
+        first_name=body["first_name"],
+        last_name=body["last_name"],
+        birth_date=body["birth_date"],
+        gender=Gender(body["gender"]),
+        personnummer=body["personnummer"],
+        protected_identity=body["protected_identity"],
+        household_id=body["household_id"],
+        placement_start=body["placement_start"],
+        social_worker_id=None,
+    )
+    placement = services.current_placement(db.session, child)
+    db.session.commit()
+    return child_view(child, child_access(user, child), placement, local_today())
 
 
 @blp.route("/children")

@@ -12,6 +12,11 @@ from sqlalchemy.orm import selectinload
 from hubhome.accounts.models import Role, User
 from hubhome.audit.services import record
 from hubhome.children.models import Child, Gender, Placement
+from hubhome.children.personnummer import (
+    InvalidPersonnummer,
+    birth_date_of,
+    normalize_personnummer,
+)
 from hubhome.db import DbSession
 from hubhome.errors import NotAllowed, ValidationFailed
 from hubhome.network.models import Household
@@ -79,6 +84,7 @@ def register_child(
     """Register a child placed in a household the actor may see."""
     if actor.role not in (Role.ADMIN, Role.SOCIAL_WORKER):
         raise NotAllowed(_("Only social workers and administrators register children."))
+    personnummer = _checked_personnummer(personnummer, birth_date)
     visible = session.scalar(
         select(Household).where(
             Household.id == household_id, Household.id.in_(household_ids_visible_to(actor))
@@ -119,6 +125,20 @@ def register_child(
     record(session, actor, "child.create", child)
     record(session, actor, "placement.create", placement, child_id=child.id)
     return child
+
+
+def _checked_personnummer(raw: str | None, birth_date: date) -> str | None:
+    """Normalise an optional personnummer and check it agrees with the date of birth."""
+    if not raw:
+        return None
+    try:
+        number = normalize_personnummer(raw)
+    except InvalidPersonnummer as exc:
+        raise ValidationFailed(str(exc), errors={"personnummer": [str(exc)]}) from exc
+    if birth_date_of(number) != birth_date:
+        message = _("The personnummer does not match the date of birth.")
+        raise ValidationFailed(message, errors={"personnummer": [message]})
+    return number
 
 
 def end_placement(

@@ -15,7 +15,7 @@ from hubhome.audit.services import record
 from hubhome.children import services
 from hubhome.children.forms import ChildForm, EndPlacementForm
 from hubhome.children.models import Gender, Placement
-from hubhome.children.personnummer import birth_date_of
+from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
 from hubhome.forms import choices
 from hubhome.network.services import visible_households
@@ -85,10 +85,7 @@ def new() -> Any:
         (h.id, h.name) for h in visible_households(db.session, current_user)
     )
     if form.validate_on_submit():
-        pnr = form.personnummer.data or None
-        if pnr and form.birth_date.data and birth_date_of(pnr) != form.birth_date.data:
-            form.personnummer.errors = [_("The personnummer does not match the date of birth.")]
-        else:
+        try:
             child = services.register_child(
                 db.session,
                 current_user,
@@ -96,12 +93,19 @@ def new() -> Any:
                 last_name=form.last_name.data or "",
                 birth_date=form.birth_date.data,
                 gender=Gender(form.gender.data),
-                personnummer=pnr,
+                personnummer=form.personnummer.data or None,
                 protected_identity=bool(form.protected_identity.data),
                 household_id=form.household_id.data,
                 placement_start=form.placement_start.data,
                 social_worker_id=None,
             )
+        except ValidationFailed as exc:
+            db.session.rollback()
+            for name, messages in exc.errors.items():
+                getattr(form, name).errors = list(messages)
+            if not exc.errors:
+                form.form_errors.append(exc.message)
+        else:
             db.session.commit()
             flash(_("The child has been registered."), "success")
             return redirect(url_for("children.show", child_id=child.id))

@@ -54,6 +54,8 @@ ACCOUNTS = [
 
 BJORNEN_SATELLITES = ["Andersson", "Berg", "Carlsson", "Dahl", "Eriksson", "Falk", "Gustafsson"]
 RAVEN_SATELLITES = ["Nyström", "Olsson", "Persson", "Quist", "Rask", "Sjöberg"]
+GIRL_NAMES = ["Alma", "Maja", "Saga", "Wilma", "Ella", "Stella", "Agnes", "Ebba", "Alva", "Nova"]
+BOY_NAMES = ["Elis", "Noah", "Liam", "Hugo", "Otto", "Loke", "Vincent", "Sixten"]
 FIRST_NAMES = [
     "Alma",
     "Elis",
@@ -89,6 +91,21 @@ def fictional_personnummer(birth: date, serial: int) -> str:
     """A well-formed personnummer with a high serial, not meant to match anyone."""
     body = f"{birth:%y%m%d}{serial:03d}"
     return f"{birth:%Y%m%d}{serial:03d}{_luhn_digit(body)}"
+
+
+def first_name_for(gender: Gender, drawn: str, taken: set[str]) -> str:
+    """Return `drawn` if it is a name for `gender` not `taken` in the family, else the next one.
+
+    The seed keeps drawing from FIRST_NAMES so the random stream, and with it every
+    household's children, ages and placements, stays as it was.
+    """
+    names = GIRL_NAMES if gender == Gender.GIRL else BOY_NAMES
+    start = names.index(drawn) if drawn in names else FIRST_NAMES.index(drawn)
+    for step in range(len(names)):
+        name = names[(start + step) % len(names)]
+        if name not in taken:
+            return name
+    return names[start % len(names)]
 
 
 def is_seeded(session: DbSession) -> bool:
@@ -185,18 +202,22 @@ def seed_demo(session: DbSession) -> bool:
                     joined_on=today - timedelta(days=rng.randint(200, 900)),
                 )
             )
+            taken: set[str] = set()
             for _ in range(rng.randint(1, 3)):
                 birth = today - timedelta(days=rng.randint(3 * 365, 16 * 365))
                 serial += 2
+                drawn, last_name = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+                gender = rng.choice([Gender.GIRL, Gender.BOY])
                 child = Child(
                     organisation_id=org.id,
-                    first_name=rng.choice(FIRST_NAMES),
-                    last_name=rng.choice(LAST_NAMES),
+                    first_name=first_name_for(gender, drawn, taken),
+                    last_name=last_name,
                     birth_date=birth,
-                    gender=rng.choice([Gender.GIRL, Gender.BOY]),
+                    gender=gender,
                     personnummer=fictional_personnummer(birth, serial),
                     protected_identity=serial == 904,
                 )
+                taken.add(child.first_name)
                 session.add(child)
                 session.flush()
                 session.add(

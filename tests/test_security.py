@@ -1,0 +1,136 @@
+"""CSRF on every form, security headers, cookie flags and the session timeout."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+from sqlalchemy import func, select
+
+from hubhome.audit.models import AuditEvent
+from hubhome.children.models import Child
+from hubhome.extensions import db
+from tests.conftest import login
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def _count(model) -> int:
+    number = db.session.scalar(select(func.count()).select_from(model))
+    db.session.commit()  # never hold SQLite's write lock while another app's request runs
+    return number
+
+
+@pytest.fixture
+def csrf_app(other_app, demo):
+    return other_app(WTF_CSRF_ENABLED=True)
+
+
+def test_forged_sign_in_without_csrf_token_is_refused(csrf_app):
+    client = csrf_app.test_client()
+    response = client.post(
+        "/login", data={"email": "familj1@demo.hubhome.test", "password": "demo-hubhome"}
+    )
+    assert response.status_code == 400
+    assert client.get("/home").status_code == 302  # not signed in
+    assert _count(AuditEvent) == 0
+
+
+def test_forged_post_from_a_signed_in_user_writes_nothing(csrf_app):
+    client = csrf_app.test_client()
+    assert login(client, "socialsekreterare").status_code == 302  # with the token
+    children = _count(Child)
+    events = _count(AuditEvent)
+    forged = client.post(
+        "/children/new",
+        data={
+            "first_name": "Forged",
+            "last_name": "Child",
+            "birth_date": "2018-03-14",
+            "gender": "girl",
+            "household_id": "1",
+            "placement_start": "2025-01-01",
+        },
+    )
+    assert forged.status_code == 400
+    assert _count(Child) == children
+    assert _count(AuditEvent) == events
+    assert client.post("/logout").status_code == 400
+    assert client.get("/home").status_code == 200  # still signed in
+    assert client.post("/language", data={"lang-locale": "en"}).status_code == 400
+
+
+def test_forms_carry_a_csrf_token(csrf_app):
+    client = csrf_app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    assert re.search(r'name="csrf_token" type="hidden" value="[^"]+"', page)
+
+
+def test_api_needs_no_csrf_token_because_it_takes_no_cookies(csrf_app):
+    client = csrf_app.test_client()
+    response = client.post(
+        "/api/v1/auth/token",
+        json={"email": "familj1@demo.hubhome.test", "password": "demo-hubhome"},
+    )
+    assert response.status_code == 201
+    assert "Set-Cookie" not in response.headers or "session=" not in response.headers.get(
+        "Set-Cookie", ""
+    )
+
+
+def test_security_headers_are_set_on_pages_and_api(client, demo):
+    for path in ("/login", "/api/v1/openapi.json", "/api/v1/me"):
+        headers = client.get(path).headers
+        csp = headers["Content-Security-Policy"]
+        assert "default-src 'self'" in csp
+        assert "script-src 'self'" in csp
+        assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_templates_need_no_inline_script_or_style():
+    for template in TEMPLATES.rglob("*.html"):
+        text = template.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), template
+        assert not re.search(r"\sstyle=|<style", text), template
+        assert not re.search(r"\son[a-z]+=", text), template
+
+
+def test_session_cookie_is_http_only_and_same_site(client, demo):
+    response = login(client, "familj1")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+def test_session_cookie_is_secure_when_configured(other_app, demo):
+    app = other_app(secure_cookies=True)
+    response = login(app.test_client(), "familj1")
+    assert "Secure" in response.headers["Set-Cookie"]
+    assert "Strict-Transport-Security" in response.headers
+
+
+def test_session_times_out_after_half_an_hour_idle(client, demo):
+    start = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False):
+        login(client, "familj1")
+    with time_machine.travel(start + timedelta(minutes=25), tick=False):
+        assert client.get("/home").status_code == 200  # activity refreshes the session
+    with time_machine.travel(start + timedelta(minutes=50), tick=False):
+        assert client.get("/home").status_code == 200
+    with time_machine.travel(start + timedelta(minutes=81), tick=False):
+        response = client.get("/home")
+        assert response.status_code == 302
+        assert "/login" in response.headers["Location"]
+
+
+def test_sign_in_does_not_redirect_to_another_site(client, demo):
+    client.get("/login?next=https://evil.example/")
+    response = login(client, "familj1")
+    assert response.headers["Location"] == "/home"
