@@ -17,6 +17,13 @@ po_path = base / "sv" / "LC_MESSAGES" / "messages.po"
 strings = json.loads(Path(source).read_text())
 with po_path.open("rb") as handle:
     catalog = read_po(handle)
+present = {m.id[0] if isinstance(m.id, tuple) else m.id for m in catalog if m.id}
+for key, value in strings.items():
+    if key not in present:  # a new string: add it (plurals as a [singular, plural] pair)
+        if isinstance(value, list):
+            catalog.add((key, value[2] if len(value) > 2 else key), tuple(value[:2]))
+        else:
+            catalog.add(key, value)
 missing = []
 for message in catalog:
     if not message.id:
