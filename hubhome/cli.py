@@ -66,9 +66,9 @@ def demo(port: int, no_serve: bool) -> None:
         click.echo(f"  {account.email:40} {account.role}")
     if no_serve:
         return
-    from jobs.scheduler import start_in_background
-
     from werkzeug.serving import run_simple
+
+    from jobs.scheduler import start_in_background
 
     start_in_background(app)
     # app.run() refuses to serve from inside a Flask CLI command; run_simple is what it wraps.
