@@ -249,3 +249,29 @@ def test_reminders_go_at_18_stockholm_time_the_evening_before_once(
         db.session.commit()
     recipients = sorted(m.to for m in sms("respite.reminder"))
     assert recipients == ["+46700000101", "+46700001111"]
+
+
+def test_the_liaison_sets_the_rules_and_families_cannot(client, demo, login_as):
+    from hubhome.respite.models import RespiteRules
+
+    bjornen = demo.constellations["Björnen"].id
+    login_as("socialsekreterare")
+    saved = client.post(
+        f"/respite/rules/{bjornen}",
+        data={"max_days_ahead": "90", "max_nights": "7", "yearly_planned_nights": "20"},
+    )
+    assert saved.status_code == 303
+    rules = db.session.get(RespiteRules, bjornen)
+    assert (rules.max_days_ahead, rules.max_nights, rules.yearly_planned_nights) == (90, 7, 20)
+    refused = client.post(
+        f"/respite/rules/{bjornen}", data={"max_days_ahead": "0", "max_nights": "7"}
+    )
+    assert refused.status_code == 422
+    client.post("/logout")
+    login_as("familj1")
+    assert (
+        client.post(
+            f"/respite/rules/{bjornen}", data={"max_days_ahead": "900", "max_nights": "60"}
+        ).status_code
+        == 403
+    )

@@ -340,3 +340,38 @@ def nights_by_kind(
         key = (household_id, str(kind))
         totals[key] = totals.get(key, 0) + children * _nights_in_year(check_in, check_out, year)
     return totals
+
+
+def save_rules(
+    session: DbSession,
+    actor: User,
+    constellation: Constellation,
+    *,
+    max_days_ahead: int,
+    max_nights: int,
+    yearly_planned_nights: int | None,
+) -> RespiteRules:
+    """Set a constellation's local respite rules (administrators and the liaison)."""
+    if actor.role not in (Role.ADMIN, Role.SOCIAL_WORKER) or (
+        actor.role == Role.SOCIAL_WORKER and constellation.liaison_id != actor.id
+    ):
+        raise NotAllowed(_("Only the liaison and administrators set the respite rules."))
+    rules = session.get(RespiteRules, constellation.id)
+    if rules is None:
+        rules = RespiteRules(constellation_id=constellation.id)
+        session.add(rules)
+    rules.max_days_ahead = max_days_ahead
+    rules.max_nights = max_nights
+    rules.yearly_planned_nights = yearly_planned_nights
+    record(
+        session,
+        actor,
+        "respite.rules_saved",
+        constellation,
+        detail={
+            "max_days_ahead": max_days_ahead,
+            "max_nights": max_nights,
+            "yearly_planned_nights": yearly_planned_nights,
+        },
+    )
+    return rules

@@ -75,3 +75,19 @@ class WaitlistForm(FlaskForm):
     check_out = HiddenField()
     beds = HiddenField()
     kind = HiddenField()
+
+
+class RulesForm(FlaskForm):
+    max_days_ahead = IntegerField(
+        _l("How many days ahead families may book"),
+        validators=[InputRequired(REQUIRED), NumberRange(min=1, max=730)],
+    )
+    max_nights = IntegerField(
+        _l("Longest stay (nights)"),
+        validators=[InputRequired(REQUIRED), NumberRange(min=1, max=60)],
+    )
+    yearly_planned_nights = IntegerField(
+        _l("Planned nights per family and year (empty: no limit)"),
+        description=_l("Emergency nights never count against this."),
+        validators=[Optional(), NumberRange(min=0, max=365)],
+    )

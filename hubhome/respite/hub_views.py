@@ -14,8 +14,10 @@ from hubhome.audit.services import record
 from hubhome.errors import Conflict, DomainError
 from hubhome.extensions import db
 from hubhome.network.models import Household
+from hubhome.permissions import get_constellation_or_404
 from hubhome.respite import capacity, queries
-from hubhome.respite.forms import BedsForm, BlockForm, ReasonForm
+from hubhome.respite.booking import rules_for, save_rules
+from hubhome.respite.forms import BedsForm, BlockForm, ReasonForm, RulesForm
 from hubhome.respite.models import BlockedPeriod, BookingStatus
 from hubhome.respite.views import bp
 from hubhome.timeutil import local_today
@@ -157,3 +159,28 @@ def unblock(block_id: int) -> Any:
     capacity.remove_block(db.session, current_user, period)
     db.session.commit()
     return redirect(url_for("respite.hub"), 303)
+
+
+@bp.route("/rules/<int:constellation_id>", methods=["GET", "POST"])
+@login_required
+def rules(constellation_id: int) -> Any:
+    """Set how far ahead families may book, the longest stay and the yearly allowance."""
+    constellation = get_constellation_or_404(current_user, constellation_id)
+    current = rules_for(db.session, constellation)
+    form = RulesForm(obj=current)
+    if form.validate_on_submit():
+        save_rules(
+            db.session,
+            current_user,
+            constellation,
+            max_days_ahead=form.max_days_ahead.data,
+            max_nights=form.max_nights.data,
+            yearly_planned_nights=form.yearly_planned_nights.data,
+        )
+        db.session.commit()
+        flash(_("The respite rules have been saved."), "success")
+        return redirect(url_for("respite.overview"), 303)
+    if current_user.role not in (Role.ADMIN, Role.SOCIAL_WORKER):
+        abort(403)
+    status = 422 if form.errors else 200
+    return render_template("respite/rules.html", form=form, constellation=constellation), status

@@ -246,7 +246,13 @@ def overview() -> Any:
     year = request.args.get("year", type=int) or local_today().year
     constellations = visible_constellations(db.session, current_user)
     rows = household_mix(db.session, current_user, constellations, year)
-    return render_template("respite/overview.html", rows=rows, year=year)
+    can_set_rules = current_user.role in (Role.ADMIN, Role.SOCIAL_WORKER)
+    return render_template(
+        "respite/overview.html",
+        rows=rows,
+        year=year,
+        constellations=constellations if can_set_rules else [],
+    )
 
 
 from hubhome.respite import hub_views  # noqa: E402,F401  (routes on the same blueprint)
