@@ -47,6 +47,9 @@ class Generated:
     carer_emails: list[str]
     constellation_numbers: list[str]
     seconds: float
+    # (carer e-mail, household id, constellation id, a placed child's id) per satellite family
+    families: list[tuple[str, int, int, int]]
+    bookings: int
 
 
 def _table(name: str) -> Table:
@@ -105,6 +108,7 @@ def generate(scale: Scale, seed: int = 1) -> Generated:
                     "role": role,
                     "locale": "sv",
                     "active": True,
+                    "household_id": None,
                     "created_at": now,
                 }
             )
@@ -232,6 +236,19 @@ def generate(scale: Scale, seed: int = 1) -> Generated:
         )
     _bulk("children", children)
     _bulk("placements", placements)
+    constellation_of = {m["household_id"]: m["constellation_id"] for m in memberships}
+    hub_of = {c["id"]: c["hub_household_id"] for c in constellations}
+    first_child: dict[int, int] = {}
+    for p in placements:
+        if p["end_date"] is None:
+            first_child.setdefault(p["household_id"], p["child_id"])
+    carer_of = {u["household_id"]: u for u in users if u.get("household_id")}
+    families = [
+        (carer_of[h["id"]]["email"], h["id"], constellation_of[h["id"]], first_child[h["id"]])
+        for h in satellites
+        if h["id"] in first_child
+    ]
+    bookings = _respite_history(rng, families, hub_of, carer_of, today, now)
     _reset_sequences()
     db.session.commit()
     return Generated(
@@ -240,7 +257,66 @@ def generate(scale: Scale, seed: int = 1) -> Generated:
         carer_emails=carer_emails,
         constellation_numbers=[c["phone_number"] for c in constellations],
         seconds=time.perf_counter() - started,
+        families=families,
+        bookings=bookings,
     )
+
+
+def _respite_history(
+    rng: random.Random,
+    families: list[tuple[str, int, int, int]],
+    hub_of: dict[int, int],
+    carer_of: dict[int, dict[str, Any]],
+    today: date,
+    now: Any,
+) -> int:
+    """Ten years of past stays: about six a year per family, one child, one to three nights."""
+    start = today - timedelta(days=3650)
+    booking_id = 0
+
+    def rows() -> Any:
+        nonlocal booking_id
+        for _email, household_id, constellation_id, child_id in families:
+            day = start + timedelta(days=rng.randint(0, 60))
+            while day < today - timedelta(days=3):
+                booking_id += 1
+                nights = rng.randint(1, 3)
+                yield {
+                    "id": booking_id,
+                    "constellation_id": constellation_id,
+                    "hub_household_id": hub_of[constellation_id],
+                    "household_id": household_id,
+                    "check_in": day,
+                    "check_out": day + timedelta(days=nights),
+                    "kind": "emergency" if rng.random() < 0.15 else "planned",
+                    "status": "completed",
+                    "note": None,
+                    "requested_by_id": carer_of[household_id]["id"],
+                    "idempotency_key": None,
+                    "decided_by_id": None,
+                    "decided_at": None,
+                    "reason": None,
+                    "created_at": now,
+                    "updated_at": now,
+                    "_child": child_id,
+                }
+                day += timedelta(days=rng.randint(30, 90))
+
+    batch: list[dict[str, Any]] = []
+    for row in rows():
+        batch.append(row)
+        if len(batch) >= 5000:
+            _insert_bookings(batch)
+            batch = []
+    if batch:
+        _insert_bookings(batch)
+    return booking_id
+
+
+def _insert_bookings(batch: list[dict[str, Any]]) -> None:
+    children = [{"booking_id": r["id"], "child_id": r.pop("_child")} for r in batch]
+    db.session.execute(insert(_table("respite_bookings")), batch)
+    db.session.execute(insert(_table("respite_booking_children")), children)
 
 
 def _reset_sequences() -> None:

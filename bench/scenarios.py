@@ -18,6 +18,7 @@ class Scenario:
     concurrency: int = 10
     target_ms: float | None = None
     target_percentile: str = "p95_ms"
+    repeatable: bool = True  # False: every request changes state, so no warm-up replay
 
 
 def bearer_token(base: str, email: str) -> str:
@@ -44,6 +45,53 @@ def social_worker_children(base: str, data: Generated) -> list[dict[str, Any]]:
     return [_get("/api/v1/children", t) for t in tokens]
 
 
+def respite_availability(base: str, data: Generated) -> list[dict[str, Any]]:
+    """90 nights of free beds at the family's own hub home."""
+    from datetime import date, timedelta
+
+    start = date.today()
+    end = start + timedelta(days=90)
+    requests = []
+    for email, _household, constellation_id, _child in data.families[:20]:
+        token = bearer_token(base, email)
+        requests.append(
+            _get(
+                f"/api/v1/respite/availability?constellation_id={constellation_id}"
+                f"&from={start}&to={end}",
+                token,
+            )
+        )
+    return requests
+
+
+def respite_booking(base: str, data: Generated) -> list[dict[str, Any]]:
+    """One-night requests, each family on its own night, so most find a free bed."""
+    from datetime import date, timedelta
+
+    requests = []
+    for i, (email, household_id, _constellation, child_id) in enumerate(data.families[:400]):
+        token = bearer_token(base, email)
+        night = date.today() + timedelta(days=7 + i % 150)
+        body = json.dumps(
+            {
+                "household_id": household_id,
+                "child_ids": [child_id],
+                "check_in": night.isoformat(),
+                "check_out": (night + timedelta(days=1)).isoformat(),
+                "kind": "planned",
+            }
+        )
+        requests.append(
+            {
+                "method": "POST",
+                "path": "/api/v1/respite/bookings",
+                "body": body,
+                "headers": {"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            }
+        )
+    return requests
+
+
 def scenarios() -> list[Scenario]:
     """Every scenario, in the order they run."""
     return [
@@ -54,5 +102,20 @@ def scenarios() -> list[Scenario]:
             concurrency=10,
             target_ms=200,
             target_percentile="p95_ms",
+        ),
+        Scenario(
+            "respite_availability_90_nights",
+            respite_availability,
+            concurrency=10,
+            target_ms=20,
+            target_percentile="p95_ms",
+        ),
+        Scenario(
+            "respite_booking_request",
+            respite_booking,
+            concurrency=10,
+            target_ms=20,
+            target_percentile="p95_ms",
+            repeatable=False,
         ),
     ]
