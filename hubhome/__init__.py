@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from hubhome.children.views import bp as children_bp
     from hubhome.home.views import bp as home_bp
     from hubhome.network.views import bp as network_bp
+    from hubhome.ops.views import bp as ops_bp
     from hubhome.respite.views import bp as respite_bp
 
     for bp in (
@@ -85,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
         admin_bp,
         respite_bp,
         calendar_bp,
+        ops_bp,
     ):
         app.register_blueprint(bp)
     init_api(app)

@@ -106,6 +106,23 @@ def jobs(once: bool) -> None:
     sys.exit(run_scheduler(_create_app(), once=once))
 
 
+@main.command("watchdog")
+@with_appcontext
+def watchdog() -> None:
+    """Text the admins if the scheduler has stopped (for cron, beside `hubhome jobs`).
+
+    Exits 1 when the scheduler's heartbeat is older than five minutes.
+    """
+    from hubhome.extensions import db
+    from hubhome.ops.health import alert_if_scheduler_stale, scheduler_stale
+
+    alert_if_scheduler_stale(db.session)
+    stale = scheduler_stale(db.session)
+    if stale:
+        click.echo("The scheduler has stopped; the admins have been told.", err=True)
+    sys.exit(1 if stale else 0)
+
+
 @main.command("create-user")
 @click.option("--email", required=True)
 @click.option("--name", required=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 from datetime import timedelta
 
@@ -17,7 +18,8 @@ LEASE_SECONDS = 60
 
 
 def holder_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """Who holds the lease: host and process, plus a token so two runners never look alike."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 def try_acquire(session: DbSession, holder: str) -> bool:
@@ -55,4 +57,18 @@ def release(session: DbSession, holder: str) -> None:
         .where(SchedulerLease.name == LEASE_NAME, SchedulerLease.holder == holder)
         .values(expires_at=utcnow())
     )
+    session.commit()
+
+
+def beat(session: DbSession, holder: str) -> None:
+    """Record that `holder` is alive (used where another mechanism holds the lock). Commits."""
+    now = utcnow()
+    expires = now + timedelta(seconds=LEASE_SECONDS)
+    row = session.get(SchedulerLease, LEASE_NAME)
+    if row is None:
+        session.add(
+            SchedulerLease(name=LEASE_NAME, holder=holder, expires_at=expires, heartbeat_at=now)
+        )
+    else:
+        row.holder, row.expires_at, row.heartbeat_at = holder, expires, now
     session.commit()

@@ -1,4 +1,4 @@
-"""The scheduler process: APScheduler 3, a single runner held by a lease in the database."""
+"""The scheduler process: APScheduler 3, one runner at a time (see jobs.lock)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
 from hubhome.extensions import db
+from hubhome.ops.health import report_failed_job
 from hubhome.ops.models import JobRun
 from hubhome.timeutil import utcnow
-from jobs import lease
+from jobs.lock import RENEW_SECONDS, lock_for
 from jobs.registry import JobSpec, all_jobs
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ def run_job(app: Flask, spec: JobSpec) -> JobRun:
             run = db.session.get_one(JobRun, run_id)
             run.outcome = "failed"
             run.error = "".join(traceback.format_exception_only(exc))[:4000]
+            report_failed_job(db.session, spec.name)
         else:
             run = db.session.get_one(JobRun, run_id)
             run.outcome = "ok"
@@ -49,19 +51,28 @@ def run_job(app: Flask, spec: JobSpec) -> JobRun:
 
 
 class Runner:
-    """Runs jobs only while this process holds the lease."""
+    """Runs jobs only while this process holds the single-runner lock."""
 
     def __init__(self, app: Flask):
         self.app = app
-        self.holder = lease.holder_id()
+        self.lock = lock_for(app)
         self.leader = False
 
     def renew(self) -> None:
-        with self.app.app_context():
-            was = self.leader
-            self.leader = lease.try_acquire(db.session, self.holder)
+        was = self.leader
+        try:
+            self.leader = self.lock.acquire()
+        except Exception:  # the database is unreachable: stay idle, try again later
+            log.exception("could not renew the scheduler lock")
+            self.leader = False
         if self.leader and not was:
-            log.info("scheduler lease taken by %s", self.holder)
+            log.info("scheduler lock taken; this process runs the jobs")
+        elif was and not self.leader:
+            log.warning("scheduler lock lost; this process is idle")
+
+    def release(self) -> None:
+        self.lock.release()
+        self.leader = False
 
     def guarded(self, spec: JobSpec) -> Callable[[], None]:
         def run() -> None:
@@ -72,7 +83,7 @@ class Runner:
 
 
 def _configure(scheduler: BlockingScheduler | BackgroundScheduler, runner: Runner) -> None:
-    scheduler.add_job(runner.renew, "interval", seconds=20, id="lease", max_instances=1)
+    scheduler.add_job(runner.renew, "interval", seconds=RENEW_SECONDS, id="lock", max_instances=1)
     for spec in all_jobs():
         scheduler.add_job(
             runner.guarded(spec),
@@ -86,15 +97,16 @@ def _configure(scheduler: BlockingScheduler | BackgroundScheduler, runner: Runne
 
 
 def run_once(app: Flask) -> int:
-    """Run every job once if the lease can be had; return a process exit code."""
+    """Run every job once if the lock can be had; return a process exit code."""
     runner = Runner(app)
     runner.renew()
     if not runner.leader:
-        log.warning("another scheduler holds the lease; nothing run")
+        log.warning("another scheduler holds the lock; nothing run")
         return 0
-    failed = [spec.name for spec in all_jobs() if run_job(app, spec).outcome != "ok"]
-    with app.app_context():
-        lease.release(db.session, runner.holder)
+    try:
+        failed = [spec.name for spec in all_jobs() if run_job(app, spec).outcome != "ok"]
+    finally:
+        runner.release()
     return 1 if failed else 0
 
 
@@ -112,8 +124,7 @@ def run_scheduler(app: Flask, *, once: bool = False) -> int:
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
-        with app.app_context():
-            lease.release(db.session, runner.holder)
+        runner.release()
     return 0
 
 

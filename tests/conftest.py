@@ -3,6 +3,7 @@ and Twilio faked at its HTTP transport (the only seam)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Iterator
@@ -239,7 +240,7 @@ class FakeTwilioHttp(HttpClient):
     """Records every request the Twilio SDK makes and answers like Twilio would."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(logging.getLogger("twilio.http_client"), is_async=False)
         self.requests: list[dict[str, Any]] = []
         self.fail_next = 0
         self._sid = 0

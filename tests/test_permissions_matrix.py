@@ -116,7 +116,13 @@ def cases_for(who: str) -> list[Case]:
         rows.append(Case(who, "GET", f"/constellations/{{{constellation}}}", status))
     rows.append(Case(who, "GET", "/children/new", 200 if who in REGISTERS_CHILDREN else 403))
     admin_status = 200 if who in ADMINS else 403
-    for page in ("/admin/audit", "/admin/outbox", "/admin/users"):
+    for page in (
+        "/admin/audit",
+        "/admin/outbox",
+        "/admin/users",
+        "/admin/jobs",
+        "/admin/organisation",
+    ):
         rows.append(Case(who, "GET", page, admin_status))
     for api in ("/api/v1/audit", "/api/v1/outbox"):
         rows.append(Case(who, "GET", api, admin_status))
@@ -138,6 +144,8 @@ def anonymous_cases() -> list[Case]:
         "/admin/audit",
         "/admin/outbox",
         "/admin/users",
+        "/admin/jobs",
+        "/admin/organisation",
     ]
     rows += [Case(ANONYMOUS, "GET", page, 302) for page in pages]
     apis = [

@@ -15,3 +15,19 @@ class AuditSearchForm(FlaskForm):
     action = StringField(_l("Action starts with"), validators=[Optional()])
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
+
+
+class OrganisationSettingsForm(FlaskForm):
+    duty_number = StringField(
+        _l("Last-resort duty number (for example socialjouren)"),
+        validators=[Optional()],
+        description=_l("Called when nobody on the on-call chain answers."),
+    )
+    retention_years = IntegerField(
+        _l("Keep case entries for this many years after the last entry"),
+        validators=[Optional(), NumberRange(min=1, max=100)],
+        description=_l(
+            "Leave empty to keep everything. Foster-placement records and people born on "
+            "the 5th, 15th or 25th are always kept."
+        ),
+    )

@@ -14,13 +14,16 @@ from hubhome import nav
 from hubhome.accounts.forms import UserForm
 from hubhome.accounts.models import Role, User
 from hubhome.accounts.services import create_user
-from hubhome.admin.forms import AuditSearchForm
+from hubhome.admin.forms import AuditSearchForm, OrganisationSettingsForm
 from hubhome.audit.queries import search_audit
 from hubhome.audit.services import record
 from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
 from hubhome.forms import choices
-from hubhome.network.services import visible_households
+from hubhome.network.models import Organisation
+from hubhome.network.services import update_organisation_settings, visible_households
+from hubhome.ops.health import heartbeat
+from hubhome.ops.queries import latest_runs, recent_runs
 from hubhome.outbox.services import list_outbox
 from hubhome.permissions import require_role
 
@@ -29,6 +32,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 nav.add("admin.audit", _l("Audit log"), [Role.ADMIN], order=80)
 nav.add("admin.outbox", _l("Messages"), [Role.ADMIN], order=81)
 nav.add("admin.users", _l("Accounts"), [Role.ADMIN], order=82)
+nav.add("admin.jobs", _l("Scheduled jobs"), [Role.ADMIN], order=83)
+nav.add("admin.organisation", _l("Organisation"), [Role.ADMIN], order=84)
 
 
 @bp.before_request
@@ -81,6 +86,45 @@ def outbox() -> Any:
     """List outgoing messages with their status and attempts."""
     messages = list_outbox(db.session, current_user.organisation_id)
     return render_template("admin/outbox.html", messages=messages)
+
+
+@bp.route("/jobs")
+def jobs() -> Any:
+    """Each job's last run and the recent runs, with failures in words."""
+    job = request.args.get("job") or None
+    return render_template(
+        "admin/jobs.html",
+        latest=latest_runs(db.session),
+        runs=recent_runs(db.session, job=job),
+        job=job,
+        heartbeat=heartbeat(db.session),
+    )
+
+
+@bp.route("/organisation", methods=["GET", "POST"])
+def organisation() -> Any:
+    """The organisation's last-resort duty number and retention policy."""
+    org = db.session.get_one(Organisation, current_user.organisation_id)
+    form = OrganisationSettingsForm(obj=org)
+    if form.validate_on_submit():
+        try:
+            update_organisation_settings(
+                db.session,
+                current_user,
+                org,
+                duty_number=form.duty_number.data or None,
+                retention_years=form.retention_years.data,
+            )
+        except ValidationFailed as exc:
+            db.session.rollback()
+            for name, messages in exc.errors.items():
+                getattr(form, name).errors = list(messages)
+        else:
+            db.session.commit()
+            flash(_("The settings have been saved."), "success")
+            return redirect(url_for("admin.organisation"))
+    status = 422 if form.errors else 200
+    return render_template("admin/organisation.html", form=form, organisation=org), status
 
 
 @bp.route("/users", methods=["GET", "POST"])

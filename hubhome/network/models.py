@@ -22,6 +22,8 @@ class Organisation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     duty_number: Mapped[str | None] = mapped_column(String(20))  # last resort, e.g. socialjouren
+    # Retention (gallring): years after the last entry that case entries are kept; None keeps all.
+    retention_years: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -14,7 +14,12 @@ from hubhome.audit.services import record
 from hubhome.children.models import Child, Placement
 from hubhome.db import DbSession
 from hubhome.errors import ValidationFailed
-from hubhome.network.models import Constellation, ConstellationMembership, Household
+from hubhome.network.models import (
+    Constellation,
+    ConstellationMembership,
+    Household,
+    Organisation,
+)
 from hubhome.permissions import constellation_ids_visible_to, household_ids_visible_to
 
 
@@ -201,3 +206,32 @@ def leave_constellation(
     if deregister:
         household.deregistered_on = on
     record(session, actor, "household.leave", household, detail={"deregistered": deregister})
+
+
+def update_organisation_settings(
+    session: DbSession,
+    actor: User,
+    organisation: Organisation,
+    *,
+    duty_number: str | None,
+    retention_years: int | None,
+) -> None:
+    """Set the organisation's last-resort duty number and retention policy (audited)."""
+    from hubhome.phones import InvalidPhone, normalize_phone
+
+    try:
+        number = normalize_phone(duty_number) if duty_number else None
+    except InvalidPhone:
+        message = _("That is not a valid phone number. Check the digits.")
+        raise ValidationFailed(message, errors={"duty_number": [message]}) from None
+    changed = sorted(
+        name
+        for name, old, new in (
+            ("duty_number", organisation.duty_number, number),
+            ("retention_years", organisation.retention_years, retention_years),
+        )
+        if old != new
+    )
+    organisation.duty_number = number
+    organisation.retention_years = retention_years
+    record(session, actor, "organisation.update", organisation, detail={"changed": changed})

@@ -92,12 +92,30 @@ def send_due(session: DbSession, *, limit: int = 50) -> SendReport:
         )
         if message is None:
             break
-        _attempt(message, chosen, report)
+        _attempt(session, message, chosen, report)
         session.commit()
     return report
 
 
-def _attempt(message: OutboxMessage, chosen: Backend, report: SendReport) -> None:
+def send_now(session: DbSession, message_ids: list[int]) -> int:
+    """Send these messages at once if still pending (when the scheduler cannot). Commits."""
+    report = SendReport()
+    chosen = backend()
+    for message_id in message_ids:
+        message = session.scalar(
+            select(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
+            .with_for_update(skip_locked=True)
+        )
+        if message is not None:
+            _attempt(session, message, chosen, report)
+            session.commit()
+    return report.sent
+
+
+def _attempt(
+    session: DbSession, message: OutboxMessage, chosen: Backend, report: SendReport
+) -> None:
     message.attempts += 1
     try:
         sid = chosen.send(message)
@@ -109,6 +127,7 @@ def _attempt(message: OutboxMessage, chosen: Backend, report: SendReport) -> Non
             log.error(
                 "outbox message %s failed for good after %s attempts", message.id, message.attempts
             )
+            _tell_admins_of_failure(session, message)
         else:
             message.due_at = utcnow() + timedelta(minutes=2 ** (message.attempts - 1))
             report.retried += 1
@@ -121,3 +140,24 @@ def _attempt(message: OutboxMessage, chosen: Backend, report: SendReport) -> Non
     message.provider_sid = sid
     message.last_error = None
     report.sent += 1
+
+
+def _tell_admins_of_failure(session: DbSession, message: OutboxMessage) -> None:
+    """A message that could not be sent is never silent: its organisation's admins are told.
+
+    Not for failed alerts to admins themselves, which would only fail again; those show on
+    every admin page instead.
+    """
+    if message.purpose.startswith("ops.") or message.organisation_id is None:
+        return
+    from flask_babel import gettext as _
+
+    from hubhome.ops.health import tell_admins
+
+    tell_admins(
+        session,
+        purpose="ops.message_failed",
+        key=str(message.id),
+        render=lambda: _("Hubhome: message %(id)s could not be sent. See Messages.", id=message.id),
+        organisation_id=message.organisation_id,
+    )

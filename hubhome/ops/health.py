@@ -1,0 +1,151 @@
+"""Is Hubhome healthy? The database, the scheduler's heartbeat, failing jobs and messages.
+
+A dead scheduler, like a missed call, is never silent: admin pages warn, and the admins of
+every organisation get an SMS that is sent at once from the web process (the scheduler that
+would normally send it is the thing that has stopped).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from hubhome.accounts.models import Role, User
+from hubhome.db import DbSession
+from hubhome.ops.models import JobRun, SchedulerLease
+from hubhome.outbox.models import OutboxMessage, OutboxStatus
+from hubhome.outbox.services import enqueue_sms
+from hubhome.timeutil import local_today, utcnow
+
+HEARTBEAT_LIMIT = timedelta(minutes=5)
+LEASE_NAME = "scheduler"
+
+
+def database_reachable(session: DbSession) -> bool:
+    try:
+        session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        session.rollback()
+        return False
+    return True
+
+
+def heartbeat(session: DbSession) -> datetime | None:
+    """When the scheduler last showed it was alive, or None if it has never run."""
+    row = session.get(SchedulerLease, LEASE_NAME)
+    return row.heartbeat_at if row is not None else None
+
+
+def scheduler_stale(session: DbSession, now: datetime | None = None) -> bool:
+    beat = heartbeat(session)
+    return beat is None or (now or utcnow()) - beat > HEARTBEAT_LIMIT
+
+
+@dataclass
+class OpsStatus:
+    """What an admin must know about the machinery, shown on every admin page."""
+
+    heartbeat: datetime | None
+    scheduler_stale: bool
+    failing_jobs: list[str] = field(default_factory=list)
+    failed_messages: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not (self.scheduler_stale or self.failing_jobs or self.failed_messages)
+
+
+def ops_status(session: DbSession, organisation_id: int) -> OpsStatus:
+    beat = heartbeat(session)
+    latest = (
+        select(JobRun.job, func.max(JobRun.id).label("last_id"))
+        .where(JobRun.outcome != "running")
+        .group_by(JobRun.job)
+        .subquery()
+    )
+    failing = session.scalars(
+        select(JobRun.job)
+        .join(latest, JobRun.id == latest.c.last_id)
+        .where(JobRun.outcome == "failed")
+        .order_by(JobRun.job)
+    ).all()
+    failed_messages = session.scalar(
+        select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.organisation_id == organisation_id,
+            OutboxMessage.status == OutboxStatus.FAILED,
+            OutboxMessage.created_at > utcnow() - timedelta(days=7),
+        )
+    )
+    return OpsStatus(
+        heartbeat=beat,
+        scheduler_stale=beat is None or utcnow() - beat > HEARTBEAT_LIMIT,
+        failing_jobs=list(failing),
+        failed_messages=failed_messages or 0,
+    )
+
+
+def _admins(session: DbSession, organisation_id: int | None = None) -> list[User]:
+    query = select(User).where(
+        User.role == Role.ADMIN, User.active.is_(True), User.phone.is_not(None)
+    )
+    if organisation_id is not None:
+        query = query.where(User.organisation_id == organisation_id)
+    return list(session.scalars(query.order_by(User.id)))
+
+
+def tell_admins(
+    session: DbSession,
+    *,
+    purpose: str,
+    key: str,
+    render: Callable[[], str],
+    organisation_id: int | None = None,
+) -> list[OutboxMessage]:
+    """Queue one SMS per admin (of one organisation, or all), once per `key`."""
+    queued = []
+    for admin in _admins(session, organisation_id):
+        message = enqueue_sms(
+            session, admin, purpose, render, dedupe_key=f"{purpose}:{key}:{admin.id}"
+        )
+        if message is not None:
+            queued.append(message)
+    return queued
+
+
+def alert_if_scheduler_stale(session: DbSession) -> int:
+    """If the heartbeat is too old, text every admin once for this stop and send it now.
+
+    Called by `/healthz` (polled by the load balancer or uptime monitor) and by
+    `hubhome watchdog` (cron). Returns the number of messages sent.
+    """
+    if not scheduler_stale(session):
+        return 0
+    from hubhome.outbox.sender import send_now
+
+    beat = heartbeat(session)
+    episode = beat.isoformat() if beat else "never"
+    queued = tell_admins(
+        session,
+        purpose="ops.scheduler_stale",
+        key=episode,
+        render=lambda: _(
+            "Hubhome: the scheduler has stopped. Reminders and messages are not being sent."
+        ),
+    )
+    session.commit()
+    return send_now(session, [m.id for m in queued])
+
+
+def report_failed_job(session: DbSession, job: str) -> None:
+    """Tell the admins that a job failed; at most once per job and day."""
+    tell_admins(
+        session,
+        purpose="ops.job_failed",
+        key=f"{job}:{local_today().isoformat()}",
+        render=lambda: _("Hubhome: the job %(job)s failed. See the job page.", job=job),
+    )

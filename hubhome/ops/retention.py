@@ -1,0 +1,98 @@
+"""Retention (gallring): delete what the organisation's policy says may go, and log it.
+
+Each organisation sets how many years after the last entry case entries are kept
+(`Organisation.retention_years`; unset means nothing is removed). Areas register rules for
+what they own. Two things are never removed by any rule: records of a foster-home placement
+(children, placements, respite stays, follow-up visits and reviews), and anything about people
+born on the 5th, 15th or 25th of a month, whom the archives keep for research.
+Every run writes one audit event per rule and organisation with the counts it removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import delete, select
+
+from hubhome.audit.services import record
+from hubhome.db import DbSession
+from hubhome.network.models import Organisation
+from hubhome.ops.models import JobRun
+from hubhome.outbox.models import OutboxMessage, OutboxStatus
+from hubhome.timeutil import local_today, utcnow
+
+RESEARCH_SAMPLE_DAYS = frozenset({5, 15, 25})
+# Technical records, not case entries: kept for a fixed time whatever the policy says.
+OUTBOX_KEEP = timedelta(days=90)
+JOB_RUNS_KEEP = timedelta(days=365)
+
+
+def in_research_sample(birth_date: date | None) -> bool:
+    """People born on the 5th, 15th or 25th are kept for research."""
+    return birth_date is not None and birth_date.day in RESEARCH_SAMPLE_DAYS
+
+
+@dataclass(frozen=True)
+class RetentionContext:
+    organisation: Organisation
+    today: date
+    now: datetime
+
+    @property
+    def case_cutoff(self) -> date | None:
+        """Case entries whose last entry is before this day may be deleted (None: keep all)."""
+        years = self.organisation.retention_years
+        return self.today - relativedelta(years=years) if years else None
+
+
+# A rule removes what it may for one organisation and returns how many rows it removed.
+RetentionRule = Callable[[DbSession, RetentionContext], int]
+_rules: dict[str, RetentionRule] = {}
+
+
+def register_rule(name: str, rule: RetentionRule) -> None:
+    _rules[name] = rule
+
+
+def _old_outbox_messages(session: DbSession, ctx: RetentionContext) -> int:
+    result = session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.organisation_id == ctx.organisation.id,
+            OutboxMessage.status != OutboxStatus.PENDING,
+            OutboxMessage.created_at < ctx.now - OUTBOX_KEEP,
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+register_rule("outbox_messages", _old_outbox_messages)
+
+
+def apply_retention(session: DbSession) -> int:
+    """Run every rule for every organisation; return the number of rows removed."""
+    now = utcnow()
+    ctx_today = local_today()
+    removed = 0
+    for organisation in session.scalars(select(Organisation).order_by(Organisation.id)):
+        ctx = RetentionContext(organisation=organisation, today=ctx_today, now=now)
+        for name, rule in sorted(_rules.items()):
+            count = rule(session, ctx)
+            if count:
+                record(
+                    session,
+                    None,
+                    "retention.removed",
+                    organisation_id=organisation.id,
+                    detail={
+                        "rule": name,
+                        "rows": count,
+                        "policy_years": organisation.retention_years,
+                        "cutoff": ctx.case_cutoff.isoformat() if ctx.case_cutoff else None,
+                    },
+                )
+            removed += count
+    result = session.execute(delete(JobRun).where(JobRun.started_at < now - JOB_RUNS_KEEP))
+    return removed + int(getattr(result, "rowcount", 0) or 0)

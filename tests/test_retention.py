@@ -1,0 +1,75 @@
+"""Retention (gallring): the organisation's policy, applied by a job that logs what it removed."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+
+from hubhome.audit.models import AuditEvent
+from hubhome.extensions import db
+from hubhome.network.models import Organisation
+from hubhome.ops.retention import apply_retention, in_research_sample
+from hubhome.outbox.models import OutboxMessage, OutboxStatus
+from hubhome.outbox.services import enqueue_sms
+
+
+def _message(demo, key: str, *, days_old: int, status: OutboxStatus) -> None:  # type: ignore[no-untyped-def]
+    message = enqueue_sms(db.session, demo.user("familj1"), "test", lambda: "Hej", dedupe_key=key)
+    assert message is not None
+    message.created_at = datetime.now(UTC) - timedelta(days=days_old)
+    message.status = status
+
+
+def test_retention_removes_old_sent_messages_keeps_pending_and_logs_counts(app, demo):
+    _message(demo, "old-sent", days_old=120, status=OutboxStatus.SENT)
+    _message(demo, "old-pending", days_old=120, status=OutboxStatus.PENDING)
+    _message(demo, "new-sent", days_old=3, status=OutboxStatus.SENT)
+    db.session.commit()
+    assert apply_retention(db.session) >= 1
+    db.session.commit()
+    keys = set(db.session.scalars(select(OutboxMessage.dedupe_key)))
+    assert keys == {"old-pending", "new-sent"}
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "retention.removed"))
+    assert event.detail["rule"] == "outbox_messages" and event.detail["rows"] == 1
+    assert apply_retention(db.session) == 0  # run twice, removes nothing twice
+
+
+def test_the_research_sample_is_people_born_on_the_5th_15th_and_25th():
+    assert in_research_sample(date(2015, 3, 5))
+    assert in_research_sample(date(2015, 3, 25))
+    assert not in_research_sample(date(2015, 3, 6))
+    assert not in_research_sample(None)
+
+
+def test_admin_sets_the_retention_policy_and_duty_number(login_as, demo):
+    client = login_as("admin")
+    page = client.get("/admin/organisation").get_data(as_text=True)
+    assert "Spara" in page
+    response = client.post(
+        "/admin/organisation", data={"duty_number": "0771-11 22 33", "retention_years": "5"}
+    )
+    assert response.status_code == 302
+    org = db.session.get(Organisation, demo.user("admin").organisation_id)
+    db.session.refresh(org)
+    assert (org.duty_number, org.retention_years) == ("+46771112233", 5)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "organisation.update"))
+    assert set(event.detail["changed"]) == {"duty_number", "retention_years"}
+
+
+def test_bad_settings_are_refused_in_swedish_and_nothing_changes(login_as, demo):
+    client = login_as("admin")
+    response = client.post(
+        "/admin/organisation", data={"duty_number": "inte ett nummer", "retention_years": "5"}
+    )
+    assert response.status_code == 422
+    assert "Det är inte ett giltigt telefonnummer" in response.get_data(as_text=True)
+    response = client.post("/admin/organisation", data={"duty_number": "", "retention_years": "0"})
+    assert response.status_code == 422
+    org = db.session.get(Organisation, demo.user("admin").organisation_id)
+    db.session.refresh(org)
+    assert org.retention_years is None
+
+
+def test_only_admins_change_organisation_settings(login_as):
+    assert login_as("hubb.bjornen").post("/admin/organisation", data={}).status_code == 403
