@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import axe_violations, screenshot, sign_in
+from tests.browser.conftest import axe_violations, screenshot, sign_in, tab_to
 
 ROLES = ["admin", "socialsekreterare", "hubb.bjornen", "jour", "familj1"]
 
@@ -27,7 +27,7 @@ def test_sign_in_works_with_the_keyboard_alone(live_server, page):
     page.goto(f"{live_server}/login")
     page.keyboard.press("Tab")  # the skip link comes first
     assert page.evaluate("document.activeElement.className") == "skip-link"
-    page.locator("#email").focus()
+    tab_to(page, "#email")
     page.keyboard.type("familj1@demo.hubhome.test")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "password"
