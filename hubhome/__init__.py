@@ -68,6 +68,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from hubhome.about.views import bp as about_bp
     from hubhome.accounts.views import bp as accounts_bp
+    from hubhome.activities.views import bp as activities_bp
     from hubhome.admin.views import bp as admin_bp
     from hubhome.api import init_api
     from hubhome.calendar.views import bp as calendar_bp
@@ -85,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
         admin_bp,
         respite_bp,
         calendar_bp,
+        activities_bp,
     ):
         app.register_blueprint(bp)
     init_api(app)
