@@ -69,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from hubhome.about.views import bp as about_bp
     from hubhome.accounts.views import bp as accounts_bp
     from hubhome.activities.views import bp as activities_bp
+    from hubhome.advice.views import bp as advice_bp
     from hubhome.admin.views import bp as admin_bp
     from hubhome.api import init_api
     from hubhome.calendar.views import bp as calendar_bp
@@ -76,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     from hubhome.home.views import bp as home_bp
     from hubhome.network.views import bp as network_bp
     from hubhome.respite.views import bp as respite_bp
+    from hubhome.visits.views import bp as visits_bp
 
     for bp in (
         home_bp,
@@ -87,6 +89,8 @@ def register_blueprints(app: Flask) -> None:
         respite_bp,
         calendar_bp,
         activities_bp,
+        visits_bp,
+        advice_bp,
     ):
         app.register_blueprint(bp)
     init_api(app)

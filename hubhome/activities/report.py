@@ -11,6 +11,7 @@ import io
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -125,17 +126,17 @@ def monthly_report(session: DbSession, constellation: Constellation, month: date
         AdviceContact.created_at >= start,
         AdviceContact.created_at < end,
     )
-    by_topic = dict(
+    by_topic: dict[Any, int] = dict(
         session.execute(
             select(AdviceContact.topic, func.count()).where(*in_month).group_by(AdviceContact.topic)
-        ).tuples()
+        ).all()
     )
-    by_channel = dict(
+    by_channel: dict[Any, int] = dict(
         session.execute(
             select(AdviceContact.channel, func.count())
             .where(*in_month)
             .group_by(AdviceContact.channel)
-        ).tuples()
+        ).all()
     )
     report.advice_by_topic = {str(t): by_topic.get(t, 0) for t in AdviceTopic}
     report.advice_by_channel = {str(c): by_channel.get(c, 0) for c in AdviceChannel}
