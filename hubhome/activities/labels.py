@@ -15,7 +15,7 @@ ANSWER_LABELS = {
     "waiting": _l("Waiting place"),
     "not_coming": _l("Not coming"),
 }
-STATUS_LABELS = {"planned": _l("Planned"), "cancelled": _l("Cancelled")}
+STATUS_LABELS = {"planned": _l("Planned"), "cancelled": _l("Called off")}
 REPEAT_LABELS = {
     "none": _l("Does not repeat"),
     "monthly_weekday": _l("Monthly, same weekday (e.g. second Tuesday)"),
