@@ -49,9 +49,12 @@ class AdviceQuery(Schema):
 
 
 def _out(contact: Any) -> dict[str, Any]:
-    data = AdviceOut().dump(contact)
-    data.update(channel=str(contact.channel), topic=str(contact.topic), urgency=str(contact.urgency))
-    return data
+    data = {name: getattr(contact, name) for name in AdviceOut._declared_fields}
+    return data | {
+        "channel": str(contact.channel),
+        "topic": str(contact.topic),
+        "urgency": str(contact.urgency),
+    }
 
 
 @blp.route("")

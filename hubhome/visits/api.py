@@ -48,9 +48,8 @@ def list_visits(args: dict[str, Any]) -> Any:
     visits = services.visible_visits(db.session, user, child_id=args["child_id"])
     services.audit_reads(db.session, user, [v.child_id for v in visits])
     db.session.commit()
-    out = []
-    for visit in visits:
-        data = VisitOut().dump(visit)
-        data.update(supervisor=str(visit.supervisor), status=str(visit.status))
-        out.append(data)
-    return out
+    return [
+        {name: getattr(visit, name) for name in VisitOut._declared_fields}
+        | {"supervisor": str(visit.supervisor), "status": str(visit.status)}
+        for visit in visits
+    ]
