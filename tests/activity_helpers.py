@@ -66,3 +66,27 @@ def answer_form(household_id: int, attending: bool = True, adults: int = 1, chil
     }
     form.update(extra)
     return form
+
+
+def add_responsible_worker(demo: Any, child_id: int) -> int:
+    """Add a social worker (ansvarig@) responsible for one child's placement, who is not a
+    liaison: the demo's liaison is then no longer that child's responsible worker."""
+    from hubhome.accounts.models import Role, User
+    from hubhome.accounts.passwords import hash_password
+    from hubhome.children.models import Placement
+    from tests.conftest import DEMO_PASSWORD
+
+    worker = User(
+        organisation_id=demo.user("admin").organisation_id,
+        email="ansvarig@demo.hubhome.test",
+        name="Ansvarig Socialsekreterare",
+        role=Role.SOCIAL_WORKER,
+        phone="+46700000303",
+        password_hash=hash_password(DEMO_PASSWORD),
+    )
+    db.session.add(worker)
+    db.session.flush()
+    placement = db.session.scalar(select(Placement).where(Placement.child_id == child_id))
+    placement.social_worker_id = worker.id
+    db.session.commit()
+    return worker.id

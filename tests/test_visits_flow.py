@@ -7,15 +7,12 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from hubhome.accounts.models import Role, User
-from hubhome.accounts.passwords import hash_password
 from hubhome.audit.models import AuditEvent
-from hubhome.children.models import Placement
 from hubhome.extensions import db
 from hubhome.visits.models import ContactRestriction, ContactVisit, VisitStatus
 from hubhome.visits.services import restriction_reviews_due
-from tests.activity_helpers import NOW
-from tests.conftest import DEMO_PASSWORD, login
+from tests.activity_helpers import NOW, add_responsible_worker
+from tests.conftest import login
 from tests.permission_matrix import Case, build_targets, run_cases
 
 
@@ -30,22 +27,7 @@ def targets(app, demo):
     """The demo plus a second social worker responsible for familj1's child only: the
     liaison (socialsekreterare) is then no longer that child's responsible worker."""
     targets = build_targets(demo)
-    worker = User(
-        organisation_id=demo.user("admin").organisation_id,
-        email="ansvarig@demo.hubhome.test",
-        name="Ansvarig Socialsekreterare",
-        role=Role.SOCIAL_WORKER,
-        phone="+46700000303",
-        password_hash=hash_password(DEMO_PASSWORD),
-    )
-    db.session.add(worker)
-    db.session.flush()
-    placement = db.session.scalar(
-        select(Placement).where(Placement.child_id == targets.ids["familj1_child"])
-    )
-    placement.social_worker_id = worker.id
-    db.session.commit()
-    targets.ids["responsible"] = worker.id
+    targets.ids["responsible"] = add_responsible_worker(demo, targets.ids["familj1_child"])
     return targets
 
 
