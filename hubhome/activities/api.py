@@ -27,8 +27,8 @@ class ActivityQuery(Schema):
 
     @validates_schema
     def ordered(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
-            raise ValidationError("must be after 'from'", "to")
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise ValidationError("must not be before 'from'", "to")
 
 
 class ActivityIn(Schema):
