@@ -40,7 +40,7 @@ def _send(
         if person.id == skip:
             continue
         message = enqueue_sms(session, person, purpose, render, dedupe_key=f"{key}:{person.id}")
-        sent += message is not None
+        sent += message is not None and message in session.new  # not one queued before
     return sent
 
 
