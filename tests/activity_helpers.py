@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import delete, select
 
 from hubhome.activities.models import Activity
 from hubhome.extensions import db
@@ -90,3 +91,24 @@ def add_responsible_worker(demo: Any, child_id: int) -> int:
     placement.social_worker_id = worker.id
     db.session.commit()
     return worker.id
+
+
+@pytest.fixture(name="demo")
+def demo_without_everyday(demo: Any) -> Any:
+    """The demo without its seeded events, visits and advice, so tests count only their own."""
+    from hubhome.activities.models import ActivityAnswer, ActivityInvitee, ActivitySeries
+    from hubhome.advice.models import AdviceContact
+    from hubhome.visits.models import ContactRestriction, ContactVisit
+
+    for model in (
+        ActivityAnswer,
+        ActivityInvitee,
+        Activity,
+        ActivitySeries,
+        AdviceContact,
+        ContactVisit,
+        ContactRestriction,
+    ):
+        db.session.execute(delete(model))
+    db.session.commit()
+    return demo

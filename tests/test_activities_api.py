@@ -12,6 +12,7 @@ from hubhome.extensions import db
 from hubhome.network.models import ConstellationMembership
 from tests.activity_helpers import NOW
 from tests.conftest import bearer, is_postgres
+from tests.activity_helpers import demo_without_everyday as demo  # noqa: F401
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from hubhome.extensions import db
 from hubhome.timeutil import to_local
 from tests.activity_helpers import NOW, answer_form, messages, plan
 from tests.conftest import login
+from tests.activity_helpers import demo_without_everyday as demo  # noqa: F401
 
 
 @pytest.fixture

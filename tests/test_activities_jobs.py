@@ -11,6 +11,7 @@ from hubhome.extensions import db
 from jobs.registry import all_jobs
 from tests.activity_helpers import answer_form, messages, plan
 from tests.conftest import login
+from tests.activity_helpers import demo_without_everyday as demo  # noqa: F401
 
 
 def _coming_event(app, demo, day, start, planned_at):

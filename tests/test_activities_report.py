@@ -14,6 +14,7 @@ from hubhome.respite.models import BookingKind, BookingStatus, RespiteBooking, R
 from hubhome.visits.models import ContactVisit, Supervisor, VisitStatus
 from tests.conftest import login
 from tests.permission_matrix import build_targets
+from tests.activity_helpers import demo_without_everyday as demo  # noqa: F401
 
 VIEWED_AT = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
 

@@ -12,6 +12,7 @@ from hubhome.extensions import db
 from tests.activity_helpers import NOW, add_responsible_worker, messages
 from tests.conftest import login
 from tests.permission_matrix import Actors, Case, build_targets, run_cases
+from tests.activity_helpers import demo_without_everyday as demo  # noqa: F401
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from hubhome.extensions import db
 from tests.activity_helpers import NOW, plan
 from tests.conftest import login
 from tests.permission_matrix import Case, build_targets, run_cases
+from tests.activity_helpers import demo_without_everyday as demo  # noqa: F401
 
 EVERYONE = [
     "admin", "socialsekreterare", "hubb.bjornen", "hubb.raven", "jour",

@@ -14,6 +14,7 @@ from hubhome.visits.services import restriction_reviews_due
 from tests.activity_helpers import NOW, add_responsible_worker
 from tests.conftest import login
 from tests.permission_matrix import Case, build_targets, run_cases
+from tests.activity_helpers import demo_without_everyday as demo  # noqa: F401
 
 
 @pytest.fixture
