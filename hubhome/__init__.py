@@ -69,8 +69,8 @@ def register_blueprints(app: Flask) -> None:
     from hubhome.about.views import bp as about_bp
     from hubhome.accounts.views import bp as accounts_bp
     from hubhome.activities.views import bp as activities_bp
-    from hubhome.advice.views import bp as advice_bp
     from hubhome.admin.views import bp as admin_bp
+    from hubhome.advice.views import bp as advice_bp
     from hubhome.api import init_api
     from hubhome.calendar.views import bp as calendar_bp
     from hubhome.children.views import bp as children_bp

@@ -373,7 +373,9 @@ def advice_contact_ids_visible_to(user: User) -> Select[Any]:
         ours = a.household_id.in_(households_of_constellations(constellation_ids_visible_to(user)))
         return select(a.id).where(a.organisation_id == user.organisation_id, or_(mine, ours))
     if user.role == Role.SOCIAL_WORKER:
-        liaison = a.household_id.in_(households_of_constellations(constellation_ids_visible_to(user)))
+        liaison = a.household_id.in_(
+            households_of_constellations(constellation_ids_visible_to(user))
+        )
         responsible = a.household_id.in_(
             select(Placement.household_id).where(
                 Placement.social_worker_id == user.id, Placement.end_date.is_(None)

@@ -57,7 +57,9 @@ def messages(purpose: str) -> list[OutboxMessage]:
     )
 
 
-def answer_form(household_id: int, attending: bool = True, adults: int = 1, children: int = 0, **extra: Any) -> dict[str, Any]:
+def answer_form(
+    household_id: int, attending: bool = True, adults: int = 1, children: int = 0, **extra: Any
+) -> dict[str, Any]:
     form: dict[str, Any] = {
         "household_id": household_id,
         "attending": "yes" if attending else "no",
@@ -93,9 +95,12 @@ def add_responsible_worker(demo: Any, child_id: int) -> int:
     return worker.id
 
 
-@pytest.fixture(name="demo")
-def demo_without_everyday(demo: Any) -> Any:
-    """The demo without its seeded events, visits and advice, so tests count only their own."""
+@pytest.fixture
+def without_demo_everyday(demo: Any) -> Any:
+    """Remove the demo's seeded events, visits and advice, so tests count only their own.
+
+    Use with `pytestmark = pytest.mark.usefixtures("without_demo_everyday")`.
+    """
     from hubhome.activities.models import ActivityAnswer, ActivityInvitee, ActivitySeries
     from hubhome.advice.models import AdviceContact
     from hubhome.visits.models import ContactRestriction, ContactVisit

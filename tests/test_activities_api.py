@@ -10,9 +10,13 @@ from sqlalchemy import select
 from hubhome.activities.models import ActivityAnswer, AnswerStatus
 from hubhome.extensions import db
 from hubhome.network.models import ConstellationMembership
-from tests.activity_helpers import NOW
+from tests.activity_helpers import (
+    NOW,
+    without_demo_everyday,  # noqa: F401
+)
 from tests.conftest import bearer, is_postgres
-from tests.activity_helpers import demo_without_everyday as demo  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("without_demo_everyday")
 
 
 @pytest.fixture
@@ -77,9 +81,11 @@ def test_families_cannot_plan_and_bad_input_names_the_fields(frozen, app, demo, 
 
 def test_rsvp_past_capacity_is_409_and_a_waiting_place_can_be_taken(frozen, app, demo, api_headers):
     bjornen = demo.constellations["Björnen"].id
-    [event] = app.test_client().post(
-        "/api/v1/activities", headers=api_headers("hubb.bjornen"), json=body(bjornen)
-    ).get_json()
+    [event] = (
+        app.test_client()
+        .post("/api/v1/activities", headers=api_headers("hubb.bjornen"), json=body(bjornen))
+        .get_json()
+    )
     url = f"/api/v1/activities/{event['id']}/rsvp"
     first = app.test_client().post(
         url, headers=api_headers("familj1"), json={"attending": True, "adults": 2, "children": 0}

@@ -9,9 +9,16 @@ import time_machine
 from hubhome.activities.models import ActivityAnswer, AnswerStatus
 from hubhome.extensions import db
 from hubhome.timeutil import to_local
-from tests.activity_helpers import NOW, answer_form, messages, plan
+from tests.activity_helpers import (
+    NOW,
+    answer_form,
+    messages,
+    plan,
+    without_demo_everyday,  # noqa: F401
+)
 from tests.conftest import login
-from tests.activity_helpers import demo_without_everyday as demo  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("without_demo_everyday")
 
 
 @pytest.fixture
@@ -58,7 +65,9 @@ def test_last_thursday_series_crosses_autumn_dst(frozen, login_as, bjornen):
         ("2027-01-15", ["2027-01-15", "2027-02-15", "2027-03-15", "2027-04-15"]),
     ],
 )
-def test_monthly_date_falls_on_the_last_day_of_shorter_months(frozen, login_as, bjornen, day, expected):
+def test_monthly_date_falls_on_the_last_day_of_shorter_months(
+    frozen, login_as, bjornen, day, expected
+):
     client = login_as("hubb.bjornen")
     created = plan(client, bjornen, day=day, repeat="monthly_date", count="4")
     assert [to_local(a.starts_at).date().isoformat() for a in created] == expected
@@ -88,7 +97,10 @@ def test_a_full_event_offers_a_waiting_place_and_a_freed_place_goes_to_it(
     login(one, "familj1")
     login(two, "familj2")
     url = f"/activities/{event.id}/answer"
-    assert one.post(url, data=answer_form(familj1.household_id, adults=2, children=1)).status_code == 302
+    assert (
+        one.post(url, data=answer_form(familj1.household_id, adults=2, children=1)).status_code
+        == 302
+    )
     full = two.post(url, data=answer_form(familj2.household_id, adults=1, children=1))
     assert full.status_code == 409
     page = full.get_data(as_text=True)
@@ -130,7 +142,9 @@ def test_change_tells_the_families_and_cancel_tells_only_those_coming(
     [event] = plan(client, bjornen)
     family = app.test_client()
     login(family, "familj1")
-    family.post(f"/activities/{event.id}/answer", data=answer_form(demo.user("familj1").household_id))
+    family.post(
+        f"/activities/{event.id}/answer", data=answer_form(demo.user("familj1").household_id)
+    )
     form = {
         "title": "Konstellationsträff",
         "day": "2026-12-10",
@@ -149,11 +163,17 @@ def test_change_tells_the_families_and_cancel_tells_only_those_coming(
     assert [m.recipient_id for m in messages("activity.cancelled")] == [demo.user("familj1").id]
 
 
-def test_family_conference_for_one_family_is_hidden_from_the_others(frozen, login_as, demo, bjornen):
+def test_family_conference_for_one_family_is_hidden_from_the_others(
+    frozen, login_as, demo, bjornen
+):
     client = login_as("hubb.bjornen")
     home = demo.user("familj1").household_id
     [event] = plan(
-        client, bjornen, kind="family_conference", title="Familjerådslag", invite="chosen",
+        client,
+        bjornen,
+        kind="family_conference",
+        title="Familjerådslag",
+        invite="chosen",
         household_ids=[str(home)],
     )
     assert [m.recipient_id for m in messages("activity.invited")] == [demo.user("familj1").id]
@@ -163,10 +183,14 @@ def test_family_conference_for_one_family_is_hidden_from_the_others(frozen, logi
     assert "Familjerådslag" not in client.get("/activities/").get_data(as_text=True)
     client.post("/logout")
     client = login_as("familj1")
-    assert "Familjerådslag" in client.get(f"/activities/?constellation_id={bjornen}").get_data(as_text=True)
+    assert "Familjerådslag" in client.get(f"/activities/?constellation_id={bjornen}").get_data(
+        as_text=True
+    )
 
 
-def test_month_view_and_list_show_the_constellation_to_its_members_only(frozen, login_as, demo, bjornen):
+def test_month_view_and_list_show_the_constellation_to_its_members_only(
+    frozen, login_as, demo, bjornen
+):
     client = login_as("hubb.bjornen")
     plan(client, bjornen, title="Höstträff", day="2026-12-03")
     client.post("/logout")
@@ -180,7 +204,9 @@ def test_month_view_and_list_show_the_constellation_to_its_members_only(frozen, 
     assert "Höstträff" not in client.get("/activities/").get_data(as_text=True)
 
 
-def test_events_are_in_the_personal_calendar_feed_unless_declined(frozen, app, login_as, demo, bjornen):
+def test_events_are_in_the_personal_calendar_feed_unless_declined(
+    frozen, app, login_as, demo, bjornen
+):
     from hubhome.calendar.services import feed_for
 
     client = login_as("hubb.bjornen")
@@ -189,7 +215,9 @@ def test_events_are_in_the_personal_calendar_feed_unless_declined(frozen, app, l
     familj1 = demo.user("familj1")
     family = app.test_client()
     login(family, "familj1")
-    family.post(f"/activities/{other.id}/answer", data=answer_form(familj1.household_id, attending=False))
+    family.post(
+        f"/activities/{other.id}/answer", data=answer_form(familj1.household_id, attending=False)
+    )
     token = feed_for(db.session, familj1).token
     db.session.commit()
     body = app.test_client().get(f"/calendar/{token}.ics").get_data(as_text=True)

@@ -9,9 +9,15 @@ import time_machine
 from hubhome.activities.jobs import send_activity_reminders
 from hubhome.extensions import db
 from jobs.registry import all_jobs
-from tests.activity_helpers import answer_form, messages, plan
+from tests.activity_helpers import (
+    answer_form,
+    messages,
+    plan,
+    without_demo_everyday,  # noqa: F401
+)
 from tests.conftest import login
-from tests.activity_helpers import demo_without_everyday as demo  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("without_demo_everyday")
 
 
 def _coming_event(app, demo, day, start, planned_at):

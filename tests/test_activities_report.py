@@ -7,14 +7,22 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 
-from hubhome.activities.models import Activity, ActivityAnswer, ActivityKind, ActivityStatus, AnswerStatus
+from hubhome.activities.models import (
+    Activity,
+    ActivityAnswer,
+    ActivityKind,
+    ActivityStatus,
+    AnswerStatus,
+)
 from hubhome.advice.models import AdviceChannel, AdviceContact, AdviceTopic
 from hubhome.extensions import db
 from hubhome.respite.models import BookingKind, BookingStatus, RespiteBooking, RespiteBookingChild
 from hubhome.visits.models import ContactVisit, Supervisor, VisitStatus
+from tests.activity_helpers import without_demo_everyday  # noqa: F401
 from tests.conftest import login
 from tests.permission_matrix import build_targets
-from tests.activity_helpers import demo_without_everyday as demo  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("without_demo_everyday")
 
 VIEWED_AT = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
 
@@ -31,17 +39,28 @@ def fixtures(app, demo):
 
     def activity(constellation, kind, start, status=ActivityStatus.PLANNED, came=()):
         item = Activity(
-            constellation_id=t[constellation], kind=kind, title=f"{kind} {start:%d %H}",
-            starts_at=start, ends_at=start.replace(hour=(start.hour + 1) % 24) if start.hour < 23 else start.replace(minute=59),
-            status=status, created_by_id=hub.id,
+            constellation_id=t[constellation],
+            kind=kind,
+            title=f"{kind} {start:%d %H}",
+            starts_at=start,
+            ends_at=start.replace(hour=(start.hour + 1) % 24)
+            if start.hour < 23
+            else start.replace(minute=59),
+            status=status,
+            created_by_id=hub.id,
         )
         db.session.add(item)
         db.session.flush()
         for household, adults, children in came:
             db.session.add(
                 ActivityAnswer(
-                    activity_id=item.id, household_id=household, status=AnswerStatus.COMING,
-                    adults=adults, children=children, answered_by_id=hub.id, attended=True,
+                    activity_id=item.id,
+                    household_id=household,
+                    status=AnswerStatus.COMING,
+                    adults=adults,
+                    children=children,
+                    answered_by_id=hub.id,
+                    attended=True,
                 )
             )
         return item
@@ -58,49 +77,87 @@ def fixtures(app, demo):
     no_show = activity("bjornen", ActivityKind.FAMILY_CONFERENCE, utc(2026, 12, 20, 9))
     db.session.add(
         ActivityAnswer(
-            activity_id=no_show.id, household_id=f2, status=AnswerStatus.COMING, adults=2,
-            children=2, answered_by_id=hub.id, attended=False,
+            activity_id=no_show.id,
+            household_id=f2,
+            status=AnswerStatus.COMING,
+            adults=2,
+            children=2,
+            answered_by_id=hub.id,
+            attended=False,
         )
     )
 
     def advice(constellation, topic, channel, at):
         db.session.add(
             AdviceContact(
-                organisation_id=hub.organisation_id, household_id=f1, constellation_id=t[constellation],
-                logged_by_id=hub.id, asked_by="x", channel=channel, topic=topic, summary="x",
+                organisation_id=hub.organisation_id,
+                household_id=f1,
+                constellation_id=t[constellation],
+                logged_by_id=hub.id,
+                asked_by="x",
+                channel=channel,
+                topic=topic,
+                summary="x",
                 created_at=at,
             )
         )
 
     advice("bjornen", AdviceTopic.BEHAVIOUR, AdviceChannel.PHONE, utc(2026, 12, 1, 8))
     advice("bjornen", AdviceTopic.BEHAVIOUR, AdviceChannel.SMS, utc(2026, 12, 9, 8))
-    advice("bjornen", AdviceTopic.SCHOOL, AdviceChannel.PHONE, utc(2026, 12, 31, 22, 59))  # 23:59 local
+    advice(
+        "bjornen", AdviceTopic.SCHOOL, AdviceChannel.PHONE, utc(2026, 12, 31, 22, 59)
+    )  # 23:59 local
     advice("bjornen", AdviceTopic.SCHOOL, AdviceChannel.PHONE, utc(2026, 12, 31, 23, 0))  # January
-    advice("bjornen", AdviceTopic.HEALTH, AdviceChannel.VIDEO, utc(2026, 11, 30, 22, 59))  # November
+    advice(
+        "bjornen", AdviceTopic.HEALTH, AdviceChannel.VIDEO, utc(2026, 11, 30, 22, 59)
+    )  # November
     advice("raven", AdviceTopic.HEALTH, AdviceChannel.PHONE, utc(2026, 12, 2, 8))
 
     def booking(kind, check_in, check_out, children, status=BookingStatus.APPROVED):
         item = RespiteBooking(
-            constellation_id=t["bjornen"], hub_household_id=t["hub_bjornen"], household_id=f1,
-            check_in=check_in, check_out=check_out, kind=kind, status=status, requested_by_id=hub.id,
+            constellation_id=t["bjornen"],
+            hub_household_id=t["hub_bjornen"],
+            household_id=f1,
+            check_in=check_in,
+            check_out=check_out,
+            kind=kind,
+            status=status,
+            requested_by_id=hub.id,
         )
         item.children = [RespiteBookingChild(child_id=c) for c in children]
         db.session.add(item)
 
     kids = [t["familj1_child"], t["familj2_child"]]
     booking(BookingKind.PLANNED, date(2026, 11, 29), date(2026, 12, 3), kids)  # 2 nights × 2
-    booking(BookingKind.PLANNED, date(2026, 12, 30), date(2027, 1, 2), kids[:1],
-            status=BookingStatus.COMPLETED)  # 2 nights in December
+    booking(
+        BookingKind.PLANNED,
+        date(2026, 12, 30),
+        date(2027, 1, 2),
+        kids[:1],
+        status=BookingStatus.COMPLETED,
+    )  # 2 nights in December
     booking(BookingKind.EMERGENCY, date(2026, 12, 10), date(2026, 12, 11), kids[:1])  # 1
-    booking(BookingKind.PLANNED, date(2026, 12, 14), date(2026, 12, 18), kids, status=BookingStatus.DECLINED)
+    booking(
+        BookingKind.PLANNED,
+        date(2026, 12, 14),
+        date(2026, 12, 18),
+        kids,
+        status=BookingStatus.DECLINED,
+    )
 
     def visit(status, start, constellation="bjornen"):
         db.session.add(
             ContactVisit(
-                organisation_id=hub.organisation_id, child_id=t["familj1_child"],
-                constellation_id=t[constellation], relatives="Mamma", place="Navhemmet",
-                supervisor=Supervisor.HUB_CARER, starts_at=start, ends_at=start.replace(hour=start.hour + 1),
-                status=status, created_by_id=hub.id,
+                organisation_id=hub.organisation_id,
+                child_id=t["familj1_child"],
+                constellation_id=t[constellation],
+                relatives="Mamma",
+                place="Navhemmet",
+                supervisor=Supervisor.HUB_CARER,
+                starts_at=start,
+                ends_at=start.replace(hour=start.hour + 1),
+                status=status,
+                created_by_id=hub.id,
             )
         )
 
@@ -148,20 +205,27 @@ def test_monthly_report_counts_match_the_hand_count(app, fixtures):
         got = {(r["section"], r["item"]): r["value"] for r in rows}
         assert {k: got[k] for k in EXPECTED} == EXPECTED
         assert {r["month"] for r in rows} == {"2026-12"}
-        page = client.get(f"/activities/report?constellation_id={fixtures['bjornen']}&month=2026-12")
+        page = client.get(
+            f"/activities/report?constellation_id={fixtures['bjornen']}&month=2026-12"
+        )
         html = page.get_data(as_text=True)
         assert page.status_code == 200
         assert "Månadsrapport: Björnen, december 2026" in html
-        assert "<th scope=\"row\">Konstellationsträff</th><td>1</td><td>4</td>" in html
-        assert "<th scope=\"row\">Avlastning, barnnätter planerade</th><td>6</td>" in html
+        assert '<th scope="row">Konstellationsträff</th><td>1</td><td>4</td>' in html
+        assert '<th scope="row">Avlastning, barnnätter planerade</th><td>6</td>' in html
 
 
 def test_the_report_is_for_the_hub_carer_liaison_and_admin_only(app, fixtures):
     with time_machine.travel(VIEWED_AT, tick=False):
         url = f"/activities/report?constellation_id={fixtures['bjornen']}&month=2026-12"
         for who, status in (
-            ("admin", 200), ("socialsekreterare", 200), ("hubb.bjornen", 200),
-            ("hubb.raven", 404), ("familj1", 403), ("jour", 403), ("other_admin", 404),
+            ("admin", 200),
+            ("socialsekreterare", 200),
+            ("hubb.bjornen", 200),
+            ("hubb.raven", 404),
+            ("familj1", 403),
+            ("jour", 403),
+            ("other_admin", 404),
         ):
             client = app.test_client()
             email = who if who != "other_admin" else "other_admin@annan.hubhome.test"

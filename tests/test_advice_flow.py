@@ -9,10 +9,16 @@ from sqlalchemy import select
 
 from hubhome.advice.models import AdviceContact
 from hubhome.extensions import db
-from tests.activity_helpers import NOW, add_responsible_worker, messages
+from tests.activity_helpers import (
+    NOW,
+    add_responsible_worker,
+    messages,
+    without_demo_everyday,  # noqa: F401
+)
 from tests.conftest import login
 from tests.permission_matrix import Actors, Case, build_targets, run_cases
-from tests.activity_helpers import demo_without_everyday as demo  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("without_demo_everyday")
 
 
 @pytest.fixture
@@ -87,7 +93,9 @@ def test_follow_up_stays_on_the_logger_s_and_liaison_s_lists_until_done(frozen, 
     logger = app.test_client()
     login(logger, "jour")
     home = targets.ids["familj1_home"]
-    logger.post("/advice/new", data=advice_form(home, follow_up_on="2026-11-25", summary="Ring skolan"))
+    logger.post(
+        "/advice/new", data=advice_form(home, follow_up_on="2026-11-25", summary="Ring skolan")
+    )
     contact = db.session.scalar(select(AdviceContact))
     liaison = app.test_client()
     login(liaison, "socialsekreterare")
@@ -145,8 +153,12 @@ def test_summaries_are_read_by_exactly_the_right_people(frozen, app, targets):
 def test_a_family_never_sees_another_family_s_contacts(frozen, app, targets):
     client = app.test_client()
     login(client, "hubb.bjornen")
-    client.post("/advice/new", data=advice_form(targets.ids["familj2_home"], summary="Om familj två"))
-    client.post("/advice/new", data=advice_form(targets.ids["familj1_home"], summary="Om familj ett"))
+    client.post(
+        "/advice/new", data=advice_form(targets.ids["familj2_home"], summary="Om familj två")
+    )
+    client.post(
+        "/advice/new", data=advice_form(targets.ids["familj1_home"], summary="Om familj ett")
+    )
     family = app.test_client()
     login(family, "familj1")
     page = family.get("/advice/").get_data(as_text=True)

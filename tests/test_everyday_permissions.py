@@ -5,14 +5,27 @@ import pytest
 import time_machine
 
 from hubhome.extensions import db
-from tests.activity_helpers import NOW, plan
+from tests.activity_helpers import (
+    NOW,
+    plan,
+    without_demo_everyday,  # noqa: F401
+)
 from tests.conftest import login
 from tests.permission_matrix import Case, build_targets, run_cases
-from tests.activity_helpers import demo_without_everyday as demo  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("without_demo_everyday")
 
 EVERYONE = [
-    "admin", "socialsekreterare", "hubb.bjornen", "hubb.raven", "jour",
-    "familj1", "familj2", "familj9", "other_admin", "other_familj",
+    "admin",
+    "socialsekreterare",
+    "hubb.bjornen",
+    "hubb.raven",
+    "jour",
+    "familj1",
+    "familj2",
+    "familj9",
+    "other_admin",
+    "other_familj",
 ]
 
 
@@ -24,8 +37,12 @@ def targets(app, demo):
         login(client, "hubb.bjornen")
         [event] = plan(client, targets.ids["bjornen"])
         [conference] = plan(
-            client, targets.ids["bjornen"], kind="family_conference", title="Familjerådslag",
-            invite="chosen", household_ids=[str(targets.ids["familj1_home"])],
+            client,
+            targets.ids["bjornen"],
+            kind="family_conference",
+            title="Familjerådslag",
+            invite="chosen",
+            household_ids=[str(targets.ids["familj1_home"])],
         )
     targets.ids.update(event=event.id, conference=conference.id)
     db.session.commit()
@@ -42,12 +59,21 @@ def _rows(url, statuses, default=None, method="GET", data=None):
 
 CALENDAR = "/activities/calendar?constellation_id={bjornen}"
 SAME_CONSTELLATION = {  # Björnen's events: its members, its liaison, org-wide staff
-    "admin": 200, "socialsekreterare": 200, "hubb.bjornen": 200, "jour": 200,
-    "familj1": 200, "familj2": 200,
-    "hubb.raven": 404, "familj9": 404, "other_admin": 404, "other_familj": 404,
+    "admin": 200,
+    "socialsekreterare": 200,
+    "hubb.bjornen": 200,
+    "jour": 200,
+    "familj1": 200,
+    "familj2": 200,
+    "hubb.raven": 404,
+    "familj9": 404,
+    "other_admin": 404,
+    "other_familj": 404,
 }
 CONFERENCE = {  # a family group conference for familj1 only
-    **SAME_CONSTELLATION, "familj2": 404, "jour": 404,
+    **SAME_CONSTELLATION,
+    "familj2": 404,
+    "jour": 404,
 }
 PLANNERS = {"admin": 200, "socialsekreterare": 200, "hubb.bjornen": 200}
 
@@ -76,28 +102,56 @@ CASES = (
         data={"attending": True, "adults": 1},
     )
     + _rows("/visits/", {"jour": 403}, default=200)
-    + _rows("/visits/new", {"admin": 200, "socialsekreterare": 200, "hubb.bjornen": 200,
-                            "hubb.raven": 200, "other_admin": 200}, default=403)
-    + _rows("/visits/reviews", {"admin": 200, "socialsekreterare": 200, "other_admin": 200},
-            default=403)
-    + _rows("/visits/restrictions/new", {"admin": 200, "socialsekreterare": 200,
-                                         "other_admin": 200}, default=403)
+    + _rows(
+        "/visits/new",
+        {
+            "admin": 200,
+            "socialsekreterare": 200,
+            "hubb.bjornen": 200,
+            "hubb.raven": 200,
+            "other_admin": 200,
+        },
+        default=403,
+    )
+    + _rows(
+        "/visits/reviews", {"admin": 200, "socialsekreterare": 200, "other_admin": 200}, default=403
+    )
+    + _rows(
+        "/visits/restrictions/new",
+        {"admin": 200, "socialsekreterare": 200, "other_admin": 200},
+        default=403,
+    )
     + _rows("/api/v1/contact-visits", {}, default=200)
     + _rows("/advice/", {"admin": 403, "other_admin": 403}, default=200)
-    + _rows("/advice/new", {"socialsekreterare": 200, "hubb.bjornen": 200, "hubb.raven": 200,
-                            "jour": 200}, default=403)
-    + _rows("/advice/follow-ups", {"socialsekreterare": 200, "hubb.bjornen": 200,
-                                   "hubb.raven": 200, "jour": 200}, default=403)
+    + _rows(
+        "/advice/new",
+        {"socialsekreterare": 200, "hubb.bjornen": 200, "hubb.raven": 200, "jour": 200},
+        default=403,
+    )
+    + _rows(
+        "/advice/follow-ups",
+        {"socialsekreterare": 200, "hubb.bjornen": 200, "hubb.raven": 200, "jour": 200},
+        default=403,
+    )
     + _rows("/api/v1/advice-contacts", {}, default=200)
     + [
         Case("anonymous", "GET", url, 302)
-        for url in ("/activities/", CALENDAR, "/activities/{event}", "/visits/", "/advice/new",
-                    "/activities/report")
+        for url in (
+            "/activities/",
+            CALENDAR,
+            "/activities/{event}",
+            "/visits/",
+            "/advice/new",
+            "/activities/report",
+        )
     ]
     + [
         Case("anonymous", "GET", url, 401)
-        for url in ("/api/v1/activities?constellation_id={bjornen}", "/api/v1/contact-visits",
-                    "/api/v1/advice-contacts")
+        for url in (
+            "/api/v1/activities?constellation_id={bjornen}",
+            "/api/v1/contact-visits",
+            "/api/v1/advice-contacts",
+        )
     ]
 )
 

@@ -11,10 +11,15 @@ from hubhome.audit.models import AuditEvent
 from hubhome.extensions import db
 from hubhome.visits.models import ContactRestriction, ContactVisit, VisitStatus
 from hubhome.visits.services import restriction_reviews_due
-from tests.activity_helpers import NOW, add_responsible_worker
+from tests.activity_helpers import (
+    NOW,
+    add_responsible_worker,
+    without_demo_everyday,  # noqa: F401
+)
 from tests.conftest import login
 from tests.permission_matrix import Case, build_targets, run_cases
-from tests.activity_helpers import demo_without_everyday as demo  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("without_demo_everyday")
 
 
 @pytest.fixture
@@ -160,9 +165,7 @@ def _restrict(client, child_id, decided_on="2026-08-01"):
     )
 
 
-def test_restriction_review_is_due_every_three_months_and_shows_on_the_lists(
-    frozen, app, targets
-):
+def test_restriction_review_is_due_every_three_months_and_shows_on_the_lists(frozen, app, targets):
     worker = app.test_client()
     login(worker, "ansvarig@demo.hubhome.test")
     assert _restrict(worker, targets.ids["familj1_child"]).status_code == 302
@@ -204,4 +207,6 @@ def test_restriction_reviews_due_for_the_monitoring_area(frozen, app, targets):
     assert len(due) == 1 and not due[0].overdue  # within two weeks
     assert restriction_reviews_due(db.session, [child], date(2026, 11, 16)) == []
     assert restriction_reviews_due(db.session, [child], date(2026, 12, 2))[0].overdue
-    assert restriction_reviews_due(db.session, [targets.ids["familj2_child"]], date(2027, 1, 1)) == []
+    assert (
+        restriction_reviews_due(db.session, [targets.ids["familj2_child"]], date(2027, 1, 1)) == []
+    )

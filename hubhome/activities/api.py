@@ -17,7 +17,9 @@ from hubhome.extensions import db
 from hubhome.permissions import get_activity_or_404, get_constellation_or_404
 from hubhome.timeutil import local_to_utc
 
-blp = Blueprint("api_activities", __name__, url_prefix="/api/v1/activities", description="Activities")
+blp = Blueprint(
+    "api_activities", __name__, url_prefix="/api/v1/activities", description="Activities"
+)
 
 
 class ActivityQuery(Schema):
@@ -172,7 +174,8 @@ def rsvp(body: dict[str, Any], activity_id: int) -> Any:
     household_id = body["household_id"] or user.household_id
     if household_id is None:
         raise ValidationFailed(
-            "household_id is required", errors={"household_id": ["Missing data for required field."]}
+            "household_id is required",
+            errors={"household_id": ["Missing data for required field."]},
         )
     saved = answers.answer(
         db.session,

@@ -66,9 +66,7 @@ class AnswerForm(FlaskForm):
     children = IntegerField(
         _l("Children"), default=0, validators=[Optional(), NumberRange(min=0, max=20)]
     )
-    needs = StringField(
-        _l("Dietary or access needs"), validators=[Optional(), Length(max=500)]
-    )
+    needs = StringField(_l("Dietary or access needs"), validators=[Optional(), Length(max=500)])
     accept_waiting = HiddenField(default="")
 
 

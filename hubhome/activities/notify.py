@@ -21,9 +21,7 @@ def carers(session: DbSession, household_ids: Iterable[int]) -> list[User]:
         return []
     return list(
         session.scalars(
-            select(User)
-            .where(User.household_id.in_(ids), User.active.is_(True))
-            .order_by(User.id)
+            select(User).where(User.household_id.in_(ids), User.active.is_(True)).order_by(User.id)
         )
     )
 
@@ -33,7 +31,12 @@ def when(activity: Activity) -> str:
 
 
 def _send(
-    session: DbSession, people: Iterable[User], purpose: str, key: str, render: Any, skip: int | None
+    session: DbSession,
+    people: Iterable[User],
+    purpose: str,
+    key: str,
+    render: Any,
+    skip: int | None,
 ) -> int:
     sent = 0
     for person in people:

@@ -47,7 +47,9 @@ class ActivityPlan:
 
 def constellation_household_ids(session: DbSession, constellation_id: int) -> list[int]:
     """The hub home and the current satellites."""
-    ids = households_of_constellations(select(Constellation.id).where(Constellation.id == constellation_id))
+    ids = households_of_constellations(
+        select(Constellation.id).where(Constellation.id == constellation_id)
+    )
     return sorted(session.scalars(ids))
 
 
@@ -112,7 +114,13 @@ def create_activities(session: DbSession, actor: User, plan: ActivityPlan) -> li
         created.append(activity)
     session.flush()
     for activity in created:
-        record(session, actor, "activity.create", activity, organisation_id=constellation.organisation_id)
+        record(
+            session,
+            actor,
+            "activity.create",
+            activity,
+            organisation_id=constellation.organisation_id,
+        )
     notify.invited(
         session, created[0], invited_household_ids(session, created[0]), actor, count=len(created)
     )

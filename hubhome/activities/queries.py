@@ -47,7 +47,9 @@ def month_bounds(first: date) -> tuple[datetime, datetime]:
     return local_to_utc(first, datetime.min.time()), local_to_utc(following, datetime.min.time())
 
 
-def month_grid(first: date, activities: Sequence[Activity]) -> list[list[tuple[date, list[Activity]]]]:
+def month_grid(
+    first: date, activities: Sequence[Activity]
+) -> list[list[tuple[date, list[Activity]]]]:
     """Weeks (Monday first) of (day, that day's events) for a month view."""
     by_day: dict[date, list[Activity]] = {}
     for activity in activities:

@@ -45,12 +45,17 @@ def build_rule(first: date, start: time, repeat: Repeat, count: int) -> rrule:
     if repeat == Repeat.MONTHLY_WEEKDAY:
         nth = (first.day - 1) // 7 + 1
         return rrule(
-            MONTHLY, dtstart=dtstart, count=count, byweekday=weekday(first.weekday(), -1 if nth == 5 else nth)
+            MONTHLY,
+            dtstart=dtstart,
+            count=count,
+            byweekday=weekday(first.weekday(), -1 if nth == 5 else nth),
         )
     return rrule(MONTHLY, dtstart=dtstart, count=1)
 
 
-def occurrences(first: date, start: time, end: time, repeat: Repeat, count: int) -> list[Occurrence]:
+def occurrences(
+    first: date, start: time, end: time, repeat: Repeat, count: int
+) -> list[Occurrence]:
     """Expand a series into UTC instants; the end is the same day at the `end` wall time."""
     rule = build_rule(first, start, repeat, 1 if repeat == Repeat.NONE else count)
     return [

@@ -11,8 +11,8 @@ import io
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -70,7 +70,9 @@ class MonthlyReport:
         return sum(self.advice_by_topic.values())
 
 
-def _held_activities(session: DbSession, constellation_id: int, start: datetime, end: datetime) -> list[HeldActivity]:
+def _held_activities(
+    session: DbSession, constellation_id: int, start: datetime, end: datetime
+) -> list[HeldActivity]:
     rows = session.scalars(
         select(Activity)
         .where(
@@ -95,7 +97,9 @@ def _held_activities(session: DbSession, constellation_id: int, start: datetime,
     ]
 
 
-def _respite_nights(session: DbSession, constellation_id: int, first: date, following: date) -> Counter[str]:
+def _respite_nights(
+    session: DbSession, constellation_id: int, first: date, following: date
+) -> Counter[str]:
     """Child-nights of approved and completed stays falling inside the month, by kind."""
     bookings = session.scalars(
         select(RespiteBooking)
@@ -143,14 +147,17 @@ def monthly_report(session: DbSession, constellation: Constellation, month: date
     nights = _respite_nights(session, constellation.id, first, following)
     report.respite_planned = nights["planned"]
     report.respite_emergency = nights["emergency"]
-    report.visits_held = session.scalar(
-        select(func.count()).where(
-            ContactVisit.constellation_id == constellation.id,
-            ContactVisit.status == VisitStatus.HELD,
-            ContactVisit.starts_at >= start,
-            ContactVisit.starts_at < end,
+    report.visits_held = (
+        session.scalar(
+            select(func.count()).where(
+                ContactVisit.constellation_id == constellation.id,
+                ContactVisit.status == VisitStatus.HELD,
+                ContactVisit.starts_at >= start,
+                ContactVisit.starts_at < end,
+            )
         )
-    ) or 0
+        or 0
+    )
     if _call_counters:
         day, night = 0, 0
         for counter in _call_counters:
@@ -186,4 +193,3 @@ def report_csv(report: MonthlyReport) -> str:
     for section, item, value in report_rows(report):
         writer.writerow([report.constellation.name, f"{report.month:%Y-%m}", section, item, value])
     return out.getvalue()
-

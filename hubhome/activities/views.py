@@ -148,7 +148,9 @@ def new() -> Any:
             place=form.place.data or "",
             description=form.description.data or "",
             capacity=form.capacity.data,
-            household_ids=list(form.household_ids.data or []) if form.invite.data == "chosen" else [],
+            household_ids=list(form.household_ids.data or [])
+            if form.invite.data == "chosen"
+            else [],
             repeat=Repeat(form.repeat.data),
             count=form.count.data or 1,
         )
@@ -193,7 +195,9 @@ def show(activity_id: int) -> Any:
     return _render_show(activity, _answer_form(activity))
 
 
-def _render_show(activity: Activity, form: AnswerForm | None, *, full: bool = False, status: int = 200) -> Any:
+def _render_show(
+    activity: Activity, form: AnswerForm | None, *, full: bool = False, status: int = 200
+) -> Any:
     planner = can_plan_activities(current_user, activity.constellation)
     own = queries.answer_of(activity, current_user.household_id)
     if form is not None and own is not None and request.method == "GET":
@@ -207,9 +211,9 @@ def _render_show(activity: Activity, form: AnswerForm | None, *, full: bool = Fa
         attendance.household_ids.choices = choices(
             (h, db.session.get_one(Household, h).name) for h in invited
         )
-        attendance.household_ids.data = [a.household_id for a in activity.answers if a.attended] or [
-            a.household_id for a in activity.answers if a.status == AnswerStatus.COMING
-        ]
+        attendance.household_ids.data = [
+            a.household_id for a in activity.answers if a.attended
+        ] or [a.household_id for a in activity.answers if a.status == AnswerStatus.COMING]
     return render_template(
         "activities/show.html",
         activity=activity,
@@ -331,7 +335,9 @@ def attendance(activity_id: int) -> Any:
     if not form.validate_on_submit():
         abort(400)
     try:
-        planning.record_attendance(db.session, current_user, activity, form.household_ids.data or [])
+        planning.record_attendance(
+            db.session, current_user, activity, form.household_ids.data or []
+        )
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "error")

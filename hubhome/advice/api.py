@@ -20,9 +20,13 @@ blp = Blueprint(
 class AdviceIn(Schema):
     household_id = fields.Integer(required=True)
     asked_by = fields.String(required=True, validate=validate.Length(min=1, max=80))
-    channel = fields.String(required=True, validate=validate.OneOf([c.value for c in AdviceChannel]))
+    channel = fields.String(
+        required=True, validate=validate.OneOf([c.value for c in AdviceChannel])
+    )
     topic = fields.String(required=True, validate=validate.OneOf([t.value for t in AdviceTopic]))
-    urgency = fields.String(load_default="normal", validate=validate.OneOf([u.value for u in Urgency]))
+    urgency = fields.String(
+        load_default="normal", validate=validate.OneOf([u.value for u in Urgency])
+    )
     summary = fields.String(required=True, validate=validate.Length(min=1, max=500))
     follow_up_on = fields.Date(load_default=None)
     call_id = fields.Integer(load_default=None)

@@ -20,9 +20,7 @@ class AdviceForm(FlaskForm):
     )
     channel = SelectField(_l("Channel"), choices=choices(CHANNEL_LABELS.items()), default="phone")
     topic = SelectField(_l("Topic"), choices=choices(TOPIC_LABELS.items()), default="behaviour")
-    urgency = RadioField(
-        _l("Urgency"), choices=choices(URGENCY_LABELS.items()), default="normal"
-    )
+    urgency = RadioField(_l("Urgency"), choices=choices(URGENCY_LABELS.items()), default="normal")
     summary = TextAreaField(
         _l("Short summary"), validators=[DataRequired(REQUIRED), Length(max=500)]
     )

@@ -101,7 +101,9 @@ def responsible_social_workers(session: DbSession, household_id: int) -> list[Us
     )
 
 
-def notify_placement_concern(session: DbSession, contact: AdviceContact, household: Household) -> int:
+def notify_placement_concern(
+    session: DbSession, contact: AdviceContact, household: Household
+) -> int:
     sent = 0
     for worker in responsible_social_workers(session, household.id):
         message = enqueue_sms(

@@ -150,9 +150,7 @@ def show(contact_id: int) -> Any:
     contact = get_advice_contact_or_404(current_user, contact_id)
     _audit_households([contact])
     db.session.commit()
-    return render_template(
-        "advice/show.html", contact=contact, done_form=DoneForm(), labels=LABELS
-    )
+    return render_template("advice/show.html", contact=contact, done_form=DoneForm(), labels=LABELS)
 
 
 @bp.route("/<int:contact_id>/done", methods=["POST"])

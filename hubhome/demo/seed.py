@@ -358,13 +358,13 @@ def seed_everyday(
     )
 
     # Contact visits for the first Björnen family's child, and a restriction due for review.
-    children = session.scalars(
+    placed = session.scalars(
         select(Placement.child_id)
         .where(Placement.household_id.in_(homes[:3]), Placement.end_date.is_(None))
         .order_by(Placement.household_id, Placement.child_id)
     ).all()
-    visit_child, restricted_child = children[0], children[-1]
-    for days, status, note in (
+    visit_child, restricted_child = placed[0], placed[-1]
+    for days, visit_status, note in (
         (-12, VisitStatus.HELD, "Lugnt umgänge. Barnet ville visa sina teckningar."),
         (5, VisitStatus.PLANNED, None),
     ):
@@ -380,7 +380,7 @@ def seed_everyday(
                 supervisor_name="Hanna Ek",
                 starts_at=local_to_utc(day, time(10, 0)),
                 ends_at=local_to_utc(day, time(12, 0)),
-                status=status,
+                status=visit_status,
                 note_after=note,
                 created_by_id=hub.id,
             )
@@ -400,14 +400,46 @@ def seed_everyday(
 
     # Advice contacts from the last few days.
     for logger, household_id, topic, channel, urgency, summary, follow_up, hours_ago in (
-        (hub, homes[0], AdviceTopic.BEHAVIOUR, AdviceChannel.PHONE, Urgency.NORMAL,
-         "Utbrott vid läggdags. Vi gick igenom kvällsrutinen och en lugn nedvarvning.", None, 30),
-        (oncall, homes[1], AdviceTopic.HEALTH, AdviceChannel.PHONE, Urgency.URGENT,
-         "Feber på natten; rådde att ringa 1177. Ringer upp i morgon.", 1, 10),
-        (hub, homes[2], AdviceTopic.SCHOOL, AdviceChannel.SMS, Urgency.LOW,
-         "Frågor inför utvecklingssamtal; skickade checklista.", 3, 50),
-        (hub, homes[0], AdviceTopic.PRACTICAL, AdviceChannel.IN_PERSON, Urgency.NORMAL,
-         "Hjälp med ansökan om omkostnadsersättning.", None, 80),
+        (
+            hub,
+            homes[0],
+            AdviceTopic.BEHAVIOUR,
+            AdviceChannel.PHONE,
+            Urgency.NORMAL,
+            "Utbrott vid läggdags. Vi gick igenom kvällsrutinen och en lugn nedvarvning.",
+            None,
+            30,
+        ),
+        (
+            oncall,
+            homes[1],
+            AdviceTopic.HEALTH,
+            AdviceChannel.PHONE,
+            Urgency.URGENT,
+            "Feber på natten; rådde att ringa 1177. Ringer upp i morgon.",
+            1,
+            10,
+        ),
+        (
+            hub,
+            homes[2],
+            AdviceTopic.SCHOOL,
+            AdviceChannel.SMS,
+            Urgency.LOW,
+            "Frågor inför utvecklingssamtal; skickade checklista.",
+            3,
+            50,
+        ),
+        (
+            hub,
+            homes[0],
+            AdviceTopic.PRACTICAL,
+            AdviceChannel.IN_PERSON,
+            Urgency.NORMAL,
+            "Hjälp med ansökan om omkostnadsersättning.",
+            None,
+            80,
+        ),
     ):
         session.add(
             AdviceContact(

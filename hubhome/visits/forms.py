@@ -38,9 +38,7 @@ class OutcomeForm(FlaskForm):
         default="yes",
         validators=[InputRequired(REQUIRED)],
     )
-    note = TextAreaField(
-        _l("How it went"), validators=[Optional(), Length(max=2000)]
-    )
+    note = TextAreaField(_l("How it went"), validators=[Optional(), Length(max=2000)])
 
 
 class RestrictionForm(FlaskForm):

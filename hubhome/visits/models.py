@@ -43,9 +43,7 @@ class ContactVisit(Base):
     supervisor_name: Mapped[str | None] = mapped_column(String(120))
     starts_at: Mapped[datetime] = mapped_column(index=True)
     ends_at: Mapped[datetime]
-    status: Mapped[VisitStatus] = mapped_column(
-        str_enum(VisitStatus), default=VisitStatus.PLANNED
-    )
+    status: Mapped[VisitStatus] = mapped_column(str_enum(VisitStatus), default=VisitStatus.PLANNED)
     note_after: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -54,9 +54,7 @@ def _child_in_scope(session: DbSession, user: User, child_id: int) -> Child:
     child = session.get(Child, child_id)
     ids = visit_child_ids_visible_to(user).subquery()
     if child is None or session.scalar(select(ids.c[0]).where(ids.c[0] == child_id)) is None:
-        raise ValidationFailed(
-            _("Choose a child."), errors={"child_id": [_("Choose a child.")]}
-        )
+        raise ValidationFailed(_("Choose a child."), errors={"child_id": [_("Choose a child.")]})
     return child
 
 
@@ -112,7 +110,11 @@ def record_outcome(
     visit.status = VisitStatus.HELD if held else VisitStatus.CANCELLED
     visit.note_after = note.strip() or None
     record(
-        session, actor, "contact_visit.outcome", visit, child_id=visit.child_id,
+        session,
+        actor,
+        "contact_visit.outcome",
+        visit,
+        child_id=visit.child_id,
         detail={"status": str(visit.status)},
     )
     return visit
@@ -201,8 +203,12 @@ def review_restriction(
     else:
         restriction.ended_on = on
     record(
-        session, actor, "contact_restriction.review", restriction,
-        child_id=restriction.child_id, detail={"kept": keep},
+        session,
+        actor,
+        "contact_restriction.review",
+        restriction,
+        child_id=restriction.child_id,
+        detail={"kept": keep},
     )
     return restriction
 

@@ -101,8 +101,9 @@ def new() -> Any:
         abort(403)
     form = VisitForm()
     _child_choices(form)
-    if request.method == "GET" and request.args.get("child_id", type=int):
-        form.child_id.data = request.args.get("child_id", type=int)
+    wanted = request.args.get("child_id", type=int)
+    if request.method == "GET" and wanted:
+        form.child_id.data = wanted
     if form.validate_on_submit():
         try:
             visit = services.plan_visit(
@@ -140,7 +141,9 @@ def show(visit_id: int) -> Any:
     return render_template(
         "visits/show.html",
         visit=visit,
-        form=OutcomeForm(held="yes" if visit.status != "cancelled" else "no", note=visit.note_after),
+        form=OutcomeForm(
+            held="yes" if visit.status != "cancelled" else "no", note=visit.note_after
+        ),
         can_write=can_write_visits(current_user),
         labels=LABELS,
     )
@@ -174,8 +177,9 @@ def new_restriction() -> Any:
         abort(403)
     form = RestrictionForm()
     _child_choices(form)
-    if request.method == "GET" and request.args.get("child_id", type=int):
-        form.child_id.data = request.args.get("child_id", type=int)
+    wanted = request.args.get("child_id", type=int)
+    if request.method == "GET" and wanted:
+        form.child_id.data = wanted
     if form.validate_on_submit():
         try:
             services.record_restriction(
@@ -210,7 +214,11 @@ def review(restriction_id: int) -> Any:
         return redirect(url_for("visits.reviews"), 303)
     try:
         services.review_restriction(
-            db.session, current_user, restriction, on=form.reviewed_on.data, keep=form.keep.data == "keep"
+            db.session,
+            current_user,
+            restriction,
+            on=form.reviewed_on.data,
+            keep=form.keep.data == "keep",
         )
     except ValidationFailed as exc:
         db.session.rollback()
