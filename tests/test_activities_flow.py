@@ -249,3 +249,48 @@ def test_families_cannot_plan_or_cancel(frozen, login_as, bjornen):
     client = login_as("familj1")
     assert client.get("/activities/new").status_code == 403
     assert client.post(f"/activities/{event.id}/cancel").status_code == 403
+
+
+def test_home_panel_shows_the_next_event_and_whether_the_family_answered(
+    frozen, app, login_as, demo, bjornen
+):
+    client = login_as("hubb.bjornen")
+    [event] = plan(client, bjornen, title="Adventsfika")
+    family = app.test_client()
+    login(family, "familj1")
+    home = family.get("/home").get_data(as_text=True)
+    assert "Adventsfika" in home and "Inte svarat än" in home
+    family.post(
+        f"/activities/{event.id}/answer", data=answer_form(demo.user("familj1").household_id)
+    )
+    assert "Ni har svarat: Kommer" in family.get("/home").get_data(as_text=True)
+
+
+def test_raising_the_capacity_gives_waiting_families_their_places(
+    frozen, app, login_as, demo, bjornen
+):
+    client = login_as("hubb.bjornen")
+    [event] = plan(client, bjornen, capacity="1")
+    family = app.test_client()
+    login(family, "familj2")
+    home = demo.user("familj2").household_id
+    family.post(f"/activities/{event.id}/answer", data=answer_form(home, accept_waiting="yes"))
+    family.post(
+        f"/activities/{event.id}/answer", data=answer_form(home, adults=2, accept_waiting="yes")
+    )
+    db.session.expire_all()
+    assert db.session.query(ActivityAnswer).one().status == AnswerStatus.WAITING
+    form = {
+        "title": "Konstellationsträff",
+        "day": "2026-12-10",
+        "start": "18:00",
+        "end": "20:00",
+        "place": "Navfamiljen Ek, Björnstigen 1",
+        "description": "",
+        "capacity": "5",
+    }
+    assert client.post(f"/activities/{event.id}/edit", data=form).status_code == 302
+    db.session.expire_all()
+    assert db.session.query(ActivityAnswer).one().status == AnswerStatus.COMING
+    assert [m.recipient_id for m in messages("activity.promoted")] == [demo.user("familj2").id]
+    assert messages("activity.changed") == []  # same time and place: no change message

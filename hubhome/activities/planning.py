@@ -165,6 +165,10 @@ def change_activity(
     activity.description = description.strip() or None
     activity.capacity = capacity
     activity.updated_at = utcnow()
+    session.flush()
+    from hubhome.activities.answers import promote_waiting  # answers builds on planning
+
+    promote_waiting(session, activity)  # more places may have room for waiting families
     if moved:
         activity.version += 1
         notify.changed(session, activity, invited_household_ids(session, activity), actor)

@@ -23,12 +23,14 @@ from hubhome.activities.forms import (
 )
 from hubhome.activities.ical import activity_events
 from hubhome.activities.labels import ANSWER_LABELS, KIND_LABELS, STATUS_LABELS
+from hubhome.activities.panels import home_panel
 from hubhome.activities.models import Activity, ActivityKind, AnswerStatus
 from hubhome.activities.recurrence import Repeat
 from hubhome.calendar.services import register_source
 from hubhome.errors import Conflict, DomainError, ValidationFailed
 from hubhome.extensions import db
 from hubhome.forms import choices
+from hubhome.home import panels
 from hubhome.network.models import Constellation, Household
 from hubhome.network.services import visible_constellations
 from hubhome.permissions import can_plan_activities, get_activity_or_404, get_constellation_or_404
@@ -38,6 +40,9 @@ bp = Blueprint("activities", __name__, url_prefix="/activities")
 
 nav.add("activities.index", _l("Activities"), list(Role), order=45)
 register_source(activity_events)
+panels.register(
+    "activities/_home_panel.html", [Role.HUB_CARER, Role.FOSTER_CARER], home_panel, order=15
+)
 
 LABELS = {"kind": KIND_LABELS, "answer": ANSWER_LABELS, "status": STATUS_LABELS}
 

@@ -165,4 +165,4 @@ def done(contact_id: int) -> Any:
     services.mark_done(db.session, current_user, contact)
     db.session.commit()
     flash(_("The follow-up is done."), "success")
-    return redirect(request.referrer or url_for("advice.follow_ups"), 303)
+    return redirect(url_for("advice.follow_ups"), 303)
