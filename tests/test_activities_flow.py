@@ -204,26 +204,29 @@ def test_month_view_and_list_show_the_constellation_to_its_members_only(
     assert "Höstträff" not in client.get("/activities/").get_data(as_text=True)
 
 
-def test_events_are_in_the_personal_calendar_feed_unless_declined(
-    frozen, app, login_as, demo, bjornen
-):
+def test_events_a_family_comes_to_are_in_its_calendar_feed(frozen, app, login_as, demo, bjornen):
     from hubhome.calendar.services import feed_for
 
     client = login_as("hubb.bjornen")
     [event] = plan(client, bjornen, title="Vårträff")
     [other] = plan(client, bjornen, title="Bowling", day="2026-12-12")
+    [unanswered] = plan(client, bjornen, title="Filmkväll", day="2026-12-13")
     familj1 = demo.user("familj1")
     family = app.test_client()
     login(family, "familj1")
+    family.post(f"/activities/{event.id}/answer", data=answer_form(familj1.household_id))
     family.post(
         f"/activities/{other.id}/answer", data=answer_form(familj1.household_id, attending=False)
     )
     token = feed_for(db.session, familj1).token
+    hub_token = feed_for(db.session, demo.user("hubb.bjornen")).token
     db.session.commit()
     body = app.test_client().get(f"/calendar/{token}.ics").get_data(as_text=True)
     assert "Vårträff" in body and f"activity-{event.id}@hubhome" in body
     assert "DTSTART:20261210T170000Z" in body
-    assert "Bowling" not in body
+    assert "Bowling" not in body and "Filmkväll" not in body
+    hub_feed = app.test_client().get(f"/calendar/{hub_token}.ics").get_data(as_text=True)
+    assert all(title in hub_feed for title in ("Vårträff", "Bowling", "Filmkväll"))
 
 
 def test_hub_carer_records_attendance_after_the_event(login_as, demo, bjornen):

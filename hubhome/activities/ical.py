@@ -13,16 +13,19 @@ from hubhome.activities.models import ActivityStatus, AnswerStatus
 from hubhome.activities.queries import answer_of, visible_activities
 from hubhome.calendar.services import event
 from hubhome.db import DbSession
+from hubhome.permissions import can_plan_activities
 from hubhome.timeutil import utcnow
 
 
 def activity_events(session: DbSession, user: User) -> list[Event]:
-    """The events a user is invited to or plans, from a month back; declined ones are left out."""
+    """From a month back: for families the events they are coming to (or wait for a place
+    at); for those who plan a constellation's events, all of them."""
     items = []
     with force_locale(user.locale or "sv"):
         for activity in visible_activities(session, user, start=utcnow() - timedelta(days=31)):
             answer = answer_of(activity, user.household_id)
-            if answer is not None and answer.status == AnswerStatus.NOT_COMING:
+            coming = answer is not None and answer.status != AnswerStatus.NOT_COMING
+            if not coming and not can_plan_activities(user, activity.constellation):
                 continue
             summary = activity.title
             if activity.status == ActivityStatus.CANCELLED:

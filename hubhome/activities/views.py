@@ -23,8 +23,8 @@ from hubhome.activities.forms import (
 )
 from hubhome.activities.ical import activity_events
 from hubhome.activities.labels import ANSWER_LABELS, KIND_LABELS, STATUS_LABELS
-from hubhome.activities.panels import home_panel
 from hubhome.activities.models import Activity, ActivityKind, AnswerStatus
+from hubhome.activities.panels import home_panel
 from hubhome.activities.recurrence import Repeat
 from hubhome.calendar.services import register_source
 from hubhome.errors import Conflict, DomainError, ValidationFailed
