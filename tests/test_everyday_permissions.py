@@ -122,6 +122,11 @@ CASES = (
         default=403,
     )
     + _rows("/api/v1/contact-visits", {}, default=200)
+    + _rows(
+        "/api/v1/contact-visits?child_id={familj1_child}",
+        {"admin": 200, "socialsekreterare": 200, "hubb.bjornen": 200, "familj1": 200},
+        default=404,
+    )
     + _rows("/advice/", {"admin": 403, "other_admin": 403}, default=200)
     + _rows(
         "/advice/new",
