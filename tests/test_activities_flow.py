@@ -297,3 +297,14 @@ def test_raising_the_capacity_gives_waiting_families_their_places(
     assert db.session.query(ActivityAnswer).one().status == AnswerStatus.COMING
     assert [m.recipient_id for m in messages("activity.promoted")] == [demo.user("familj2").id]
     assert messages("activity.changed") == []  # same time and place: no change message
+
+
+def test_cancelling_the_rest_of_a_series_leaves_earlier_meetings(frozen, login_as, bjornen):
+    client = login_as("hubb.bjornen")
+    created = plan(client, bjornen, day="2026-12-10", repeat="monthly_weekday", count="4")
+    page = client.get(f"/activities/{created[1].id}").get_data(as_text=True)
+    assert "Ställ in den här och alla senare träffar i serien" in page
+    response = client.post(f"/activities/{created[1].id}/cancel", data={"scope": "following"})
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert [str(a.status) for a in created] == ["planned", "cancelled", "cancelled", "cancelled"]

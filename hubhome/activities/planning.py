@@ -188,6 +188,22 @@ def cancel_activity(session: DbSession, actor: User, activity: Activity) -> Acti
     return activity
 
 
+def cancel_following(session: DbSession, actor: User, activity: Activity) -> list[Activity]:
+    """Cancel this occurrence of a series and every later one still planned."""
+    if activity.series_id is None:
+        return [cancel_activity(session, actor, activity)]
+    later = session.scalars(
+        select(Activity)
+        .where(
+            Activity.series_id == activity.series_id,
+            Activity.starts_at >= activity.starts_at,
+            Activity.status == ActivityStatus.PLANNED,
+        )
+        .order_by(Activity.starts_at)
+    ).all()
+    return [cancel_activity(session, actor, item) for item in later]
+
+
 def record_attendance(
     session: DbSession, actor: User, activity: Activity, attended_household_ids: Sequence[int]
 ) -> None:

@@ -322,9 +322,16 @@ def cancel(activity_id: int) -> Any:
     activity = _planner_activity(activity_id)
     if not PlainForm().validate_on_submit():
         abort(400)
-    planning.cancel_activity(db.session, current_user, activity)
+    if request.form.get("scope") == "following":
+        cancelled = planning.cancel_following(db.session, current_user, activity)
+        message = _(
+            "%(num)s meetings are cancelled and those coming have been told.", num=len(cancelled)
+        )
+    else:
+        planning.cancel_activity(db.session, current_user, activity)
+        message = _("The event is cancelled and those coming have been told.")
     db.session.commit()
-    flash(_("The event is cancelled and those coming have been told."), "success")
+    flash(message, "success")
     return redirect(url_for("activities.show", activity_id=activity.id), 303)
 
 
