@@ -68,7 +68,9 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from hubhome.about.views import bp as about_bp
     from hubhome.accounts.views import bp as accounts_bp
+    from hubhome.activities.views import bp as activities_bp
     from hubhome.admin.views import bp as admin_bp
+    from hubhome.advice.views import bp as advice_bp
     from hubhome.api import init_api
     from hubhome.calendar.views import bp as calendar_bp
     from hubhome.children.views import bp as children_bp
@@ -76,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from hubhome.network.views import bp as network_bp
     from hubhome.ops.views import bp as ops_bp
     from hubhome.respite.views import bp as respite_bp
+    from hubhome.visits.views import bp as visits_bp
 
     for bp in (
         home_bp,
@@ -87,6 +90,9 @@ def register_blueprints(app: Flask) -> None:
         respite_bp,
         calendar_bp,
         ops_bp,
+        activities_bp,
+        visits_bp,
+        advice_bp,
     ):
         app.register_blueprint(bp)
     init_api(app)

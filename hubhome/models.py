@@ -1,6 +1,8 @@
 """Import every area's models so the metadata (and Alembic) knows all tables."""
 
 from hubhome.accounts.models import ApiToken, LoginThrottle, User
+from hubhome.activities.models import Activity, ActivityAnswer, ActivityInvitee, ActivitySeries
+from hubhome.advice.models import AdviceContact
 from hubhome.audit.models import AuditEvent
 from hubhome.calendar.models import CalendarFeed
 from hubhome.children.models import Child, Placement
@@ -15,6 +17,7 @@ from hubhome.respite.models import (
     RespiteRules,
     RespiteWaitlistEntry,
 )
+from hubhome.visits.models import ContactRestriction, ContactVisit
 
 __all__ = [
     "ApiToken",
@@ -37,4 +40,11 @@ __all__ = [
     "RespiteRules",
     "RespiteWaitlistEntry",
     "User",
+    "Activity",
+    "ActivityAnswer",
+    "ActivityInvitee",
+    "ActivitySeries",
+    "AdviceContact",
+    "ContactRestriction",
+    "ContactVisit",
 ]

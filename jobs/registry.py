@@ -19,6 +19,7 @@ class JobSpec:
 
 def all_jobs() -> list[JobSpec]:
     """Return every job; each is idempotent, so running one twice sends nothing twice."""
+    from hubhome.activities.jobs import send_activity_reminders
     from hubhome.ops.retention import apply_retention
     from hubhome.respite.jobs import close_past_stays, send_reminders
     from jobs.outbox_job import send_outbox
@@ -28,4 +29,5 @@ def all_jobs() -> list[JobSpec]:
         JobSpec("respite_reminders", send_reminders, "cron", {"minute": "*/10"}),
         JobSpec("respite_close_past_stays", close_past_stays, "cron", {"hour": 3, "minute": 15}),
         JobSpec("retention", apply_retention, "cron", {"hour": 2, "minute": 30}),
+        JobSpec("activity_reminders", send_activity_reminders, "cron", {"minute": "*/10"}),
     ]

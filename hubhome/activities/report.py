@@ -1,0 +1,195 @@
+"""The hub's monthly report: the month's numbers for one constellation, page and CSV alike.
+
+Calls by day and night come from the phone area once it is merged: it registers a counter
+with `register_call_counter`; until then the report shows no call figures.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from hubhome.activities.models import Activity, ActivityKind, ActivityStatus
+from hubhome.activities.queries import month_bounds
+from hubhome.advice.models import AdviceChannel, AdviceContact, AdviceTopic
+from hubhome.db import DbSession
+from hubhome.network.models import Constellation
+from hubhome.respite.models import BookingStatus, RespiteBooking
+from hubhome.timeutil import utcnow
+from hubhome.visits.models import ContactVisit, VisitStatus
+
+# (session, constellation_id, start_utc, end_utc) -> (calls by day, calls by night)
+CallCounter = Callable[[DbSession, int, datetime, datetime], tuple[int, int]]
+_call_counters: list[CallCounter] = []
+
+
+def register_call_counter(counter: CallCounter) -> None:
+    if counter not in _call_counters:
+        _call_counters.append(counter)
+
+
+@dataclass(frozen=True)
+class HeldActivity:
+    id: int
+    kind: str
+    title: str
+    starts_at: datetime
+    households: int
+    people: int
+
+
+@dataclass
+class MonthlyReport:
+    constellation: Constellation
+    month: date
+    activities: list[HeldActivity] = field(default_factory=list)
+    advice_by_topic: dict[str, int] = field(default_factory=dict)
+    advice_by_channel: dict[str, int] = field(default_factory=dict)
+    respite_planned: int = 0
+    respite_emergency: int = 0
+    visits_held: int = 0
+    calls_day: int | None = None
+    calls_night: int | None = None
+
+    def count_of(self, kind: str) -> int:
+        return sum(1 for a in self.activities if a.kind == kind)
+
+    def attendance_of(self, kind: str) -> int:
+        return sum(a.people for a in self.activities if a.kind == kind)
+
+    @property
+    def advice_total(self) -> int:
+        return sum(self.advice_by_topic.values())
+
+
+def _held_activities(
+    session: DbSession, constellation_id: int, start: datetime, end: datetime
+) -> list[HeldActivity]:
+    rows = session.scalars(
+        select(Activity)
+        .where(
+            Activity.constellation_id == constellation_id,
+            Activity.status == ActivityStatus.PLANNED,
+            Activity.starts_at >= start,
+            Activity.starts_at < min(end, utcnow()),
+        )
+        .options(selectinload(Activity.answers))
+        .order_by(Activity.starts_at)
+    ).all()
+    return [
+        HeldActivity(
+            id=a.id,
+            kind=str(a.kind),
+            title=a.title,
+            starts_at=a.starts_at,
+            households=sum(1 for x in a.answers if x.attended),
+            people=sum(x.people for x in a.answers if x.attended),
+        )
+        for a in rows
+    ]
+
+
+def _respite_nights(
+    session: DbSession, constellation_id: int, first: date, following: date
+) -> Counter[str]:
+    """Child-nights of approved and completed stays falling inside the month, by kind."""
+    bookings = session.scalars(
+        select(RespiteBooking)
+        .where(
+            RespiteBooking.constellation_id == constellation_id,
+            RespiteBooking.status.in_([BookingStatus.APPROVED, BookingStatus.COMPLETED]),
+            RespiteBooking.check_in < following,
+            RespiteBooking.check_out > first,
+        )
+        .options(selectinload(RespiteBooking.children))
+    ).all()
+    nights: Counter[str] = Counter()
+    for booking in bookings:
+        inside = (min(booking.check_out, following) - max(booking.check_in, first)).days
+        nights[str(booking.kind)] += inside * len(booking.children)
+    return nights
+
+
+def monthly_report(session: DbSession, constellation: Constellation, month: date) -> MonthlyReport:
+    """Count the month's activities, advice, respite, contact visits and calls."""
+    first = month.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    start, end = month_bounds(first)
+    report = MonthlyReport(constellation=constellation, month=first)
+    report.activities = _held_activities(session, constellation.id, start, end)
+    in_month = (
+        AdviceContact.constellation_id == constellation.id,
+        AdviceContact.created_at >= start,
+        AdviceContact.created_at < end,
+    )
+    by_topic: dict[Any, int] = dict(
+        session.execute(
+            select(AdviceContact.topic, func.count()).where(*in_month).group_by(AdviceContact.topic)
+        ).all()
+    )
+    by_channel: dict[Any, int] = dict(
+        session.execute(
+            select(AdviceContact.channel, func.count())
+            .where(*in_month)
+            .group_by(AdviceContact.channel)
+        ).all()
+    )
+    report.advice_by_topic = {str(t): by_topic.get(t, 0) for t in AdviceTopic}
+    report.advice_by_channel = {str(c): by_channel.get(c, 0) for c in AdviceChannel}
+    nights = _respite_nights(session, constellation.id, first, following)
+    report.respite_planned = nights["planned"]
+    report.respite_emergency = nights["emergency"]
+    report.visits_held = (
+        session.scalar(
+            select(func.count()).where(
+                ContactVisit.constellation_id == constellation.id,
+                ContactVisit.status == VisitStatus.HELD,
+                ContactVisit.starts_at >= start,
+                ContactVisit.starts_at < end,
+            )
+        )
+        or 0
+    )
+    if _call_counters:
+        day, night = 0, 0
+        for counter in _call_counters:
+            d, n = counter(session, constellation.id, start, end)
+            day, night = day + d, night + n
+        report.calls_day, report.calls_night = day, night
+    return report
+
+
+def report_rows(report: MonthlyReport) -> list[tuple[str, str, int | str]]:
+    """The report as (section, item, value) rows: the CSV and the page show the same numbers."""
+    rows: list[tuple[str, str, int | str]] = []
+    for kind in ActivityKind:
+        rows.append(("activities", f"{kind}.held", report.count_of(kind)))
+        rows.append(("activities", f"{kind}.attendance", report.attendance_of(kind)))
+    for topic, count in report.advice_by_topic.items():
+        rows.append(("advice_topic", topic, count))
+    for channel, count in report.advice_by_channel.items():
+        rows.append(("advice_channel", channel, count))
+    rows.append(("advice", "total", report.advice_total))
+    rows.append(("respite_nights", "planned", report.respite_planned))
+    rows.append(("respite_nights", "emergency", report.respite_emergency))
+    rows.append(("contact_visits", "held", report.visits_held))
+    rows.append(("calls", "day", "" if report.calls_day is None else report.calls_day))
+    rows.append(("calls", "night", "" if report.calls_night is None else report.calls_night))
+    return rows
+
+
+def report_csv(report: MonthlyReport) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["constellation", "month", "section", "item", "value"])
+    for section, item, value in report_rows(report):
+        writer.writerow([report.constellation.name, f"{report.month:%Y-%m}", section, item, value])
+    return out.getvalue()

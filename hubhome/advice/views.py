@@ -1,0 +1,168 @@
+"""The advice log: log in seconds, follow up until done, see what the rules allow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from hubhome import nav
+from hubhome.accounts.models import Role, User
+from hubhome.activities.forms import apply_errors
+from hubhome.advice import services
+from hubhome.advice.forms import AdviceForm, DoneForm
+from hubhome.advice.labels import CHANNEL_LABELS, TOPIC_LABELS, URGENCY_LABELS
+from hubhome.advice.models import AdviceChannel, AdviceTopic, Urgency
+from hubhome.audit.services import record
+from hubhome.errors import ValidationFailed
+from hubhome.extensions import db
+from hubhome.forms import choices
+from hubhome.home import panels
+from hubhome.network.services import visible_households
+from hubhome.permissions import can_log_advice, get_advice_contact_or_404
+
+bp = Blueprint("advice", __name__, url_prefix="/advice")
+
+ADVICE_ROLES = [Role.HUB_CARER, Role.ONCALL_STAFF, Role.SOCIAL_WORKER, Role.FOSTER_CARER]
+nav.add("advice.index", _l("Advice"), ADVICE_ROLES, order=50)
+LABELS = {"channel": CHANNEL_LABELS, "topic": TOPIC_LABELS, "urgency": URGENCY_LABELS}
+
+
+def follow_up_panel(user: User) -> dict[str, Any] | None:
+    """Open follow-ups on the user's list, and the quick way to log advice."""
+    return {"open": len(services.open_follow_ups(db.session, user))}
+
+
+panels.register(
+    "advice/_home_panel.html",
+    [Role.HUB_CARER, Role.ONCALL_STAFF, Role.SOCIAL_WORKER],
+    follow_up_panel,
+    order=20,
+)
+
+
+def _audit_households(contacts: Any) -> None:
+    for household_id in sorted({c.household_id for c in contacts}):
+        record(db.session, current_user, "advice.read", None, household_id=household_id)
+
+
+@bp.route("/")
+@login_required
+def index() -> Any:
+    """The contacts the user may read; families see only their own."""
+    if current_user.role not in ADVICE_ROLES:
+        abort(403)
+    contacts = services.visible_contacts(db.session, current_user)
+    follow_ups = (
+        services.open_follow_ups(db.session, current_user)
+        if current_user.role != Role.FOSTER_CARER
+        else []
+    )
+    _audit_households(contacts)
+    db.session.commit()
+    return render_template(
+        "advice/index.html",
+        contacts=contacts,
+        follow_ups=follow_ups,
+        can_log=can_log_advice(current_user),
+        done_form=DoneForm(),
+        labels=LABELS,
+    )
+
+
+@bp.route("/follow-ups")
+@login_required
+def follow_ups() -> Any:
+    """Follow-ups that stay on the list until marked done."""
+    if not can_log_advice(current_user):
+        abort(403)
+    items = services.open_follow_ups(db.session, current_user)
+    return render_template(
+        "advice/follow_ups.html", follow_ups=items, done_form=DoneForm(), labels=LABELS
+    )
+
+
+def _prefill(form: AdviceForm) -> None:
+    """Fill from the query string: a call in the call log links here with its details."""
+    household_id = request.args.get("household_id", type=int)
+    if household_id:
+        form.household_id.data = household_id
+    channel = request.args.get("channel", "")
+    if channel in {c.value for c in AdviceChannel}:
+        form.channel.data = channel
+    call_id = request.args.get("call_id", type=int)
+    if call_id:
+        form.call_id.data = str(call_id)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new() -> Any:
+    """Log an advice contact (prefilled from ?household_id=&channel=&call_id=)."""
+    if not can_log_advice(current_user):
+        abort(403)
+    form = AdviceForm()
+    households = visible_households(db.session, current_user)
+    form.household_id.choices = choices(
+        [(0, _("Choose a family"))] + [(h.id, h.name) for h in households]
+    )
+    if request.method == "GET":
+        _prefill(form)
+    if form.validate_on_submit():
+        try:
+            contact = services.log_contact(
+                db.session,
+                current_user,
+                services.AdviceEntry(
+                    household_id=form.household_id.data,
+                    asked_by=form.asked_by.data or "",
+                    channel=AdviceChannel(form.channel.data),
+                    topic=AdviceTopic(form.topic.data),
+                    urgency=Urgency(form.urgency.data or "normal"),
+                    summary=form.summary.data or "",
+                    follow_up_on=form.follow_up_on.data,
+                    call_id=int(form.call_id.data) if (form.call_id.data or "").isdigit() else None,
+                ),
+            )
+        except ValidationFailed as exc:
+            db.session.rollback()
+            apply_errors(form, exc.errors, exc.message)
+        else:
+            db.session.commit()
+            flash(
+                _("Logged. The responsible social worker has been told.")
+                if contact.topic == AdviceTopic.PLACEMENT_CONCERN
+                else _("Logged."),
+                "success",
+            )
+            return redirect(url_for("advice.index"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("advice/new.html", form=form), status
+
+
+@bp.route("/<int:contact_id>")
+@login_required
+def show(contact_id: int) -> Any:
+    """One advice contact."""
+    contact = get_advice_contact_or_404(current_user, contact_id)
+    _audit_households([contact])
+    db.session.commit()
+    return render_template("advice/show.html", contact=contact, done_form=DoneForm(), labels=LABELS)
+
+
+@bp.route("/<int:contact_id>/done", methods=["POST"])
+@login_required
+def done(contact_id: int) -> Any:
+    """Mark a follow-up done: it leaves the lists."""
+    contact = get_advice_contact_or_404(current_user, contact_id)
+    if current_user.role == Role.FOSTER_CARER:
+        abort(403)
+    if not DoneForm().validate_on_submit():
+        abort(400)
+    services.mark_done(db.session, current_user, contact)
+    db.session.commit()
+    flash(_("The follow-up is done."), "success")
+    return redirect(url_for("advice.follow_ups"), 303)

@@ -1,0 +1,245 @@
+"""Contact visit pages: only the child's household, the hub carer, the responsible social
+worker and administrators reach them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from hubhome import nav
+from hubhome.accounts.models import Role, User
+from hubhome.activities.forms import apply_errors
+from hubhome.errors import ValidationFailed
+from hubhome.extensions import db
+from hubhome.forms import choices
+from hubhome.home import panels
+from hubhome.permissions import (
+    can_decide_restrictions,
+    can_write_visits,
+    get_contact_visit_or_404,
+    get_restriction_or_404,
+    visit_child_ids_visible_to,
+)
+from hubhome.timeutil import local_today
+from hubhome.visits import services
+from hubhome.visits.forms import OutcomeForm, RestrictionForm, ReviewForm, VisitForm
+from hubhome.visits.labels import SUPERVISOR_LABELS, VISIT_STATUS_LABELS
+from hubhome.visits.models import Supervisor
+
+bp = Blueprint("visits", __name__, url_prefix="/visits")
+
+VISIT_ROLES = [Role.ADMIN, Role.SOCIAL_WORKER, Role.HUB_CARER, Role.FOSTER_CARER]
+nav.add("visits.index", _l("Contact visits"), VISIT_ROLES, order=55)
+LABELS = {"supervisor": SUPERVISOR_LABELS, "status": VISIT_STATUS_LABELS}
+
+
+def reviews_panel(user: User) -> dict[str, Any] | None:
+    """The social worker's due and overdue restriction reviews."""
+    due = services.restriction_reviews_due(
+        db.session, visit_child_ids_visible_to(user), local_today()
+    )
+    if not due:
+        return None
+    return {"due": len(due), "overdue": sum(1 for d in due if d.overdue)}
+
+
+panels.register(
+    "visits/_home_panel.html", [Role.SOCIAL_WORKER, Role.ADMIN], reviews_panel, order=30
+)
+
+
+def _require_role() -> None:
+    if current_user.role not in VISIT_ROLES:
+        abort(403)
+
+
+@bp.route("/")
+@login_required
+def index() -> Any:
+    """Visits and restrictions of the children the user may see (each read is audited)."""
+    _require_role()
+    child_id = request.args.get("child_id", type=int)
+    visits = services.visible_visits(db.session, current_user, child_id=child_id)
+    restrictions = services.visible_restrictions(db.session, current_user)
+    services.audit_reads(
+        db.session,
+        current_user,
+        [v.child_id for v in visits] + [r.child_id for r in restrictions],
+    )
+    db.session.commit()
+    return render_template(
+        "visits/index.html",
+        visits=visits,
+        restrictions=restrictions,
+        can_write=can_write_visits(current_user),
+        can_decide=can_decide_restrictions(current_user),
+        review_form=ReviewForm(),
+        today=local_today(),
+        labels=LABELS,
+    )
+
+
+def _child_choices(form: Any) -> None:
+    form.child_id.choices = choices(
+        [(0, _("Choose a child"))]
+        + [
+            (c.id, f"{c.first_name} {c.last_name}")
+            for c in services.writable_children(db.session, current_user)
+        ]
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new() -> Any:
+    """Plan a contact visit."""
+    if not can_write_visits(current_user):
+        abort(403)
+    form = VisitForm()
+    _child_choices(form)
+    wanted = request.args.get("child_id", type=int)
+    if request.method == "GET" and wanted:
+        form.child_id.data = wanted
+    if form.validate_on_submit():
+        try:
+            visit = services.plan_visit(
+                db.session,
+                current_user,
+                services.VisitPlan(
+                    child_id=form.child_id.data,
+                    relatives=form.relatives.data or "",
+                    place=form.place.data or "",
+                    supervisor=Supervisor(form.supervisor.data),
+                    supervisor_name=form.supervisor_name.data or "",
+                    day=form.day.data,
+                    start=form.start.data,
+                    end=form.end.data,
+                ),
+            )
+        except ValidationFailed as exc:
+            db.session.rollback()
+            apply_errors(form, exc.errors, exc.message)
+        else:
+            db.session.commit()
+            flash(_("The contact visit is planned."), "success")
+            return redirect(url_for("visits.show", visit_id=visit.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("visits/new.html", form=form), status
+
+
+@bp.route("/<int:visit_id>")
+@login_required
+def show(visit_id: int) -> Any:
+    """One visit (the read is audited)."""
+    visit = get_contact_visit_or_404(current_user, visit_id)
+    services.audit_reads(db.session, current_user, [visit.child_id])
+    db.session.commit()
+    return render_template(
+        "visits/show.html",
+        visit=visit,
+        form=OutcomeForm(
+            held="yes" if visit.status != "cancelled" else "no", note=visit.note_after
+        ),
+        can_write=can_write_visits(current_user),
+        labels=LABELS,
+    )
+
+
+@bp.route("/<int:visit_id>/outcome", methods=["POST"])
+@login_required
+def outcome(visit_id: int) -> Any:
+    """Write how the visit went."""
+    visit = get_contact_visit_or_404(current_user, visit_id)
+    if not can_write_visits(current_user):
+        abort(403)
+    form = OutcomeForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "visits/show.html", visit=visit, form=form, can_write=True, labels=LABELS
+        ), 422
+    services.record_outcome(
+        db.session, current_user, visit, held=form.held.data == "yes", note=form.note.data or ""
+    )
+    db.session.commit()
+    flash(_("The note is saved."), "success")
+    return redirect(url_for("visits.show", visit_id=visit.id), 303)
+
+
+@bp.route("/restrictions/new", methods=["GET", "POST"])
+@login_required
+def new_restriction() -> Any:
+    """Record a decision restricting contact."""
+    if not can_decide_restrictions(current_user):
+        abort(403)
+    form = RestrictionForm()
+    _child_choices(form)
+    wanted = request.args.get("child_id", type=int)
+    if request.method == "GET" and wanted:
+        form.child_id.data = wanted
+    if form.validate_on_submit():
+        try:
+            services.record_restriction(
+                db.session,
+                current_user,
+                child_id=form.child_id.data,
+                decided_on=form.decided_on.data,
+                relatives=form.relatives.data or "",
+                decision=form.decision.data or "",
+            )
+        except ValidationFailed as exc:
+            db.session.rollback()
+            apply_errors(form, exc.errors, exc.message)
+        else:
+            db.session.commit()
+            flash(_("The restriction is recorded. Its review is due in three months."), "success")
+            return redirect(url_for("visits.index"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("visits/restriction.html", form=form), status
+
+
+@bp.route("/restrictions/<int:restriction_id>/review", methods=["POST"])
+@login_required
+def review(restriction_id: int) -> Any:
+    """Record a review of a restriction: kept (due again in three months) or lifted."""
+    restriction = get_restriction_or_404(current_user, restriction_id)
+    if not can_decide_restrictions(current_user):
+        abort(403)
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        flash(_("Give the date of the review."), "error")
+        return redirect(url_for("visits.reviews"), 303)
+    try:
+        services.review_restriction(
+            db.session,
+            current_user,
+            restriction,
+            on=form.reviewed_on.data,
+            keep=form.keep.data == "keep",
+        )
+    except ValidationFailed as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The review is recorded."), "success")
+    return redirect(url_for("visits.reviews"), 303)
+
+
+@bp.route("/reviews")
+@login_required
+def reviews() -> Any:
+    """Restriction reviews due within two weeks or overdue."""
+    if not can_decide_restrictions(current_user):
+        abort(403)
+    due = services.restriction_reviews_due(
+        db.session, visit_child_ids_visible_to(current_user), local_today()
+    )
+    services.audit_reads(db.session, current_user, [d.restriction.child_id for d in due])
+    db.session.commit()
+    return render_template(
+        "visits/reviews.html", due=due, review_form=ReviewForm(), today=local_today()
+    )
