@@ -7,6 +7,7 @@ from hubhome.children.models import Child, Placement
 from hubhome.network.models import Constellation, ConstellationMembership, Household, Organisation
 from hubhome.ops.models import JobRun, SchedulerLease
 from hubhome.outbox.models import OutboxMessage
+from hubhome.phone.models import Call, CallLeg, FollowUp, InboundSms, WebhookReceipt
 from hubhome.respite.models import (
     BedCapacityChange,
     BlockedPeriod,
@@ -15,6 +16,7 @@ from hubhome.respite.models import (
     RespiteRules,
     RespiteWaitlistEntry,
 )
+from hubhome.rota.models import OnCallShift, Rota, RotaSlot
 
 __all__ = [
     "ApiToken",
@@ -37,4 +39,12 @@ __all__ = [
     "RespiteRules",
     "RespiteWaitlistEntry",
     "User",
+    "Call",
+    "CallLeg",
+    "FollowUp",
+    "InboundSms",
+    "WebhookReceipt",
+    "OnCallShift",
+    "Rota",
+    "RotaSlot",
 ]

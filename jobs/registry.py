@@ -20,10 +20,15 @@ class JobSpec:
 def all_jobs() -> list[JobSpec]:
     """Return every job; each is idempotent, so running one twice sends nothing twice."""
     from hubhome.respite.jobs import close_past_stays, send_reminders
+    from hubhome.phone.jobs import escalate_follow_ups
+    from hubhome.rota.jobs import materialise_shifts, warn_of_gaps
     from jobs.outbox_job import send_outbox
 
     return [
         JobSpec("outbox", send_outbox, "interval", {"seconds": 5}),
         JobSpec("respite_reminders", send_reminders, "cron", {"minute": "*/10"}),
         JobSpec("respite_close_past_stays", close_past_stays, "cron", {"hour": 3, "minute": 15}),
+        JobSpec("rota_materialise", materialise_shifts, "cron", {"hour": 2, "minute": 30}),
+        JobSpec("rota_gaps", warn_of_gaps, "cron", {"hour": 9, "minute": 0}),
+        JobSpec("phone_follow_up_escalation", escalate_follow_ups, "interval", {"minutes": 5}),
     ]

@@ -239,7 +239,9 @@ class FakeTwilioHttp(HttpClient):
     """Records every request the Twilio SDK makes and answers like Twilio would."""
 
     def __init__(self) -> None:
-        super().__init__()
+        import logging
+
+        super().__init__(logger=logging.getLogger("twilio.http_client"), is_async=False)
         self.requests: list[dict[str, Any]] = []
         self.fail_next = 0
         self._sid = 0
