@@ -103,3 +103,40 @@ def screen(client: FlaskClient, number: ET.Element, digits: str | None = None) -
     if digits is not None:
         params["Digits"] = digits
     return twiml(twilio_post(client, path_of(number.get("url", "")), params))
+
+
+def day_and_night_rota(demo: Any, since: datetime, days: int = 40) -> Any:
+    """Replace the demo rotas by Björnen days (Hanna) and a shared night rota (Jonas)."""
+    from datetime import time, timedelta
+
+    from sqlalchemy import delete
+
+    from hubhome.extensions import db
+    from hubhome.rota.models import OnCallShift, Rota, RotaSlot
+    from hubhome.rota.patterns import materialise
+
+    db.session.execute(delete(OnCallShift))
+    db.session.execute(delete(RotaSlot))
+    db.session.execute(delete(Rota))
+    bjornen = demo.constellations["Björnen"]
+    made = []
+    for constellation_id, starts, ends, who in (
+        (bjornen.id, time(8), time(20), "hubb.bjornen"),
+        (None, time(20), time(8), "jour"),
+    ):
+        rota = Rota(
+            organisation_id=bjornen.organisation_id,
+            constellation_id=constellation_id,
+            name=f"Test {who}",
+            level=1,
+        )
+        rota.slots = [
+            RotaSlot(weekday=d, starts=starts, ends=ends, user_id=demo.user(who).id)
+            for d in range(7)
+        ]
+        db.session.add(rota)
+        db.session.flush()
+        materialise(db.session, rota, since=since, until=since + timedelta(days=days), clip=True)
+        made.append(rota)
+    db.session.commit()
+    return made
