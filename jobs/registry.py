@@ -19,8 +19,8 @@ class JobSpec:
 
 def all_jobs() -> list[JobSpec]:
     """Return every job; each is idempotent, so running one twice sends nothing twice."""
-    from hubhome.respite.jobs import close_past_stays, send_reminders
     from hubhome.phone.jobs import escalate_follow_ups
+    from hubhome.respite.jobs import close_past_stays, send_reminders
     from hubhome.rota.jobs import materialise_shifts, warn_of_gaps
     from jobs.outbox_job import send_outbox
 

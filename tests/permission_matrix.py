@@ -247,7 +247,14 @@ def phone_rota_cases() -> list[Case]:
         staff = who in ROTA_STAFF or who == "other_admin"
         for page in ("/rota/", "/phone/now", "/phone/calls", "/phone/follow-ups"):
             rows.append(Case(who, "GET", page, 200 if staff else 403))
-        rows.append(Case(who, "GET", "/rota/new", 200 if who in ("admin", "hubb.bjornen", "hubb.raven", "other_admin") else 403))
+        rows.append(
+            Case(
+                who,
+                "GET",
+                "/rota/new",
+                200 if who in ("admin", "hubb.bjornen", "hubb.raven", "other_admin") else 403,
+            )
+        )
         rows.append(Case(who, "GET", "/rota/{bjornen_rota}", seen_bjornen.get(who, 404)))
         rows.append(Case(who, "GET", "/rota/{shared_rota}", 200 if who in ROTA_STAFF else 404))
         rows.append(Case(who, "GET", "/rota/{other_rota}", 200 if who == "other_admin" else 404))

@@ -41,9 +41,7 @@ def twilio_post(
         parts = urlsplit(path)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
     header = signature if signature is not None else sign(PUBLIC_URL + path, params, token)
-    return client.post(
-        path, data=params, headers={"X-Twilio-Signature": header}, base_url=base_url
-    )
+    return client.post(path, data=params, headers={"X-Twilio-Signature": header}, base_url=base_url)
 
 
 def twiml(response: Any) -> ET.Element:
@@ -68,7 +66,9 @@ def path_of(url: str) -> str:
     return url[len(PUBLIC_URL) :]
 
 
-def voice(client: FlaskClient, call_sid: str = "CA01", frm: str = FAMILJ1, to: str = BJORNEN_LINE) -> ET.Element:
+def voice(
+    client: FlaskClient, call_sid: str = "CA01", frm: str = FAMILJ1, to: str = BJORNEN_LINE
+) -> ET.Element:
     params = {"CallSid": call_sid, "From": frm, "To": to, "CallStatus": "ringing"}
     return twiml(twilio_post(client, "/phone/voice", params))
 

@@ -30,7 +30,6 @@ def _call(sid: str = "CA01") -> Call:
     return db.session.scalars(select(Call).where(Call.call_sid == sid)).one()
 
 
-
 def test_a_call_is_greeted_in_swedish_and_rings_the_primary_with_a_screen(client, demo):
     with time_machine.travel(DAYTIME, tick=False):
         root = voice(client)
@@ -81,7 +80,11 @@ def test_whole_chain_voicemail_picks_up_then_secondary_accepts(client, demo, twi
         connected = screen(client, number, digits="1")
         assert verbs(connected) == ["Say"]  # nothing else: the leg is bridged
         assert verbs(dial_result(client, dial, "completed")) == ["Hangup"]
-        twilio_post(client, "/phone/voice/status", {"CallSid": "CA01", "CallStatus": "completed", "CallDuration": "95"})
+        twilio_post(
+            client,
+            "/phone/voice/status",
+            {"CallSid": "CA01", "CallStatus": "completed", "CallDuration": "95"},
+        )
     call = _call()
     assert call.status == CallStatus.COMPLETED
     assert call.accepted_by_id == demo.user("jour").id
@@ -103,7 +106,9 @@ def test_pressing_another_key_refuses_and_the_next_is_rung(client, demo):
     assert _call().legs[0].outcome == LegOutcome.REFUSED
 
 
-def test_nobody_answers_voicemail_is_recorded_sms_sent_and_follow_up_opened(client, demo, twilio_http):
+def test_nobody_answers_voicemail_is_recorded_sms_sent_and_follow_up_opened(
+    client, demo, twilio_http
+):
     with time_machine.travel(DAYTIME, tick=False):
         dial, _number = dialled(voice(client))
         dial, _number = dialled(dial_result(client, dial, "no-answer"))
@@ -138,7 +143,10 @@ def test_nobody_answers_voicemail_is_recorded_sms_sent_and_follow_up_opened(clie
     assert follow_up.handled_at is None
     messages = db.session.scalars(select(OutboxMessage)).all()
     assert sorted(m.to for m in messages) == sorted([HANNA, JONAS, DUTY])  # once each
-    assert all("Familjen Andersson" in m.body and f"/phone/follow-ups/{follow_up.id}" in m.body for m in messages)
+    assert all(
+        "Familjen Andersson" in m.body and f"/phone/follow-ups/{follow_up.id}" in m.body
+        for m in messages
+    )
 
 
 def test_the_record_action_stores_the_message_and_hangs_up(client, demo):
@@ -148,7 +156,12 @@ def test_the_record_action_stores_the_message_and_hangs_up(client, demo):
             dial, _ = dialled(dial_result(client, dial, status))
         record = dial_result(client, dial, "failed").find("Record")
         assert record is not None
-        params = {"CallSid": "CA01", "RecordingSid": "RE02", "RecordingUrl": "https://x/RE02", "RecordingDuration": "7"}
+        params = {
+            "CallSid": "CA01",
+            "RecordingSid": "RE02",
+            "RecordingUrl": "https://x/RE02",
+            "RecordingDuration": "7",
+        }
         root = twiml(twilio_post(client, path_of(record.get("action", "")), params))
     assert verbs(root) == ["Say", "Hangup"]
     assert _call().follow_up.recording_sid == "RE02"
@@ -160,7 +173,9 @@ def test_a_caller_hanging_up_unanswered_opens_a_missed_call_follow_up(client, de
         root = dial_result(client, dial, "canceled", call_status="completed")
         assert verbs(root) == ["Hangup"]  # the caller has gone: nobody else is rung
         for _ in range(2):
-            twilio_post(client, "/phone/voice/status", {"CallSid": "CA01", "CallStatus": "completed"})
+            twilio_post(
+                client, "/phone/voice/status", {"CallSid": "CA01", "CallStatus": "completed"}
+            )
     call = _call()
     assert call.status == CallStatus.MISSED
     assert len(call.legs) == 1

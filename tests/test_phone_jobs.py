@@ -32,7 +32,12 @@ def _leave_voicemail(client) -> Call:  # type: ignore[no-untyped-def]
     dial, _ = dialled(dial_result(client, dial, "no-answer", call_sid="CA50"))
     root = dial_result(client, dial, "no-answer", call_sid="CA50")
     callback = root.find("Record").get("recordingStatusCallback", "")
-    params = {"CallSid": "CA50", "RecordingSid": "RE50", "RecordingUrl": "https://x/RE50", "RecordingDuration": "20"}
+    params = {
+        "CallSid": "CA50",
+        "RecordingSid": "RE50",
+        "RecordingUrl": "https://x/RE50",
+        "RecordingDuration": "20",
+    }
     twilio_post(client, callback.split("hubhome.example.test", 1)[1], params)
     return db.session.scalar(select(Call).where(Call.call_sid == "CA50"))
 

@@ -29,7 +29,9 @@ def test_the_person_rung_sees_the_family_and_children_while_it_rings(client, dem
     assert " år" in live
     call = db.session.scalar(select(Call).where(Call.call_sid == "CA31"))
     viewed = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.action == "phone.context_view", AuditEvent.object_id == call.id)
+        select(AuditEvent).where(
+            AuditEvent.action == "phone.context_view", AuditEvent.object_id == call.id
+        )
     ).all()
     assert viewed and viewed[0].household_id == call.household_id
     assert sorted(viewed[0].detail["child_ids"]) == sorted(c.id for c in children)
@@ -42,7 +44,9 @@ def test_someone_not_rung_sees_no_ringing_call(client, demo, login_as):
     assert "Inget samtal ringer till dig just nu." in page
 
 
-def test_the_call_log_shows_legs_and_outcomes_and_offers_advice_only_when_it_exists(client, demo, login_as, app):
+def test_the_call_log_shows_legs_and_outcomes_and_offers_advice_only_when_it_exists(
+    client, demo, login_as, app
+):
     with time_machine.travel(DAYTIME, tick=False):
         page = login_as("jour").get("/phone/calls").get_data(as_text=True)
     assert "Familjen Andersson" in page and "Familjen Berg" in page
@@ -62,8 +66,13 @@ def test_the_call_log_links_to_the_advice_log_when_installed(app, demo):
     with time_machine.travel(DAYTIME, tick=False):
         login(client, "socialsekreterare")
         page = client.get("/phone/calls").get_data(as_text=True)
-    call = db.session.scalars(select(Call).where(Call.household_id.is_not(None)).order_by(Call.id)).first()
-    assert f"/advice/new?household_id={call.household_id}&amp;channel=phone&amp;call_id={call.id}" in page
+    call = db.session.scalars(
+        select(Call).where(Call.household_id.is_not(None)).order_by(Call.id)
+    ).first()
+    assert (
+        f"/advice/new?household_id={call.household_id}&amp;channel=phone&amp;call_id={call.id}"
+        in page
+    )
 
 
 def test_a_note_after_the_call(client, demo, login_as):
@@ -87,12 +96,17 @@ def test_follow_ups_stay_open_until_marked_handled_once(client, demo, login_as):
         item = call.follow_up
         page = staff.get(f"/phone/follow-ups/{item.id}").get_data(as_text=True)
         assert "Lyssna på meddelandet (38 s)" in page
-        assert staff.post(f"/phone/follow-ups/{item.id}", data={"note": "Ringt upp"}).status_code == 303
+        assert (
+            staff.post(f"/phone/follow-ups/{item.id}", data={"note": "Ringt upp"}).status_code
+            == 303
+        )
         again = staff.post(f"/phone/follow-ups/{item.id}", data={"note": "Igen"})
         assert again.status_code == 409
         listing = staff.get("/phone/follow-ups").get_data(as_text=True)
     assert "Inget väntar." in listing and "Ringt upp" in listing
-    assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "phone.follow_up_handled"))
+    assert db.session.scalar(
+        select(AuditEvent.id).where(AuditEvent.action == "phone.follow_up_handled")
+    )
 
 
 def test_the_call_page_for_an_accepted_call(client, demo, login_as):

@@ -91,7 +91,11 @@ def test_the_line_answers_with_the_database_unreachable(app, tmp_path):
     down = make_test_app(f"sqlite:///{tmp_path}/missing/dir/hubhome.sqlite")
     client = down.test_client()
     with down.app_context():
-        for path in ("/phone/voice", "/phone/voice/fallback", "/phone/voice/dial-result?call=1&step=0"):
+        for path in (
+            "/phone/voice",
+            "/phone/voice/fallback",
+            "/phone/voice/dial-result?call=1&step=0",
+        ):
             root = twiml(twilio_post(client, path, CALL))
             dial = root.find("Dial")
             assert dial is not None and dial.text == "+46100000099", path
@@ -155,10 +159,18 @@ def test_outbound_sms_is_sent_through_twilio_and_its_delivery_recorded(client, d
 
 def test_undelivered_sms_is_marked_failed(client, demo, twilio_http):
     with time_machine.travel(DAYTIME, tick=False):
-        twilio_post(client, "/phone/sms", {"MessageSid": "SM03", "From": FAMILJ1, "To": BJORNEN_LINE, "Body": "x"})
+        twilio_post(
+            client,
+            "/phone/sms",
+            {"MessageSid": "SM03", "From": FAMILJ1, "To": BJORNEN_LINE, "Body": "x"},
+        )
         send_due(db.session)
     message = db.session.scalars(select(OutboxMessage)).one()
-    status = {"MessageSid": message.provider_sid, "MessageStatus": "undelivered", "ErrorCode": "30003"}
+    status = {
+        "MessageSid": message.provider_sid,
+        "MessageStatus": "undelivered",
+        "ErrorCode": "30003",
+    }
     twilio_post(client, "/phone/sms/status", status)
     db.session.expire_all()
     assert message.status == OutboxStatus.FAILED and "30003" in message.last_error

@@ -19,7 +19,9 @@ OCTOBER = datetime(2026, 10, 21, 10, 0, tzinfo=UTC)
 
 def _gap_messages() -> list[OutboxMessage]:
     db.session.expire_all()
-    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.purpose == "rota.gap")))
+    return list(
+        db.session.scalars(select(OutboxMessage).where(OutboxMessage.purpose == "rota.gap"))
+    )
 
 
 def test_daily_materialisation_across_both_dst_changes_leaves_no_gap_or_overlap(demo):
@@ -32,7 +34,9 @@ def test_daily_materialisation_across_both_dst_changes_leaves_no_gap_or_overlap(
                 materialise_shifts(db.session)  # idempotent
                 db.session.commit()
         shifts = sorted(
-            db.session.scalars(select(OnCallShift).where(OnCallShift.rota_id.in_([r.id for r in rotas]))),
+            db.session.scalars(
+                select(OnCallShift).where(OnCallShift.rota_id.in_([r.id for r in rotas]))
+            ),
             key=lambda s: s.starts_at,
         )
         for before, after in zip(shifts, shifts[1:], strict=False):
@@ -48,9 +52,18 @@ def test_gaps_are_told_to_rota_owners_once(demo):
         assert raven_owners == {demo.user("hubb.raven").id, demo.user("admin").id}
         first = len(_gap_messages())
         # Jonas is off sick on the night the clocks go back, with nobody to cover.
-        night = (datetime(2026, 10, 24, 18, 0, tzinfo=UTC), datetime(2026, 10, 25, 7, 0, tzinfo=UTC))
+        night = (
+            datetime(2026, 10, 24, 18, 0, tzinfo=UTC),
+            datetime(2026, 10, 25, 7, 0, tzinfo=UTC),
+        )
         db.session.add(
-            OnCallShift(rota_id=rotas[1].id, user_id=None, kind=ShiftKind.UNCOVERED, starts_at=night[0], ends_at=night[1])
+            OnCallShift(
+                rota_id=rotas[1].id,
+                user_id=None,
+                kind=ShiftKind.UNCOVERED,
+                starts_at=night[0],
+                ends_at=night[1],
+            )
         )
         db.session.commit()
         warn_of_gaps(db.session)

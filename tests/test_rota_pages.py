@@ -23,7 +23,12 @@ def test_the_rota_page_shows_who_is_on_call_and_the_demo_gap(login_as):
 def test_a_hub_carer_builds_a_rota_for_their_constellation(login_as, demo):
     with time_machine.travel(DAYTIME, tick=False):
         client = login_as("hubb.bjornen")
-        form = {"name": "Helgreserv", "constellation_id": str(demo.constellations["Björnen"].id), "level": "2", "cycle_weeks": "1"}
+        form = {
+            "name": "Helgreserv",
+            "constellation_id": str(demo.constellations["Björnen"].id),
+            "level": "2",
+            "cycle_weeks": "1",
+        }
         created = client.post("/rota/new", data=form)
         assert created.status_code == 303
         rota = db.session.scalar(select(Rota).where(Rota.name == "Helgreserv"))
@@ -35,7 +40,12 @@ def test_a_hub_carer_builds_a_rota_for_their_constellation(login_as, demo):
             "slot-week": "1",
         }
         assert client.post(f"/rota/{rota.id}/slots", data=slots).status_code == 303
-        overlapping = {**slots, "slot-weekdays": ["6"], "slot-starts": "12:00", "slot-ends": "13:00"}
+        overlapping = {
+            **slots,
+            "slot-weekdays": ["6"],
+            "slot-starts": "12:00",
+            "slot-ends": "13:00",
+        }
         refused = client.post(f"/rota/{rota.id}/slots", data=overlapping)
         assert refused.status_code == 422
         assert "överlappar" in refused.get_data(as_text=True)
@@ -85,9 +95,13 @@ def test_sick_cover_beats_the_pattern_and_can_be_removed(login_as, demo):
         björnen = page.split("Björnen", 1)[1].split("Räven", 1)[0]
         assert björnen.index("Jonas Jour") < björnen.index("Reservnummer")
         assert "Hanna Ek" not in björnen.split("Luckor", 1)[0]
-        shift = db.session.scalar(select(OnCallShift).where(OnCallShift.kind == ShiftKind.SICK_COVER))
+        shift = db.session.scalar(
+            select(OnCallShift).where(OnCallShift.kind == ShiftKind.SICK_COVER)
+        )
         assert client.post(f"/rota/{rota.id}/overrides/{shift.id}/delete").status_code == 303
-    assert db.session.scalar(select(func.count()).where(OnCallShift.kind == ShiftKind.SICK_COVER)) == 0
+    assert (
+        db.session.scalar(select(func.count()).where(OnCallShift.kind == ShiftKind.SICK_COVER)) == 0
+    )
 
 
 def test_removing_the_pattern_ends_its_shifts_now_and_the_secondary_steps_up(login_as, demo):
@@ -97,8 +111,15 @@ def test_removing_the_pattern_ends_its_shifts_now_and_the_secondary_steps_up(log
         for slot in list(rota.slots):
             assert client.post(f"/rota/{rota.id}/slots/{slot.id}/delete").status_code == 303
         page = client.get("/rota/").get_data(as_text=True)
-    assert db.session.scalar(select(func.count()).select_from(RotaSlot).where(RotaSlot.rota_id == rota.id)) == 0
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(RotaSlot).where(RotaSlot.rota_id == rota.id)
+        )
+        == 0
+    )
     raven = page.split("Räven</h2>", 1)[1]
     assert "Henrik Lind" not in raven and raven.index("Jonas Jour") < raven.index("Reservnummer")
-    later = select(func.count()).where(OnCallShift.rota_id == rota.id, OnCallShift.ends_at > DAYTIME)
+    later = select(func.count()).where(
+        OnCallShift.rota_id == rota.id, OnCallShift.ends_at > DAYTIME
+    )
     assert db.session.scalar(later) == 0

@@ -53,7 +53,9 @@ DAY_NIGHT = [(time(8), time(20), "hubb.bjornen"), (time(20), time(8), "jour")]
 def _shifts(rota: Rota) -> list[OnCallShift]:
     return list(
         db.session.scalars(
-            select(OnCallShift).where(OnCallShift.rota_id == rota.id).order_by(OnCallShift.starts_at)
+            select(OnCallShift)
+            .where(OnCallShift.rota_id == rota.id)
+            .order_by(OnCallShift.starts_at)
         )
     )
 
@@ -69,10 +71,16 @@ def test_day_night_pattern_has_no_gap_or_overlap_across_dst(bjornen, demo, start
         shifts = _shifts(rota)
         for before, after in zip(shifts, shifts[1:], strict=False):
             assert before.ends_at == after.starts_at  # no gap, no overlap
-        local = [(s.starts_at.astimezone(STOCKHOLM), s.ends_at.astimezone(STOCKHOLM)) for s in shifts]
+        local = [
+            (s.starts_at.astimezone(STOCKHOLM), s.ends_at.astimezone(STOCKHOLM)) for s in shifts
+        ]
         # Every handover is at 08:00 or 20:00 Stockholm time, summer or winter.
         assert all(b.time() in (time(8), time(20)) for _a, b in local)
-        lengths = {a.date().isoformat(): (s.ends_at - s.starts_at) for (a, _b), s in zip(local, shifts, strict=True) if a.hour == 20}
+        lengths = {
+            a.date().isoformat(): (s.ends_at - s.starts_at)
+            for (a, _b), s in zip(local, shifts, strict=True)
+            if a.hour == 20
+        }
         change_night = "2026-03-28" if start == SPRING else "2026-10-24"
         assert lengths[change_night] == timedelta(hours=night_hours)
         assert all(v == timedelta(hours=12) for k, v in lengths.items() if k != change_night)
@@ -88,7 +96,10 @@ def test_a_handover_inside_the_dst_hour_still_joins_up(bjornen, demo, start):
         shifts = _shifts(rota)
     for before, after in zip(shifts, shifts[1:], strict=False):
         assert before.ends_at == after.starts_at
-    assert sum((s.ends_at - s.starts_at for s in shifts), timedelta()) == shifts[-1].ends_at - shifts[0].starts_at
+    assert (
+        sum((s.ends_at - s.starts_at for s in shifts), timedelta())
+        == shifts[-1].ends_at - shifts[0].starts_at
+    )
 
 
 @pytest.mark.parametrize(
@@ -103,7 +114,13 @@ def test_a_handover_inside_the_dst_hour_still_joins_up(bjornen, demo, start):
 def test_who_is_on_call_follows_stockholm_wall_clock_through_dst(bjornen, demo, instant, who):
     with time_machine.travel(instant - timedelta(days=3), tick=False):
         rota = _rota(bjornen, demo, DAY_NIGHT)
-        materialise(db.session, rota, since=instant - timedelta(days=3), until=instant + timedelta(days=3), clip=True)
+        materialise(
+            db.session,
+            rota,
+            since=instant - timedelta(days=3),
+            until=instant + timedelta(days=3),
+            clip=True,
+        )
         chain = chain_at(db.session, bjornen, instant)
     assert chain[0].user_id == demo.user(who).id
     assert chain[-1].user_id is None and chain[-1].number == "+46100000099"
@@ -128,13 +145,29 @@ def test_an_override_beats_the_pattern_and_a_deliberate_gap_shows(bjornen, demo)
         rota = _rota(bjornen, demo, DAY_NIGHT)
         materialise(db.session, rota, since=now, until=now + timedelta(days=29), clip=True)
         db.session.add(
-            OnCallShift(rota_id=rota.id, user_id=demo.user("socialsekreterare").id, kind=ShiftKind.SICK_COVER,
-                        starts_at=now, ends_at=now + timedelta(hours=2))
+            OnCallShift(
+                rota_id=rota.id,
+                user_id=demo.user("socialsekreterare").id,
+                kind=ShiftKind.SICK_COVER,
+                starts_at=now,
+                ends_at=now + timedelta(hours=2),
+            )
         )
         hole = (now + timedelta(days=3), now + timedelta(days=3, hours=5))
-        db.session.add(OnCallShift(rota_id=rota.id, user_id=None, kind=ShiftKind.UNCOVERED, starts_at=hole[0], ends_at=hole[1]))
+        db.session.add(
+            OnCallShift(
+                rota_id=rota.id,
+                user_id=None,
+                kind=ShiftKind.UNCOVERED,
+                starts_at=hole[0],
+                ends_at=hole[1],
+            )
+        )
         db.session.flush()
         assert chain_at(db.session, bjornen, now)[0].user_id == demo.user("socialsekreterare").id
-        assert chain_at(db.session, bjornen, now + timedelta(hours=2))[0].user_id == demo.user("hubb.bjornen").id
+        assert (
+            chain_at(db.session, bjornen, now + timedelta(hours=2))[0].user_id
+            == demo.user("hubb.bjornen").id
+        )
         gaps = coverage_gaps(db.session, bjornen, now, now + timedelta(days=28))
     assert [(g.starts_at, g.ends_at) for g in gaps] == [hole]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -298,7 +299,7 @@ def seed_phone(
     hub = users["hubb.bjornen@demo.hubhome.test"]
     familj1 = users["familj1@demo.hubhome.test"]
     familj2 = users["familj2@demo.hubhome.test"]
-    chain = [
+    chain: list[dict[str, Any]] = [
         {"number": jour.phone, "label": jour.name, "user_id": jour.id, "level": 1},
         {"number": hub.phone, "label": hub.name, "user_id": hub.id, "level": 2},
         {"number": org.duty_number, "label": "duty", "user_id": None, "level": None},
@@ -321,11 +322,19 @@ def seed_phone(
         started_at=yesterday_evening,
         ended_at=yesterday_evening + timedelta(minutes=14),
         duration_seconds=14 * 60,
-        note="Svårt med nattningen efter umgänget. Gick igenom kvällsrutinen; ringer igen vid behov.",
+        note=(
+            "Svårt med nattningen efter umgänget. Gick igenom kvällsrutinen; ringer igen vid behov."
+        ),
     )
     answered.legs = [
-        CallLeg(step=0, user_id=jour.id, number=jour.phone or "", outcome=LegOutcome.ACCEPTED,
-                started_at=yesterday_evening, ended_at=answered.ended_at)
+        CallLeg(
+            step=0,
+            user_id=jour.id,
+            number=jour.phone or "",
+            outcome=LegOutcome.ACCEPTED,
+            started_at=yesterday_evening,
+            ended_at=answered.ended_at,
+        )
     ]
     voicemail = Call(
         call_sid="CA" + "d" * 31 + "2",
@@ -343,10 +352,18 @@ def seed_phone(
         duration_seconds=120,
     )
     voicemail.legs = [
-        CallLeg(step=step, user_id=c["user_id"], number=c["number"] or "", outcome=outcome,
-                started_at=night_call, ended_at=night_call + timedelta(seconds=20 * (step + 1)))
+        CallLeg(
+            step=step,
+            user_id=c["user_id"],
+            number=c["number"] or "",
+            outcome=outcome,
+            started_at=night_call,
+            ended_at=night_call + timedelta(seconds=20 * (step + 1)),
+        )
         for step, (c, outcome) in enumerate(
-            zip(chain, [LegOutcome.NO_ANSWER, LegOutcome.REFUSED, LegOutcome.NO_ANSWER], strict=True)
+            zip(
+                chain, [LegOutcome.NO_ANSWER, LegOutcome.REFUSED, LegOutcome.NO_ANSWER], strict=True
+            )
         )
     ]
     session.add_all([answered, voicemail])

@@ -122,7 +122,9 @@ def _leg(session: DbSession, call: Call, step: int) -> CallLeg:
     leg = session.scalar(select(CallLeg).where(CallLeg.call_id == call.id, CallLeg.step == step))
     if leg is None:
         chain_step = steps(call)[step]
-        leg = CallLeg(call_id=call.id, step=step, user_id=chain_step.user_id, number=chain_step.number)
+        leg = CallLeg(
+            call_id=call.id, step=step, user_id=chain_step.user_id, number=chain_step.number
+        )
         session.add(leg)
         session.flush()
     return leg
@@ -143,8 +145,10 @@ def next_move(session: DbSession, call: Call, step: int, response: VoiceResponse
 def answer(session: DbSession, call: Call) -> VoiceResponse:
     """The first answer to an incoming call: a greeting, then the first of the chain."""
     response = VoiceResponse()
-    response.say(twiml.greeting(call.constellation.name if call.constellation else None),
-                 language=twiml.LANGUAGE)
+    response.say(
+        twiml.greeting(call.constellation.name if call.constellation else None),
+        language=twiml.LANGUAGE,
+    )
     next_move(session, call, 0, response)
     return response
 

@@ -17,4 +17,6 @@ class HandledForm(FlaskForm):
 
 
 class CallNoteForm(FlaskForm):
-    note = TextAreaField(_l("Note on the call"), validators=[DataRequired(REQUIRED), Length(max=2000)])
+    note = TextAreaField(
+        _l("Note on the call"), validators=[DataRequired(REQUIRED), Length(max=2000)]
+    )

@@ -95,7 +95,10 @@ def call_log(session: DbSession, user: User, *, days: int = 30) -> Sequence[Call
     """The calls a user may see from the last `days` days, newest first."""
     return session.scalars(
         select(Call)
-        .where(Call.id.in_(call_ids_visible_to(user)), Call.started_at >= utcnow() - timedelta(days=days))
+        .where(
+            Call.id.in_(call_ids_visible_to(user)),
+            Call.started_at >= utcnow() - timedelta(days=days),
+        )
         .order_by(Call.started_at.desc())
         .limit(500)
     ).all()

@@ -215,7 +215,9 @@ def sms() -> Response:
         line = constellation.name if constellation else "Hubhome"
 
         def render() -> str:
-            return _("SMS to %(line)s from %(sender)s: %(text)s", line=line, sender=sender, text=text)
+            return _(
+                "SMS to %(line)s from %(sender)s: %(text)s", line=line, sender=sender, text=text
+            )
 
         forwarded_to = notify.forward_sms(db.session, chain, render, message_sid, organisation_id)
         db.session.add(

@@ -82,9 +82,9 @@ def _on_duty(rotas: Sequence[Rota], shifts: Iterable[OnCallShift], at: datetime)
             chosen[shift.rota_id] = shift
     people: list[int] = []
     for rota in rotas:
-        shift = chosen.get(rota.id)
-        if shift is not None and shift.user_id is not None and shift.user_id not in people:
-            people.append(shift.user_id)
+        duty = chosen.get(rota.id)
+        if duty is not None and duty.user_id is not None and duty.user_id not in people:
+            people.append(duty.user_id)
     return people
 
 

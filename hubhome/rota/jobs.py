@@ -6,8 +6,7 @@ import hashlib
 from collections.abc import Sequence
 from datetime import time
 
-from flask_babel import format_datetime
-from flask_babel import ngettext
+from flask_babel import format_datetime, ngettext
 from sqlalchemy import select
 
 from hubhome.accounts.models import Role, User
@@ -64,7 +63,9 @@ def warn_of_gaps(session: DbSession) -> int:
     sent = 0
     for constellation in session.scalars(select(Constellation).order_by(Constellation.id)):
         gaps = [
-            g for g in coverage_gaps(session, constellation, start, now + LOOK_AHEAD) if g.ends_at > now
+            g
+            for g in coverage_gaps(session, constellation, start, now + LOOK_AHEAD)
+            if g.ends_at > now
         ]
         if not gaps:
             continue

@@ -76,10 +76,7 @@ def _minutes(slot_week: int, weekday: int, starts: time, ends: time) -> tuple[in
 def _overlaps(a: tuple[int, int], b: tuple[int, int], cycle: int) -> bool:
     period = cycle * WEEK_MINUTES
     (a0, alen), (b0, blen) = a, b
-    for shift in (-period, 0, period):
-        if a0 < b0 + shift + blen and b0 + shift < a0 + alen:
-            return True
-    return False
+    return any(a0 < b0 + shift + blen and b0 + shift < a0 + alen for shift in (-period, 0, period))
 
 
 def add_slots(

@@ -152,9 +152,9 @@ def add_slots(rota_id: int) -> Any:
                 current_user,
                 rota,
                 weekdays=slot_form.weekdays.data or [],
-                starts=slot_form.starts.data,  # type: ignore[arg-type]
-                ends=slot_form.ends.data,  # type: ignore[arg-type]
-                user_id=slot_form.user_id.data,  # type: ignore[arg-type]
+                starts=slot_form.starts.data,
+                ends=slot_form.ends.data,
+                user_id=slot_form.user_id.data,
                 week=(slot_form.week.data or 1) - 1,
             )
         except ValidationFailed as exc:
@@ -190,8 +190,8 @@ def add_override(rota_id: int) -> Any:
                 db.session,
                 current_user,
                 rota,
-                starts_at=local_to_utc(form.start_day.data, form.start_time.data),  # type: ignore[arg-type]
-                ends_at=local_to_utc(form.end_day.data, form.end_time.data),  # type: ignore[arg-type]
+                starts_at=local_to_utc(form.start_day.data, form.start_time.data),
+                ends_at=local_to_utc(form.end_day.data, form.end_time.data),
                 user_id=form.user_id.data or None,
                 kind=ShiftKind(form.kind.data),
                 note=form.note.data or "",
