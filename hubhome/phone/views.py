@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from hubhome import nav
+from hubhome.accounts.models import Role, User
 from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
 from hubhome.permissions import (
@@ -21,7 +33,9 @@ from hubhome.permissions import (
 from hubhome.phone import services
 from hubhome.phone.calls import ringing_for
 from hubhome.phone.forms import CallNoteForm, HandledForm
+from hubhome.network.models import Constellation
 from hubhome.phone.models import CallStatus, FollowUpKind, LegOutcome
+from hubhome.phone.simulator import Exchange, start, step
 
 bp = Blueprint("phone", __name__, url_prefix="/phone")
 
@@ -125,3 +139,55 @@ def follow_up(follow_up_id: int) -> Any:
     context = services.context_for(db.session, current_user, item.call)
     db.session.commit()
     return render_template("phone/follow_up.html", item=item, context=context, form=form)
+
+
+def _simulator_allowed() -> None:
+    require_role(current_user, Role.ADMIN)
+    if not current_app.config["HUBHOME"].phone_simulator:
+        abort(404)
+
+
+@bp.route("/simulator", methods=["GET", "POST"])
+@login_required
+def simulator() -> Any:
+    """Walk a call end to end through the real webhooks, without Twilio."""
+    _simulator_allowed()
+    lines = db.session.scalars(
+        select(Constellation)
+        .where(
+            Constellation.organisation_id == current_user.organisation_id,
+            Constellation.phone_number.is_not(None),
+        )
+        .order_by(Constellation.name)
+    ).all()
+    callers = db.session.scalars(
+        select(User)
+        .where(
+            User.organisation_id == current_user.organisation_id,
+            User.role == Role.FOSTER_CARER,
+            User.phone.is_not(None),
+        )
+        .order_by(User.name)
+    ).all()
+    line_numbers = [c.phone_number for c in lines]
+    caller_numbers = [u.phone for u in callers]
+    db.session.commit()  # the webhooks run as requests of their own
+    exchanges: list[Exchange] = []
+    if request.method == "POST":
+        action = request.form.get("action", "")
+        if action == "start":
+            to_number = request.form.get("to", "")
+            from_number = request.form.get("from", "") or "+46709999999"
+            if to_number not in line_numbers or from_number not in [*caller_numbers, "+46709999999"]:
+                abort(400)
+            exchanges = start(from_number, to_number)
+        else:
+            exchanges = step(action)
+    return render_template(
+        "phone/simulator.html",
+        lines=lines,
+        callers=callers,
+        exchanges=exchanges,
+        state=session.get("phone_sim", {}),
+        token_set=bool(current_app.config["HUBHOME"].twilio_auth_token),
+    )
