@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -280,21 +280,18 @@ def call_status(
 
 def ringing_for(session: DbSession, user: User) -> list[Call]:
     """Calls ringing for (or accepted by) a person right now, newest first."""
-    since = utcnow() - timedelta(hours=2)
+    live_legs = select(CallLeg.call_id).where(
+        CallLeg.user_id == user.id,
+        CallLeg.outcome.in_([LegOutcome.RINGING, LegOutcome.ACCEPTED]),
+    )
     return list(
         session.scalars(
             select(Call)
-            .join(CallLeg, CallLeg.call_id == Call.id)
             .where(
-                CallLeg.user_id == user.id,
+                Call.id.in_(live_legs),
                 Call.ended_at.is_(None),
-                Call.started_at >= since,
-                or_(
-                    CallLeg.outcome == LegOutcome.RINGING,
-                    CallLeg.outcome == LegOutcome.ACCEPTED,
-                ),
+                Call.started_at >= utcnow() - timedelta(hours=2),
             )
             .order_by(Call.started_at.desc())
-            .distinct()
         )
     )
