@@ -324,7 +324,13 @@ def call_ids_visible_to(user: User) -> Select[Any]:
     if user.role not in ROTA_VIEWERS:
         return _none()
     rung = select(CallLeg.call_id).where(CallLeg.user_id == user.id)
-    if user.role in (Role.ADMIN, Role.ONCALL_STAFF):
+    if user.role == Role.ADMIN:
+        # Calls to a number no constellation has belong to no organisation; administrators
+        # see them so the misconfigured number gets fixed.
+        scoped = select(Call.id).where(
+            or_(Call.organisation_id == user.organisation_id, Call.organisation_id.is_(None))
+        )
+    elif user.role == Role.ONCALL_STAFF:
         scoped = select(Call.id).where(Call.organisation_id == user.organisation_id)
     else:
         scoped = select(Call.id).where(

@@ -117,3 +117,10 @@ def test_the_call_page_for_an_accepted_call(client, demo, login_as):
         screen(client, number, digits="1")
         page = login_as("hubb.bjornen").get("/phone/now").get_data(as_text=True)
     assert "Pågående samtal" in page
+
+
+def test_the_home_page_says_what_waits_on_the_phone(login_as, demo):
+    with time_machine.travel(DAYTIME, tick=False):
+        page = login_as("jour").get("/home").get_data(as_text=True)
+    assert "1 röstmeddelande eller missat samtal väntar på att hanteras." in page
+    assert "Dina jourpass" in page

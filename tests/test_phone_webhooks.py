@@ -103,12 +103,17 @@ def test_the_line_answers_with_the_database_unreachable(app, tmp_path):
         db.session.remove()
 
 
-def test_a_call_to_an_unknown_number_reaches_the_fallback_and_is_logged_as_a_gap(client, demo):
+def test_a_call_to_an_unknown_number_reaches_the_fallback_and_is_logged_as_a_gap(
+    client, demo, login_as
+):
     with time_machine.travel(DAYTIME, tick=False):
         root = voice(client, call_sid="CA88", to="+46100000555")
     assert dialled(root)[1].text == "+46100000099"
     call = db.session.scalar(select(Call).where(Call.call_sid == "CA88"))
     assert call.coverage_gap and call.constellation_id is None
+    with time_machine.travel(DAYTIME, tick=False):
+        admin_log = login_as("admin").get("/phone/calls").get_data(as_text=True)
+    assert "Ingen hade jour" in admin_log and "Okänt nummer" in admin_log
 
 
 def test_with_nobody_on_call_the_last_resort_is_rung_and_the_gap_shown(client, demo, login_as):

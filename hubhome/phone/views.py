@@ -24,6 +24,8 @@ from hubhome import nav
 from hubhome.accounts.models import Role, User
 from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
+from hubhome.home import panels
+from hubhome.network.models import Constellation
 from hubhome.permissions import (
     ROTA_VIEWERS,
     get_call_or_404,
@@ -33,13 +35,14 @@ from hubhome.permissions import (
 from hubhome.phone import services
 from hubhome.phone.calls import ringing_for
 from hubhome.phone.forms import CallNoteForm, HandledForm
-from hubhome.network.models import Constellation
 from hubhome.phone.models import CallStatus, FollowUpKind, LegOutcome
+from hubhome.phone.panels import home_panel
 from hubhome.phone.simulator import Exchange, start, step
 
 bp = Blueprint("phone", __name__, url_prefix="/phone")
 
 nav.add("phone.now", _l("Phone"), ROTA_VIEWERS, order=55)
+panels.register("phone/_home_panel.html", ROTA_VIEWERS, home_panel, order=5)
 
 
 @bp.app_context_processor
@@ -178,7 +181,10 @@ def simulator() -> Any:
         if action == "start":
             to_number = request.form.get("to", "")
             from_number = request.form.get("from", "") or "+46709999999"
-            if to_number not in line_numbers or from_number not in [*caller_numbers, "+46709999999"]:
+            if to_number not in line_numbers or from_number not in [
+                *caller_numbers,
+                "+46709999999",
+            ]:
                 abort(400)
             exchanges = start(from_number, to_number)
         else:

@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from twilio.twiml.messaging_response import MessagingResponse
 
 from hubhome.extensions import csrf, db
@@ -67,14 +67,23 @@ def _step() -> int:
 @survives_database_outage
 def voice() -> Response:
     """An incoming call: greet, freeze the chain, ring its first person."""
-    call = calls.start_call(
-        db.session,
-        call_sid=request.form.get("CallSid", ""),
-        from_number=request.form.get("From", ""),
-        to_number=request.form.get("To", ""),
-    )
-    response = calls.answer(db.session, call)
-    db.session.commit()
+    for attempt in (1, 2):
+        try:
+            call = calls.start_call(
+                db.session,
+                call_sid=request.form.get("CallSid", ""),
+                from_number=request.form.get("From", ""),
+                to_number=request.form.get("To", ""),
+            )
+            response = calls.answer(db.session, call)
+            db.session.commit()
+        except IntegrityError:
+            # The same CallSid delivered twice at once: the other request made the call.
+            db.session.rollback()
+            if attempt == 2:
+                raise
+        else:
+            break
     return twiml.twiml(response)
 
 
