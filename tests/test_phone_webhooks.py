@@ -179,3 +179,21 @@ def test_undelivered_sms_is_marked_failed(client, demo, twilio_http):
     twilio_post(client, "/phone/sms/status", status)
     db.session.expire_all()
     assert message.status == OutboxStatus.FAILED and "30003" in message.last_error
+
+
+def test_sms_goes_through_the_messaging_service_when_configured(demo, other_app):
+    from tests.conftest import FakeTwilioHttp
+
+    service = other_app(twilio_messaging_service_sid="MG" + "2" * 32)
+    fake = FakeTwilioHttp()
+    service.extensions["twilio_http_client"] = fake
+    with service.app_context(), time_machine.travel(DAYTIME, tick=False):
+        twilio_post(
+            service.test_client(),
+            "/phone/sms",
+            {"MessageSid": "SM09", "From": FAMILJ1, "To": BJORNEN_LINE, "Body": "x"},
+        )
+        send_due(db.session)
+        db.session.remove()
+    assert fake.sent_sms[0]["MessagingServiceSid"] == "MG" + "2" * 32
+    assert "From" not in fake.sent_sms[0]

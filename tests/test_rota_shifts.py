@@ -171,3 +171,28 @@ def test_an_override_beats_the_pattern_and_a_deliberate_gap_shows(bjornen, demo)
         )
         gaps = coverage_gaps(db.session, bjornen, now, now + timedelta(days=28))
     assert [(g.starts_at, g.ends_at) for g in gaps] == [hole]
+
+
+def test_a_two_week_rotation_alternates_people(bjornen, demo):
+    start = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # a Monday
+    with time_machine.travel(start, tick=False):
+        rota = Rota(
+            organisation_id=bjornen.organisation_id,
+            constellation_id=bjornen.id,
+            name="Växel",
+            cycle_weeks=2,
+        )
+        rota.slots = [
+            RotaSlot(week=w, weekday=d, starts=time(0), ends=time(0), user_id=demo.user(who).id)
+            for w, who in ((0, "hubb.bjornen"), (1, "jour"))
+            for d in range(7)
+        ]
+        db.session.add(rota)
+        db.session.flush()
+        materialise(db.session, rota, since=start, until=start + timedelta(days=28), clip=True)
+        weekly = [
+            chain_at(db.session, bjornen, start + timedelta(days=7 * n))[0].user_id
+            for n in range(4)
+        ]
+    first, second = weekly[0], weekly[1]
+    assert first != second and weekly == [first, second, first, second]
