@@ -5,6 +5,7 @@ from __future__ import annotations
 import time_machine
 from sqlalchemy import func, select
 
+from hubhome.audit.models import AuditEvent
 from hubhome.extensions import db
 from hubhome.outbox.models import OutboxMessage
 from hubhome.phone.models import Call, CallLeg, CallStatus, FollowUpKind, LegOutcome
@@ -92,6 +93,10 @@ def test_whole_chain_voicemail_picks_up_then_secondary_accepts(client, demo, twi
     assert [leg.outcome for leg in call.legs] == [LegOutcome.REFUSED, LegOutcome.ACCEPTED]
     assert call.follow_up is None
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+    accepted = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "phone.call_accepted")
+    ).one()
+    assert accepted.actor_id == demo.user("jour").id and accepted.channel == "phone"
 
 
 def test_pressing_another_key_refuses_and_the_next_is_rung(client, demo):

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from twilio.twiml.voice_response import VoiceResponse
 
 from hubhome.accounts.models import User
+from hubhome.audit.services import record
 from hubhome.db import DbSession
 from hubhome.network.models import Constellation, Household
 from hubhome.phone import notify, twiml
@@ -178,6 +179,16 @@ def screen(session: DbSession, call: Call, step: int, digits: str | None) -> Voi
     call.status = CallStatus.ACCEPTED
     call.accepted_by_id = leg.user_id
     call.accepted_at = now
+    person = session.get(User, leg.user_id) if leg.user_id is not None else None
+    record(
+        session,
+        person,
+        "phone.call_accepted",
+        call,
+        household_id=call.household_id,
+        organisation_id=call.organisation_id,
+        detail={"step": step},
+    )
     return twiml.connect()
 
 

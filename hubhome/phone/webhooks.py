@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, g, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -33,6 +33,11 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("phone_hooks", __name__, url_prefix="/phone")
 csrf.exempt(bp)
+
+
+@bp.before_request
+def audit_as_phone() -> None:
+    g.audit_channel = "phone"
 
 
 def survives_database_outage(view: Callable[..., Response]) -> Callable[..., Response]:
