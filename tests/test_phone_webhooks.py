@@ -100,6 +100,10 @@ def test_the_line_answers_with_the_database_unreachable(app, tmp_path):
             dial = root.find("Dial")
             assert dial is not None and dial.text == "+46100000099", path
             assert root.find("Record") is not None
+        sms = {"MessageSid": "SM99", "From": FAMILJ1, "To": BJORNEN_LINE, "Body": "Hjälp"}
+        forwarded = twiml(twilio_post(client, "/phone/sms", sms)).find("Message")
+        assert forwarded is not None and forwarded.get("to") == "+46100000099"
+        assert "Hjälp" in (forwarded.text or "")
         db.session.remove()
 
 

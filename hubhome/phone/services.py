@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from hubhome.accounts.models import User
+from hubhome.audit.models import AuditEvent
 from hubhome.audit.services import record
 from hubhome.children.models import Child, Placement
 from hubhome.db import DbSession
@@ -79,16 +80,35 @@ def context_for(session: DbSession, user: User, call: Call) -> CallContext:
             .limit(3)
         )
     )
-    record(
-        session,
-        user,
-        "phone.context_view",
-        call,
-        household_id=call.household_id,
-        organisation_id=call.organisation_id,
-        detail={"child_ids": [c.id for c in children]},
-    )
+    if not _viewed_lately(session, user, call):
+        record(
+            session,
+            user,
+            "phone.context_view",
+            call,
+            household_id=call.household_id,
+            organisation_id=call.organisation_id,
+            detail={"child_ids": [c.id for c in children]},
+        )
     return context
+
+
+def _viewed_lately(session: DbSession, user: User, call: Call) -> bool:
+    """The live page polls every few seconds: one audit event per person, call and quarter hour."""
+    return (
+        session.scalar(
+            select(AuditEvent.id)
+            .where(
+                AuditEvent.actor_id == user.id,
+                AuditEvent.action == "phone.context_view",
+                AuditEvent.object_type == "calls",
+                AuditEvent.object_id == call.id,
+                AuditEvent.at >= utcnow() - timedelta(minutes=15),
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def call_log(session: DbSession, user: User, *, days: int = 30) -> Sequence[Call]:

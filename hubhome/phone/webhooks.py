@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Response, current_app, g, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -204,7 +204,25 @@ def fallback_recorded() -> Response:
 @bp.route("/sms", methods=["POST"])
 @twilio_signed
 def sms() -> Response:
-    """An SMS to a constellation number goes on to whoever is on call now, and is logged."""
+    """An SMS to a constellation number goes on to whoever is on call now, and is logged.
+
+    With the database down, Twilio itself forwards it to the fallback number.
+    """
+    try:
+        _forward_sms()
+    except SQLAlchemyError:
+        log.exception("database unavailable on /phone/sms; Twilio forwards to the fallback")
+        db.session.rollback()
+        response = MessagingResponse()
+        number = current_app.config["HUBHOME"].fallback_number
+        if number:
+            sender, text = request.form.get("From", ""), request.form.get("Body", "")
+            response.message(f"Sms från {sender}: {text}", to=number)
+        return twiml.twiml(response)
+    return twiml.twiml(MessagingResponse())
+
+
+def _forward_sms() -> None:
     message_sid = request.form.get("MessageSid", "")
     from_number = request.form.get("From", "")
     to_number = request.form.get("To", "")
@@ -247,7 +265,6 @@ def sms() -> Response:
             )
         )
         db.session.commit()
-    return twiml.twiml(MessagingResponse())
 
 
 @bp.route("/sms/status", methods=["POST"])
