@@ -261,6 +261,9 @@ def phone_rota_cases() -> list[Case]:
         for page in ("/phone/calls/{bjornen_call}", "/phone/follow-ups/{bjornen_follow_up}"):
             status = seen_bjornen.get(who, 404) if staff else 403
             rows.append(Case(who, "GET", page, status))
+        rows.append(Case(who, "GET", "/api/v1/calls", 200 if staff else 403))
+        on_call = "/api/v1/constellations/{bjornen}/on-call"
+        rows.append(Case(who, "GET", on_call, seen_bjornen.get(who, 404) if staff else 403))
     # Editing: admins everywhere in their organisation, hub carers their constellation only.
     edits = {
         "admin": (422, 422),
@@ -278,5 +281,6 @@ def phone_rota_cases() -> list[Case]:
         Case(ANONYMOUS, "GET", "/rota/", 302),
         Case(ANONYMOUS, "GET", "/phone/now", 302),
         Case(ANONYMOUS, "GET", "/phone/calls/{bjornen_call}", 302),
+        Case(ANONYMOUS, "GET", "/api/v1/calls", 401),
     ]
     return rows

@@ -125,3 +125,17 @@ def test_the_home_page_says_what_waits_on_the_phone(login_as, demo):
         page = login_as("jour").get("/home").get_data(as_text=True)
     assert "1 röstmeddelande eller missat samtal väntar på att hanteras." in page
     assert "Dina jourpass" in page
+
+
+def test_the_api_tells_who_is_on_call_and_lists_calls(client, demo, api_headers):
+    bjornen = demo.constellations["Björnen"]
+    with time_machine.travel(DAYTIME, tick=False):
+        headers = api_headers("jour")
+        coverage = client.get(f"/api/v1/constellations/{bjornen.id}/on-call", headers=headers)
+        listed = client.get("/api/v1/calls", headers=headers)
+    assert coverage.status_code == 200
+    body = coverage.get_json()
+    assert [s["label"] for s in body["on_call_now"]] == ["Hanna Ek", "Jonas Jour", "duty"]
+    assert "number" not in body["on_call_now"][0] and body["gaps"] == []
+    calls = listed.get_json()
+    assert len(calls) == 2 and any(c["follow_up_open"] for c in calls)

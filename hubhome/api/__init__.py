@@ -15,10 +15,19 @@ def init_api(app: Flask) -> None:
     from hubhome.extensions import csrf
     from hubhome.network.api import blp as network_blp
     from hubhome.outbox.api import blp as outbox_blp
+    from hubhome.phone.api import blp as phone_blp
     from hubhome.respite.api import blp as respite_blp
 
     api.init_app(app)
-    for blp in (accounts_blp, network_blp, children_blp, audit_blp, outbox_blp, respite_blp):
+    for blp in (
+        accounts_blp,
+        network_blp,
+        children_blp,
+        audit_blp,
+        outbox_blp,
+        respite_blp,
+        phone_blp,
+    ):
         api.register_blueprint(blp)
         csrf.exempt(blp)  # bearer tokens, never cookies: no cross-site request can carry one
     app.before_request(authenticate_api_request)
