@@ -196,3 +196,15 @@ def test_a_two_week_rotation_alternates_people(bjornen, demo):
         ]
     first, second = weekly[0], weekly[1]
     assert first != second and weekly == [first, second, first, second]
+
+
+def test_a_call_after_weeks_without_the_job_still_finds_the_person_on_call(bjornen, demo):
+    start = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False):
+        rota = _rota(bjornen, demo, DAY_NIGHT)
+        materialise(db.session, rota, since=start, until=start + timedelta(days=2), clip=True)
+        db.session.commit()
+    later = start + timedelta(days=60)
+    with time_machine.travel(later, tick=False):
+        chain = chain_at(db.session, bjornen, later)
+    assert chain[0].user_id == demo.user("hubb.bjornen").id

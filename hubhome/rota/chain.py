@@ -13,7 +13,7 @@ from hubhome.accounts.models import User
 from hubhome.db import DbSession
 from hubhome.network.models import Constellation, Organisation
 from hubhome.rota.models import OnCallShift, Rota, ShiftKind
-from hubhome.rota.patterns import ensure_materialised
+from hubhome.rota.patterns import HORIZON, ensure_materialised
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,9 @@ def chain_at(session: DbSession, constellation: Constellation, at: datetime) -> 
     People without a phone or with a disabled account are skipped.
     """
     rotas = rotas_for(session, constellation)
+    for rota in rotas:  # normally the daily job has done this; a call must not depend on it
+        if rota.materialised_until is None or rota.materialised_until <= at:
+            ensure_materialised(session, rota, at + HORIZON)
     levels = {r.id: r.level for r in rotas}
     shifts = _shifts(session, rotas, at, at + timedelta(microseconds=1))
     user_ids = _on_duty(rotas, shifts, at)
