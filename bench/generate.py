@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -50,6 +50,9 @@ class Generated:
     # (carer e-mail, household id, constellation id, a placed child's id) per satellite family
     families: list[tuple[str, int, int, int]]
     bookings: int
+    # (a carer's phone, their constellation's number): who calls which line
+    callers: list[tuple[str, str]] = field(default_factory=list)
+    shifts: int = 0
 
 
 def _table(name: str) -> Table:
@@ -92,6 +95,7 @@ def generate(scale: Scale, seed: int = 1) -> Generated:
     households, memberships, constellations, users = [], [], [], []
     user_id = 0
     social_workers: dict[int, list[int]] = {}
+    oncall_of: dict[int, int] = {}
     sw_emails, carer_emails = [], []
     for org in orgs:
         for role in ("admin", "social_worker", "social_worker", "social_worker", "oncall_staff"):
@@ -115,6 +119,8 @@ def generate(scale: Scale, seed: int = 1) -> Generated:
             if role == "social_worker":
                 social_workers.setdefault(org["id"], []).append(user_id)
                 sw_emails.append(email)
+            if role == "oncall_staff":
+                oncall_of[org["id"]] = user_id
 
     household_id = 0
     for c in range(scale.constellations):
@@ -249,6 +255,9 @@ def generate(scale: Scale, seed: int = 1) -> Generated:
         if h["id"] in first_child
     ]
     bookings = _respite_history(rng, families, hub_of, carer_of, today, now)
+    shifts = _rota_history(constellations, carer_of, oncall_of, today, now)
+    number_of = {c["id"]: c["phone_number"] for c in constellations}
+    callers = [(carer_of[h]["phone"], number_of[c]) for _e, h, c, _child in families[:2000]]
     _reset_sequences()
     db.session.commit()
     return Generated(
@@ -259,7 +268,38 @@ def generate(scale: Scale, seed: int = 1) -> Generated:
         seconds=time.perf_counter() - started,
         families=families,
         bookings=bookings,
+        callers=callers,
+        shifts=shifts,
     )
+
+
+def _rota_history(
+    constellations: list[dict[str, Any]],
+    carer_of: dict[int, dict[str, Any]],
+    oncall_of: dict[int, int],
+    today: date,
+    now: Any,
+) -> int:
+    """Two years of rota: a day rota per constellation, a night rota per organisation."""
+    from bench.phone import rota_rows
+
+    hubs = {
+        c["id"]: (c["organisation_id"], carer_of[c["hub_household_id"]]["id"])
+        for c in constellations
+    }
+    rotas, slots, shifts = rota_rows(hubs, oncall_of, today, now)
+    _bulk("rotas", rotas)
+    _bulk("rota_slots", slots)
+    count = 0
+
+    def counted() -> Any:
+        nonlocal count
+        for row in shifts:
+            count += 1
+            yield row
+
+    _bulk("on_call_shifts", counted())
+    return count
 
 
 def _respite_history(
@@ -330,6 +370,9 @@ def _reset_sequences() -> None:
         "constellations",
         "children",
         "placements",
+        "rotas",
+        "rota_slots",
+        "on_call_shifts",
     ):
         db.session.execute(
             text(

@@ -92,6 +92,20 @@ def respite_booking(base: str, data: Generated) -> list[dict[str, Any]]:
     return requests
 
 
+def phone_voice(base: str, data: Generated) -> list[dict[str, Any]]:
+    """Incoming calls, each a new CallSid: the chain is frozen and the first person rung."""
+    from bench.phone import incoming_calls
+
+    return incoming_calls(base, data.callers[:1000])
+
+
+def phone_dial_result(base: str, data: Generated) -> list[dict[str, Any]]:
+    """The first person did not answer: the next one is rung (replays are idempotent)."""
+    from bench.phone import dial_results
+
+    return dial_results(base, data.callers[1000:1400])
+
+
 def scenarios() -> list[Scenario]:
     """Every scenario, in the order they run."""
     return [
@@ -117,5 +131,20 @@ def scenarios() -> list[Scenario]:
             target_ms=20,
             target_percentile="p95_ms",
             repeatable=False,
+        ),
+        Scenario(
+            "phone_voice",
+            phone_voice,
+            concurrency=50,
+            target_ms=50,
+            target_percentile="p99_ms",
+            repeatable=False,
+        ),
+        Scenario(
+            "phone_dial_result",
+            phone_dial_result,
+            concurrency=50,
+            target_ms=50,
+            target_percentile="p99_ms",
         ),
     ]

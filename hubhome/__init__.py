@@ -95,6 +95,12 @@ def register_blueprints(app: Flask) -> None:
         advice_bp,
     ):
         app.register_blueprint(bp)
+    from hubhome.phone.views import bp as phone_bp
+    from hubhome.phone.webhooks import bp as phone_hooks_bp
+    from hubhome.rota.views import bp as rota_bp
+
+    for bp in (phone_hooks_bp, phone_bp, rota_bp):
+        app.register_blueprint(bp)
     init_api(app)
 
 

@@ -28,7 +28,7 @@ def main() -> None:
     """Hubhome: support for foster-care constellations."""
 
 
-def _demo_settings() -> Settings:
+def _demo_settings(port: int = 5000) -> Settings:
     instance = ROOT / "instance"
     instance.mkdir(exist_ok=True)
     secret_file = instance / "demo-secret"
@@ -40,6 +40,9 @@ def _demo_settings() -> Settings:
     env.setdefault("HUBHOME_REQUIRE_MFA", "0")
     env.setdefault("HUBHOME_PHONE_SIMULATOR", "1")
     env.setdefault("HUBHOME_ENV", "demo")
+    # The phone simulator signs its requests like Twilio: with these unless they are set.
+    env.setdefault("TWILIO_AUTH_TOKEN", "demo-twilio-token-not-secret")
+    env.setdefault("HUBHOME_PUBLIC_URL", f"http://127.0.0.1:{port}")
     return Settings.from_env(env)
 
 
@@ -54,7 +57,7 @@ def demo(port: int, no_serve: bool) -> None:
     from hubhome.demo.seed import ACCOUNTS, DEMO_PASSWORD, seed_demo
     from hubhome.extensions import db
 
-    settings = _demo_settings()
+    settings = _demo_settings(port)
     app = create_app(settings, PUBLIC_URL=f"http://127.0.0.1:{port}")
     with app.app_context():
         upgrade()

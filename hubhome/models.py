@@ -9,6 +9,7 @@ from hubhome.children.models import Child, Placement
 from hubhome.network.models import Constellation, ConstellationMembership, Household, Organisation
 from hubhome.ops.models import JobRun, SchedulerLease
 from hubhome.outbox.models import OutboxMessage
+from hubhome.phone.models import Call, CallLeg, FollowUp, InboundSms, WebhookReceipt
 from hubhome.respite.models import (
     BedCapacityChange,
     BlockedPeriod,
@@ -17,6 +18,7 @@ from hubhome.respite.models import (
     RespiteRules,
     RespiteWaitlistEntry,
 )
+from hubhome.rota.models import OnCallShift, Rota, RotaSlot
 from hubhome.visits.models import ContactRestriction, ContactVisit
 
 __all__ = [
@@ -47,4 +49,12 @@ __all__ = [
     "AdviceContact",
     "ContactRestriction",
     "ContactVisit",
+    "Call",
+    "CallLeg",
+    "FollowUp",
+    "InboundSms",
+    "WebhookReceipt",
+    "OnCallShift",
+    "Rota",
+    "RotaSlot",
 ]

@@ -21,7 +21,9 @@ def all_jobs() -> list[JobSpec]:
     """Return every job; each is idempotent, so running one twice sends nothing twice."""
     from hubhome.activities.jobs import send_activity_reminders
     from hubhome.ops.retention import apply_retention
+    from hubhome.phone.jobs import escalate_follow_ups
     from hubhome.respite.jobs import close_past_stays, send_reminders
+    from hubhome.rota.jobs import materialise_shifts, warn_of_gaps
     from jobs.outbox_job import send_outbox
 
     return [
@@ -30,4 +32,7 @@ def all_jobs() -> list[JobSpec]:
         JobSpec("respite_close_past_stays", close_past_stays, "cron", {"hour": 3, "minute": 15}),
         JobSpec("retention", apply_retention, "cron", {"hour": 2, "minute": 30}),
         JobSpec("activity_reminders", send_activity_reminders, "cron", {"minute": "*/10"}),
+        JobSpec("rota_materialise", materialise_shifts, "cron", {"hour": 2, "minute": 30}),
+        JobSpec("rota_gaps", warn_of_gaps, "cron", {"hour": 9, "minute": 0}),
+        JobSpec("phone_follow_up_escalation", escalate_follow_ups, "interval", {"minutes": 5}),
     ]

@@ -200,3 +200,87 @@ def run_cases(app: Flask, targets: Targets, cases: Iterable[Case]) -> list[str]:
         if response.status_code != case.expected:
             failures.append(f"{case} (got {response.status_code}) [{url}]")
     return failures
+
+
+# --- rota and telephone support -----------------------------------------------------------
+
+ROTA_STAFF = ["admin", "socialsekreterare", "hubb.bjornen", "hubb.raven", "jour"]
+FAMILIES = ["familj1", "familj2", "familj9", "other_familj"]
+
+
+def add_phone_targets(targets: Targets) -> Targets:
+    """Name the demo's rotas, a call and its follow-up, and give the other organisation a rota."""
+    from hubhome.phone.models import Call
+    from hubhome.rota.models import Rota
+
+    def rota(name: str) -> int:
+        rota_id = db.session.scalar(select(Rota.id).where(Rota.name == name))
+        assert rota_id is not None, name
+        return rota_id
+
+    other = Rota(
+        organisation_id=db.session.get_one(Household, targets.ids["other_hub"]).organisation_id,
+        constellation_id=targets.ids["other_constellation"],
+        name="Vargen dagtid",
+    )
+    db.session.add(other)
+    db.session.commit()
+    call = db.session.scalars(
+        select(Call).where(Call.follow_up.has()).order_by(Call.id).limit(1)
+    ).one()
+    targets.ids.update(
+        bjornen_rota=rota("Björnen dagtid"),
+        raven_rota=rota("Räven dagtid"),
+        shared_rota=rota("Nattjouren"),
+        other_rota=other.id,
+        bjornen_call=call.id,
+        bjornen_follow_up=call.follow_up.id,
+    )
+    return targets
+
+
+def phone_rota_cases() -> list[Case]:
+    """Who sees and edits rotas, calls and follow-ups: staff in scope; families never."""
+    rows: list[Case] = []
+    seen_bjornen = {"admin": 200, "socialsekreterare": 200, "hubb.bjornen": 200, "jour": 200}
+    for who in [*ROTA_STAFF, *FAMILIES, "other_admin"]:
+        staff = who in ROTA_STAFF or who == "other_admin"
+        for page in ("/rota/", "/phone/now", "/phone/calls", "/phone/follow-ups"):
+            rows.append(Case(who, "GET", page, 200 if staff else 403))
+        rows.append(
+            Case(
+                who,
+                "GET",
+                "/rota/new",
+                200 if who in ("admin", "hubb.bjornen", "hubb.raven", "other_admin") else 403,
+            )
+        )
+        rows.append(Case(who, "GET", "/rota/{bjornen_rota}", seen_bjornen.get(who, 404)))
+        rows.append(Case(who, "GET", "/rota/{shared_rota}", 200 if who in ROTA_STAFF else 404))
+        rows.append(Case(who, "GET", "/rota/{other_rota}", 200 if who == "other_admin" else 404))
+        for page in ("/phone/calls/{bjornen_call}", "/phone/follow-ups/{bjornen_follow_up}"):
+            status = seen_bjornen.get(who, 404) if staff else 403
+            rows.append(Case(who, "GET", page, status))
+        rows.append(Case(who, "GET", "/api/v1/calls", 200 if staff else 403))
+        on_call = "/api/v1/constellations/{bjornen}/on-call"
+        rows.append(Case(who, "GET", on_call, seen_bjornen.get(who, 404) if staff else 403))
+    # Editing: admins everywhere in their organisation, hub carers their constellation only.
+    edits = {
+        "admin": (422, 422),
+        "hubb.bjornen": (422, 403),
+        "hubb.raven": (404, 403),
+        "socialsekreterare": (403, 403),
+        "jour": (403, 403),
+        "familj1": (404, 404),
+        "other_admin": (404, 404),
+    }
+    for who, (own, shared) in edits.items():
+        rows.append(Case(who, "POST", "/rota/{bjornen_rota}/slots", own, {}))
+        rows.append(Case(who, "POST", "/rota/{shared_rota}/overrides", shared, {}))
+    rows += [
+        Case(ANONYMOUS, "GET", "/rota/", 302),
+        Case(ANONYMOUS, "GET", "/phone/now", 302),
+        Case(ANONYMOUS, "GET", "/phone/calls/{bjornen_call}", 302),
+        Case(ANONYMOUS, "GET", "/api/v1/calls", 401),
+    ]
+    return rows

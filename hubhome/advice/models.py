@@ -57,7 +57,7 @@ class AdviceContact(Base):
     follow_up_on: Mapped[date | None]
     follow_up_done_at: Mapped[datetime | None]
     follow_up_done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    call_id: Mapped[int | None]  # the phone area's call; the foreign key comes with that area
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     household: Mapped[Household] = relationship()

@@ -17,6 +17,7 @@ def init_api(app: Flask) -> None:
     from hubhome.extensions import csrf
     from hubhome.network.api import blp as network_blp
     from hubhome.outbox.api import blp as outbox_blp
+    from hubhome.phone.api import blp as phone_blp
     from hubhome.respite.api import blp as respite_blp
     from hubhome.visits.api import blp as visits_blp
 
@@ -31,6 +32,7 @@ def init_api(app: Flask) -> None:
         activities_blp,
         advice_blp,
         visits_blp,
+        phone_blp,
     ):
         api.register_blueprint(blp)
         csrf.exempt(blp)  # bearer tokens, never cookies: no cross-site request can carry one

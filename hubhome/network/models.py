@@ -42,7 +42,7 @@ class Household(Base):
     street: Mapped[str | None] = mapped_column(String(200))
     postcode: Mapped[str | None] = mapped_column(String(10))
     city: Mapped[str | None] = mapped_column(String(80))
-    phone: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)  # callers are found by it
     respite_beds: Mapped[int] = mapped_column(default=2)
     registered_on: Mapped[date | None]
     deregistered_on: Mapped[date | None]

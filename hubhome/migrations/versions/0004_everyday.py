@@ -1,7 +1,7 @@
 """everyday
 
 Revision ID: 0004_everyday
-Revises: 0002
+Revises: 0003_phone
 Create Date: 2026-11-23 10:51:13.162937
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0004_everyday'
-down_revision = '0006'
+down_revision = '0003_phone'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,145 @@
+"""Telephone data and requests for the benchmark: two years of rota, signed Twilio webhooks.
+
+Each constellation gets a day rota (its hub carer, 08–20) and each organisation a shared
+night rota (its on-call staff, 20–08), materialised for a year back and a year ahead.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from datetime import date, time, timedelta
+from typing import Any
+
+from twilio.request_validator import RequestValidator
+
+TWILIO_TOKEN = "bench-twilio-token"  # noqa: S105  (matches the bench server's environment)
+DAY, NIGHT = (time(8), time(20)), (time(20), time(8))
+
+
+def rota_rows(
+    constellation_hubs: dict[int, tuple[int, int]],
+    oncall_of: dict[int, int],
+    today: date,
+    now: Any,
+    days: int = 365,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], Iterator[dict[str, Any]]]:
+    """Return rotas, their weekly slots, and (lazily) their shifts.
+
+    `constellation_hubs` maps a constellation id to (organisation id, hub carer's user id);
+    `oncall_of` maps an organisation id to its on-call staff user.
+    """
+    from hubhome.timeutil import local_to_utc
+
+    rotas: list[dict[str, Any]] = []
+    owners: list[tuple[int, int, tuple[time, time]]] = []  # rota id, user id, hours
+    for constellation_id, (organisation_id, hub_carer) in sorted(constellation_hubs.items()):
+        rotas.append(_rota(len(rotas) + 1, organisation_id, constellation_id, now))
+        owners.append((len(rotas), hub_carer, DAY))
+    for organisation_id, oncall in sorted(oncall_of.items()):
+        rotas.append(_rota(len(rotas) + 1, organisation_id, None, now))
+        owners.append((len(rotas), oncall, NIGHT))
+    until = local_to_utc(today + timedelta(days=days), time(0))
+    for rota in rotas:
+        rota["materialised_until"] = until
+    slots = [
+        {
+            "id": i * 7 + weekday + 1,
+            "rota_id": rota_id,
+            "week": 0,
+            "weekday": weekday,
+            "starts": hours[0],
+            "ends": hours[1],
+            "user_id": user_id,
+        }
+        for i, (rota_id, user_id, hours) in enumerate(owners)
+        for weekday in range(7)
+    ]
+
+    def shifts() -> Iterator[dict[str, Any]]:
+        shift_id = 0
+        for rota_id, user_id, (starts, ends) in owners:
+            for offset in range(-days, days):
+                day = today + timedelta(days=offset)
+                end_day = day if ends > starts else day + timedelta(days=1)
+                shift_id += 1
+                yield {
+                    "id": shift_id,
+                    "rota_id": rota_id,
+                    "user_id": user_id,
+                    "kind": "pattern",
+                    "starts_at": local_to_utc(day, starts),
+                    "ends_at": local_to_utc(end_day, ends),
+                    "note": None,
+                    "created_by_id": None,
+                    "created_at": now,
+                }
+
+    return rotas, slots, shifts()
+
+
+def _rota(rota_id: int, organisation_id: int, constellation_id: int | None, now: Any) -> dict:
+    return {
+        "id": rota_id,
+        "organisation_id": organisation_id,
+        "constellation_id": constellation_id,
+        "name": "Dagtid" if constellation_id else "Nattjour",
+        "level": 1,
+        "cycle_weeks": 1,
+        "materialised_until": None,
+        "created_at": now,
+    }
+
+
+def signed_post(base: str, path: str, params: dict[str, str]) -> dict[str, Any]:
+    """A webhook request exactly as Twilio sends it: form-encoded and signed."""
+    signature = RequestValidator(TWILIO_TOKEN).compute_signature(base + path, params)
+    return {
+        "method": "POST",
+        "path": path,
+        "body": urllib.parse.urlencode(params),
+        "headers": {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Twilio-Signature": signature,
+        },
+    }
+
+
+def _call(prefix: str, i: int, frm: str, to: str) -> dict[str, str]:
+    return {"CallSid": f"CA{prefix}{i:08d}", "From": frm, "To": to, "CallStatus": "ringing"}
+
+
+def incoming_calls(base: str, callers: list[tuple[str, str]], prefix: str = "bv") -> list[dict]:
+    """One new call per caller: `POST /phone/voice`."""
+    return [
+        signed_post(base, "/phone/voice", _call(prefix, i, frm, to))
+        for i, (frm, to) in enumerate(callers)
+    ]
+
+
+def first_dial_action(twiml: str, base: str) -> str:
+    """The path of the <Dial action=…> in a TwiML answer."""
+    action = twiml.split('action="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    return action[len(base) :]
+
+
+def dial_results(base: str, callers: list[tuple[str, str]]) -> list[dict]:
+    """Start one call per caller, then time the first person's "no answer" for each."""
+    requests = []
+    for i, (frm, to) in enumerate(callers):
+        call = _call("bd", i, frm, to)
+        start = signed_post(base, "/phone/voice", call)
+        http = urllib.request.Request(  # noqa: S310  (a loopback URL we built)
+            base + start["path"], data=start["body"].encode(), headers=start["headers"]
+        )
+        with urllib.request.urlopen(http, timeout=30) as response:  # noqa: S310
+            path = first_dial_action(response.read().decode(), base)
+        params = {
+            "CallSid": call["CallSid"],
+            "DialCallStatus": "no-answer",
+            "DialCallSid": call["CallSid"] + "L",
+            "CallStatus": "in-progress",
+        }
+        requests.append(signed_post(base, path, params))
+    return requests

@@ -1,0 +1,166 @@
+"""What people do with calls: see a call's context, note it, handle its follow-up."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from hubhome.accounts.models import User
+from hubhome.audit.models import AuditEvent
+from hubhome.audit.services import record
+from hubhome.children.models import Child, Placement
+from hubhome.db import DbSession
+from hubhome.errors import Conflict, ValidationFailed
+from hubhome.permissions import (
+    ChildAccess,
+    call_context_access,
+    call_ids_visible_to,
+    follow_up_ids_visible_to,
+)
+from hubhome.phone.models import Call, FollowUp
+from hubhome.timeutil import age_on, local_today, utcnow
+
+
+@dataclass
+class ChildSummary:
+    first_name: str
+    age: int
+
+
+@dataclass
+class CallContext:
+    """What the person on call needs while the phone rings, and nothing more."""
+
+    call: Call
+    children: list[ChildSummary] = field(default_factory=list)
+    open_follow_ups: list[FollowUp] = field(default_factory=list)
+    earlier_notes: list[Call] = field(default_factory=list)
+
+
+def context_for(session: DbSession, user: User, call: Call) -> CallContext:
+    """Build a call's context within the policy, and audit that it was shown."""
+    context = CallContext(call)
+    if call_context_access(user, call) < ChildAccess.SUMMARY or call.household_id is None:
+        return context
+    today = local_today()
+    children = session.scalars(
+        select(Child)
+        .join(Placement, Placement.child_id == Child.id)
+        .where(Placement.household_id == call.household_id, Placement.end_date.is_(None))
+        .order_by(Child.birth_date)
+    ).all()
+    context.children = [ChildSummary(c.first_name, age_on(c.birth_date, today)) for c in children]
+    visible = follow_up_ids_visible_to(user)
+    context.open_follow_ups = list(
+        session.scalars(
+            select(FollowUp)
+            .join(Call, Call.id == FollowUp.call_id)
+            .where(
+                Call.household_id == call.household_id,
+                FollowUp.handled_at.is_(None),
+                FollowUp.id.in_(visible),
+            )
+            .order_by(FollowUp.created_at.desc())
+        )
+    )
+    context.earlier_notes = list(
+        session.scalars(
+            select(Call)
+            .where(
+                Call.household_id == call.household_id,
+                Call.id != call.id,
+                Call.note.is_not(None),
+                Call.id.in_(call_ids_visible_to(user)),
+            )
+            .order_by(Call.started_at.desc())
+            .limit(3)
+        )
+    )
+    if not _viewed_lately(session, user, call):
+        record(
+            session,
+            user,
+            "phone.context_view",
+            call,
+            household_id=call.household_id,
+            organisation_id=call.organisation_id,
+            detail={"child_ids": [c.id for c in children]},
+        )
+    return context
+
+
+def _viewed_lately(session: DbSession, user: User, call: Call) -> bool:
+    """The live page polls every few seconds: one audit event per person, call and quarter hour."""
+    return (
+        session.scalar(
+            select(AuditEvent.id)
+            .where(
+                AuditEvent.actor_id == user.id,
+                AuditEvent.action == "phone.context_view",
+                AuditEvent.object_type == "calls",
+                AuditEvent.object_id == call.id,
+                AuditEvent.at >= utcnow() - timedelta(minutes=15),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def call_log(session: DbSession, user: User, *, days: int = 30) -> Sequence[Call]:
+    """The calls a user may see from the last `days` days, newest first."""
+    return session.scalars(
+        select(Call)
+        .where(
+            Call.id.in_(call_ids_visible_to(user)),
+            Call.started_at >= utcnow() - timedelta(days=days),
+        )
+        .order_by(Call.started_at.desc())
+        .limit(500)
+    ).all()
+
+
+def follow_ups(session: DbSession, user: User, *, handled: bool) -> Sequence[FollowUp]:
+    """Open follow-ups oldest first, or the last week's handled ones newest first."""
+    query = select(FollowUp).where(FollowUp.id.in_(follow_up_ids_visible_to(user)))
+    if handled:
+        query = query.where(
+            FollowUp.handled_at.is_not(None), FollowUp.handled_at >= utcnow() - timedelta(days=7)
+        ).order_by(FollowUp.handled_at.desc())
+    else:
+        query = query.where(FollowUp.handled_at.is_(None)).order_by(FollowUp.created_at)
+    return session.scalars(query).all()
+
+
+def mark_handled(session: DbSession, actor: User, follow_up: FollowUp, note: str) -> None:
+    """Close a follow-up once; a second person marking it at the same time is told so."""
+    result = session.execute(
+        update(FollowUp)
+        .where(FollowUp.id == follow_up.id, FollowUp.handled_at.is_(None))
+        .values(handled_at=utcnow(), handled_by_id=actor.id, handled_note=note.strip() or None)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(_("Someone has already marked this as handled."))
+    session.refresh(follow_up)
+    record(
+        session,
+        actor,
+        "phone.follow_up_handled",
+        follow_up,
+        household_id=follow_up.call.household_id,
+    )
+
+
+def save_note(session: DbSession, actor: User, call: Call, note: str) -> None:
+    """Keep a short note on the call (until the advice log takes over)."""
+    text = note.strip()
+    if not text:
+        message = _("Write a note.")
+        raise ValidationFailed(message, errors={"note": [message]})
+    call.note = text
+    record(session, actor, "phone.call_note", call, household_id=call.household_id)

@@ -1,0 +1,146 @@
+"""Who is on call: a constellation's escalation chain at an instant, and gaps in coverage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app, has_app_context
+from sqlalchemy import or_, select
+
+from hubhome.accounts.models import User
+from hubhome.db import DbSession
+from hubhome.network.models import Constellation, Organisation
+from hubhome.rota.models import OnCallShift, Rota, ShiftKind
+from hubhome.rota.patterns import HORIZON, ensure_materialised
+
+
+@dataclass(frozen=True)
+class ChainStep:
+    """One number to dial; `user_id` is None for the organisation's last-resort number."""
+
+    number: str
+    label: str
+    user_id: int | None = None
+    level: int | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> ChainStep:
+        return cls(**data)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Gap:
+    starts_at: datetime
+    ends_at: datetime
+
+
+def rotas_for(session: DbSession, constellation: Constellation) -> Sequence[Rota]:
+    """The constellation's own rotas and the organisation's shared ones, in chain order."""
+    rotas = session.scalars(
+        select(Rota).where(
+            Rota.organisation_id == constellation.organisation_id,
+            or_(Rota.constellation_id == constellation.id, Rota.constellation_id.is_(None)),
+        )
+    ).all()
+    return sorted(rotas, key=lambda r: (r.level, r.shared, r.id))
+
+
+def _shifts(
+    session: DbSession, rotas: Sequence[Rota], start: datetime, end: datetime
+) -> list[OnCallShift]:
+    if not rotas:
+        return []
+    return list(
+        session.scalars(
+            select(OnCallShift).where(
+                OnCallShift.rota_id.in_([r.id for r in rotas]),
+                OnCallShift.starts_at < end,
+                OnCallShift.ends_at > start,
+            )
+        )
+    )
+
+
+def _on_duty(rotas: Sequence[Rota], shifts: Iterable[OnCallShift], at: datetime) -> list[int]:
+    """Return user ids in chain order at `at`; in each rota an override beats the pattern."""
+    chosen: dict[int, OnCallShift] = {}
+    for shift in shifts:
+        if not shift.starts_at <= at < shift.ends_at:
+            continue
+        current = chosen.get(shift.rota_id)
+        rank = (shift.kind != ShiftKind.PATTERN, shift.created_at, shift.id)
+        if current is None or rank > (
+            current.kind != ShiftKind.PATTERN,
+            current.created_at,
+            current.id,
+        ):
+            chosen[shift.rota_id] = shift
+    people: list[int] = []
+    for rota in rotas:
+        duty = chosen.get(rota.id)
+        if duty is not None and duty.user_id is not None and duty.user_id not in people:
+            people.append(duty.user_id)
+    return people
+
+
+def last_resort(session: DbSession, organisation_id: int | None) -> ChainStep | None:
+    """The organisation's duty number (socialjouren), else the configured fallback number."""
+    organisation = session.get(Organisation, organisation_id) if organisation_id else None
+    if organisation is not None and organisation.duty_number:
+        return ChainStep(number=organisation.duty_number, label="duty")
+    fallback = current_app.config["HUBHOME"].fallback_number if has_app_context() else ""
+    return ChainStep(number=fallback, label="duty") if fallback else None
+
+
+def chain_at(session: DbSession, constellation: Constellation, at: datetime) -> list[ChainStep]:
+    """Return whom to call, in order: primary, secondary, then the last-resort number.
+
+    People without a phone or with a disabled account are skipped.
+    """
+    rotas = rotas_for(session, constellation)
+    for rota in rotas:  # normally the daily job has done this; a call must not depend on it
+        if rota.materialised_until is None or rota.materialised_until <= at:
+            ensure_materialised(session, rota, at + HORIZON)
+    levels = {r.id: r.level for r in rotas}
+    shifts = _shifts(session, rotas, at, at + timedelta(microseconds=1))
+    user_ids = _on_duty(rotas, shifts, at)
+    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(user_ids)))}
+    level_of = {s.user_id: levels[s.rota_id] for s in shifts if s.user_id is not None}
+    steps = [
+        ChainStep(number=u.phone, label=u.name, user_id=u.id, level=level_of.get(u.id))
+        for uid in user_ids
+        if (u := users[uid]).active and u.phone
+    ]
+    final = last_resort(session, constellation.organisation_id)
+    if final is not None:
+        steps.append(final)
+    return steps
+
+
+def coverage_gaps(
+    session: DbSession, constellation: Constellation, start: datetime, end: datetime
+) -> list[Gap]:
+    """Return the stretches in [start, end) when nobody is on call for the constellation."""
+    rotas = rotas_for(session, constellation)
+    for rota in rotas:
+        ensure_materialised(session, rota, end)
+    shifts = _shifts(session, rotas, start, end)
+    edges = sorted(
+        {start, end}
+        | {s.starts_at for s in shifts if start < s.starts_at < end}
+        | {s.ends_at for s in shifts if start < s.ends_at < end}
+    )
+    gaps: list[Gap] = []
+    for left, right in zip(edges, edges[1:], strict=False):
+        if _on_duty(rotas, shifts, left):
+            continue
+        if gaps and gaps[-1].ends_at == left:
+            gaps[-1] = Gap(gaps[-1].starts_at, right)
+        else:
+            gaps.append(Gap(left, right))
+    return gaps

@@ -1,0 +1,86 @@
+"""Scheduled rota work: keep shifts materialised, and warn of gaps in coverage ahead."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import time
+
+from flask_babel import format_datetime, ngettext
+from sqlalchemy import select
+
+from hubhome.accounts.models import Role, User
+from hubhome.db import DbSession
+from hubhome.network.models import Constellation
+from hubhome.outbox.services import enqueue_sms
+from hubhome.phone.signature import public_url
+from hubhome.rota.chain import Gap, coverage_gaps
+from hubhome.rota.patterns import materialise_all
+from hubhome.rota.queries import LOOK_AHEAD
+from hubhome.timeutil import STOCKHOLM, local_to_utc, local_today, utcnow
+
+
+def materialise_shifts(session: DbSession) -> int:
+    return materialise_all(session)
+
+
+def rota_owners(session: DbSession, constellation: Constellation) -> Sequence[User]:
+    """Who answers for a constellation's rota: its hub carers and the organisation's admins."""
+    roles = (User.role == Role.ADMIN) | (
+        (User.role == Role.HUB_CARER) & (User.household_id == constellation.hub_household_id)
+    )
+    return session.scalars(
+        select(User)
+        .where(User.organisation_id == constellation.organisation_id, User.active.is_(True), roles)
+        .order_by(User.id)
+    ).all()
+
+
+def _text(constellation: Constellation, gaps: Sequence[Gap]) -> str:
+    first = gaps[0]
+    return ngettext(
+        "On-call gap for %(name)s: nobody is on call %(start)s – %(end)s. Fill it in the "
+        "rota: %(link)s",
+        "%(num)d on-call gaps for %(name)s in the coming 28 days, the first %(start)s – "
+        "%(end)s. Fill them in the rota: %(link)s",
+        len(gaps),
+        name=constellation.name,
+        start=format_datetime(first.starts_at.astimezone(STOCKHOLM), "short"),
+        end=format_datetime(first.ends_at.astimezone(STOCKHOLM), "short"),
+        link=public_url("/rota/"),
+    )
+
+
+def warn_of_gaps(session: DbSession) -> int:
+    """Tell each rota owner about the gaps in a constellation's coming 28 days.
+
+    The message is keyed by the gaps themselves, so the same gaps are told once; a gap
+    that changes, or a new one, is told again. A gap running at midnight is keyed by the
+    day, so it is repeated daily until someone fills it.
+    """
+    now = utcnow()
+    start = local_to_utc(local_today(), time(0))
+    sent = 0
+    for constellation in session.scalars(select(Constellation).order_by(Constellation.id)):
+        gaps = [
+            g
+            for g in coverage_gaps(session, constellation, start, now + LOOK_AHEAD)
+            if g.ends_at > now
+        ]
+        if not gaps:
+            continue
+        digest = hashlib.sha256(
+            "|".join(f"{g.starts_at.isoformat()}/{g.ends_at.isoformat()}" for g in gaps).encode()
+        ).hexdigest()[:20]
+        for owner in rota_owners(session, constellation):
+            key = f"rota.gaps:{constellation.id}:{digest}:u{owner.id}"
+            message = enqueue_sms(
+                session,
+                owner,
+                "rota.gap",
+                lambda c=constellation, g=gaps: _text(c, g),  # type: ignore[misc]
+                dedupe_key=key,
+            )
+            if message is not None and message.id is None:
+                sent += 1
+    return sent
