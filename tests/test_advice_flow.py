@@ -9,6 +9,8 @@ from sqlalchemy import select
 
 from hubhome.advice.models import AdviceContact
 from hubhome.extensions import db
+from hubhome.network.models import Household
+from hubhome.phone.models import Call
 from tests.activity_helpers import (
     NOW,
     add_responsible_worker,
@@ -53,16 +55,37 @@ def test_a_call_prefills_the_form_and_the_call_is_kept(frozen, app, targets):
     client = app.test_client()
     login(client, "jour")
     home = targets.ids["familj1_home"]
-    page = client.get(f"/advice/new?household_id={home}&channel=phone&call_id=4711")
+    call = Call(
+        call_sid="CA" + "7" * 32,
+        organisation_id=db.session.get(Household, home).organisation_id,
+        constellation_id=targets.ids["bjornen"],
+        household_id=home,
+        from_number="+46700000001",
+        to_number="+46100000001",
+        chain=[],
+    )
+    db.session.add(call)
+    db.session.commit()
+    page = client.get(f"/advice/new?household_id={home}&channel=phone&call_id={call.id}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert f'<option selected value="{home}">' in html
-    assert 'name="call_id" type="hidden" value="4711"' in html
-    response = client.post("/advice/new", data=advice_form(home, call_id="4711"))
+    assert f'name="call_id" type="hidden" value="{call.id}"' in html
+    response = client.post("/advice/new", data=advice_form(home, call_id=str(call.id)))
     assert response.status_code == 302
     contact = db.session.scalar(select(AdviceContact))
-    assert contact.call_id == 4711
+    assert contact.call_id == call.id
     assert contact.constellation_id == targets.ids["bjornen"]
+
+
+def test_a_call_the_logger_may_not_see_is_refused(frozen, app, targets):
+    client = app.test_client()
+    login(client, "jour")
+    home = targets.ids["familj1_home"]
+    response = client.post("/advice/new", data=advice_form(home, call_id="4711"))
+    assert response.status_code == 422
+    assert "Samtalet kunde inte hittas" in response.get_data(as_text=True)
+    assert db.session.scalar(select(AdviceContact)) is None
 
 
 def test_placement_concern_tells_the_responsible_social_worker_at_once(frozen, app, targets):

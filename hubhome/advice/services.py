@@ -59,6 +59,8 @@ def log_contact(session: DbSession, actor: User, entry: AdviceEntry) -> AdviceCo
         errors["summary"] = [_("At most %(max)s characters.", max=SUMMARY_MAX)]
     if entry.follow_up_on is not None and entry.follow_up_on < local_today():
         errors["follow_up_on"] = [_("The date has passed.")]
+    if entry.call_id is not None and not _call_visible(session, actor, entry.call_id):
+        errors["call_id"] = [_("The call could not be found.")]
     if errors or household is None:
         raise ValidationFailed(_("Some of the information could not be used."), errors=errors)
     constellation = current_constellation(session, household)
@@ -81,6 +83,18 @@ def log_contact(session: DbSession, actor: User, entry: AdviceEntry) -> AdviceCo
     if entry.topic == AdviceTopic.PLACEMENT_CONCERN:
         notify_placement_concern(session, contact, household)
     return contact
+
+
+def _call_visible(session: DbSession, actor: User, call_id: int) -> bool:
+    from hubhome.permissions import call_ids_visible_to
+    from hubhome.phone.models import Call
+
+    return (
+        session.scalar(
+            select(Call.id).where(Call.id == call_id, Call.id.in_(call_ids_visible_to(actor)))
+        )
+        is not None
+    )
 
 
 def responsible_social_workers(session: DbSession, household_id: int) -> list[User]:

@@ -51,7 +51,6 @@ def phone_labels() -> dict[str, Any]:
         "CallStatus": CallStatus,
         "LegOutcome": LegOutcome,
         "FollowUpKind": FollowUpKind,
-        "advice_enabled": "advice.new" in current_app.view_functions,
     }
 
 
