@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from hubhome.admin.views import bp as admin_bp
     from hubhome.api import init_api
     from hubhome.calendar.views import bp as calendar_bp
+    from hubhome.caseload.views import bp as caseload_bp
     from hubhome.children.views import bp as children_bp
     from hubhome.home.views import bp as home_bp
     from hubhome.network.views import bp as network_bp
@@ -85,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
         admin_bp,
         respite_bp,
         calendar_bp,
+        caseload_bp,
     ):
         app.register_blueprint(bp)
     init_api(app)

@@ -3,7 +3,9 @@
 from hubhome.accounts.models import ApiToken, LoginThrottle, User
 from hubhome.audit.models import AuditEvent
 from hubhome.calendar.models import CalendarFeed
+from hubhome.caseload.models import FollowUpVisit, MonitoringSettings, PlacementReview
 from hubhome.children.models import Child, Placement
+from hubhome.decisions.models import DecisionOffer, InterventionDecision
 from hubhome.network.models import Constellation, ConstellationMembership, Household, Organisation
 from hubhome.ops.models import JobRun, SchedulerLease
 from hubhome.outbox.models import OutboxMessage
@@ -37,4 +39,9 @@ __all__ = [
     "RespiteRules",
     "RespiteWaitlistEntry",
     "User",
+    "FollowUpVisit",
+    "MonitoringSettings",
+    "PlacementReview",
+    "DecisionOffer",
+    "InterventionDecision",
 ]
