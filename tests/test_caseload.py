@@ -196,7 +196,7 @@ def test_the_page_is_swedish_by_default(app, demo, client, frozen):
 
 
 def test_admin_sets_the_target_and_sees_any_workers_caseload(app, demo, client, caseload):
-    client.get("/logout")
+    client = app.test_client()
     login(client, "admin")
     response = client.post("/caseload/settings", data={"visits_per_year": "0"})
     assert response.status_code == 422
