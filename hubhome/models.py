@@ -9,6 +9,7 @@ from hubhome.decisions.models import DecisionOffer, InterventionDecision
 from hubhome.network.models import Constellation, ConstellationMembership, Household, Organisation
 from hubhome.ops.models import JobRun, SchedulerLease
 from hubhome.outbox.models import OutboxMessage
+from hubhome.outcomes.models import ConstellationSnapshot
 from hubhome.respite.models import (
     BedCapacityChange,
     BlockedPeriod,
@@ -44,4 +45,5 @@ __all__ = [
     "PlacementReview",
     "DecisionOffer",
     "InterventionDecision",
+    "ConstellationSnapshot",
 ]
