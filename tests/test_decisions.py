@@ -105,7 +105,7 @@ def test_closing_ends_the_reporting_and_needs_a_reason(worker, client):
     decision = add_decision(client, child, "2025-12-01", kind="foster_home")
     assert update(client, decision, closed_on="2026-04-10") == 422
     assert update(client, decision, closed_on="2026-04-10", closed_reason="Återkallat") == 302
-    assert [r["Status at quarter end"] for r in report_csv(client, "2026Q2")] == ["Closed"]
+    assert [r["Status at quarter end"] for r in report_csv(client, "2026Q2")] == ["Closed without being carried out"]
     assert report_csv(client, "2026Q3") == []
 
 

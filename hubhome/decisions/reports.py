@@ -47,7 +47,7 @@ def status_label(status: str) -> str:
         "waiting": _("Not carried out"),
         "carried_out": _("Carried out"),
         "interrupted": _("Interrupted"),
-        "closed": _("Closed"),
+        "closed": _("Closed without being carried out"),
     }[status]
 
 
