@@ -72,11 +72,11 @@ def register_blueprints(app: Flask) -> None:
     from hubhome.api import init_api
     from hubhome.calendar.views import bp as calendar_bp
     from hubhome.caseload.views import bp as caseload_bp
-    from hubhome.decisions.views import bp as decisions_bp
-    from hubhome.outcomes.views import bp as outcomes_bp
     from hubhome.children.views import bp as children_bp
+    from hubhome.decisions.views import bp as decisions_bp
     from hubhome.home.views import bp as home_bp
     from hubhome.network.views import bp as network_bp
+    from hubhome.outcomes.views import bp as outcomes_bp
     from hubhome.respite.views import bp as respite_bp
 
     for bp in (

@@ -105,8 +105,9 @@ def test_a_visit_in_the_future_is_refused_and_nothing_is_written(client, caseloa
     assert response.status_code == 422
     from hubhome.caseload.models import FollowUpVisit, PlacementReview
 
-    assert db.session.scalar(select(func.count(FollowUpVisit.id))) == 0
-    assert db.session.scalar(select(func.count(PlacementReview.id))) == 0
+    alma = caseload["alma"].id
+    assert not db.session.scalar(select(func.count()).where(FollowUpVisit.child_id == alma))
+    assert not db.session.scalar(select(func.count()).where(PlacementReview.child_id == alma))
 
 
 def test_respite_nights_this_year_by_kind(client, caseload, demo):
@@ -157,7 +158,9 @@ def test_registered_sources_fill_the_extra_column_concerns_first(client, caseloa
         return {
             alma: CaseloadExtra(
                 notes=[
-                    CaseloadNote("Contact restriction to review", due=date(2026, 11, 1), overdue=True),
+                    CaseloadNote(
+                        "Contact restriction to review", due=date(2026, 11, 1), overdue=True
+                    ),
                     CaseloadNote("Advice call about sleep", concern=True),
                 ]
             )

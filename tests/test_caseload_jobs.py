@@ -10,8 +10,8 @@ from sqlalchemy import select
 from hubhome.decisions.models import InterventionDecision, InterventionKind
 from hubhome.extensions import db
 from hubhome.outbox.models import OutboxMessage
-from tests.monitoring_helpers import make_worker, place_child
 from jobs.registry import all_jobs
+from tests.monitoring_helpers import make_worker, place_child
 
 MONDAY = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # 07:00 in Stockholm
 

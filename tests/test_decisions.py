@@ -50,7 +50,9 @@ def report_csv(client, quarter: str) -> list[dict[str, str]]:
     response = client.get(f"/decisions/report.csv?quarter={quarter}")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
-    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    return list(
+        csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
+    )
 
 
 def test_flagged_from_the_first_day_past_three_months(app, demo, client):
@@ -105,7 +107,9 @@ def test_closing_ends_the_reporting_and_needs_a_reason(worker, client):
     decision = add_decision(client, child, "2025-12-01", kind="foster_home")
     assert update(client, decision, closed_on="2026-04-10") == 422
     assert update(client, decision, closed_on="2026-04-10", closed_reason="Återkallat") == 302
-    assert [r["Status at quarter end"] for r in report_csv(client, "2026Q2")] == ["Closed without being carried out"]
+    assert [r["Status at quarter end"] for r in report_csv(client, "2026Q2")] == [
+        "Closed without being carried out"
+    ]
     assert report_csv(client, "2026Q3") == []
 
 
@@ -118,13 +122,16 @@ def test_an_interruption_not_resumed_is_reported(worker, client):
     rows = report_csv(client, "2026Q3")
     assert [r["Rule"] for r in rows] == ["Interrupted and not resumed within three months"]
     assert rows[0]["Status at quarter end"] == "Interrupted"
-    assert update(
-        client,
-        decision,
-        carried_out_on="2026-02-01",
-        interrupted_on="2026-05-31",
-        resumed_on="2026-10-05",
-    ) == 302
+    assert (
+        update(
+            client,
+            decision,
+            carried_out_on="2026-02-01",
+            interrupted_on="2026-05-31",
+            resumed_on="2026-10-05",
+        )
+        == 302
+    )
     rows = report_csv(client, "2026Q4")
     assert rows[0]["Resumed"] == "2026-10-05"
     assert report_csv(client, "2027Q1") == []
@@ -149,11 +156,17 @@ def test_bad_dates_are_refused_with_nothing_written(worker, client):
     child = place_child(worker, "Familjen Andersson", "Alma", date(2025, 6, 1))
     response = client.post(
         "/decisions/new",
-        data={"child_id": child.id, "kind": "respite", "decision_date": "2026-12-24", "responsible_id": 0},
+        data={
+            "child_id": child.id,
+            "kind": "respite",
+            "decision_date": "2026-12-24",
+            "responsible_id": 0,
+        },
     )
     assert response.status_code == 422
     assert "The date cannot be in the future." in response.get_data(as_text=True)
-    assert db.session.scalar(select(InterventionDecision.id)) is None
+    written = select(InterventionDecision.id).where(InterventionDecision.child_id == child.id)
+    assert db.session.scalar(written) is None
     decision = add_decision(client, child, "2026-06-01")
     assert update(client, decision, carried_out_on="2026-05-01") == 422
     assert db.session.get(InterventionDecision, decision).carried_out_on is None
@@ -170,7 +183,9 @@ def test_foster_home_register_hides_protected_identity(app, worker, client, demo
     text = client.get("/decisions/foster-home-register?year=2025").get_data(as_text=True)
     assert "Alma Testsson" in text and "Sigrid" not in text and "S.T." in text
     response = client.get("/decisions/foster-home-register.csv?year=2025")
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    rows = list(
+        csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
+    )
     # The administrator reads Swedish: the CSV's headings are Swedish too.
     sigrid = next(r for r in rows if r["Barn"] == "S.T.")
     assert sigrid["Född"] == "2014" and sigrid["Familjehem"] == ""

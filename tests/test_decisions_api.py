@@ -62,7 +62,9 @@ def test_decisions_and_the_ivo_report_over_the_api(client, api, api_headers):
     assert [r["reference"] for r in report["rows"]] == [decision["id"]]
     assert report["statistics"][0]["by_gender"]["girl"] == 1
     assert report["rows"][0]["days_since_decision"] == 122  # 31 May -> 30 September
-    csv_text = client.get("/api/v1/reports/ivo.csv?quarter=2026Q3", headers=h).get_data(as_text=True)
+    csv_text = client.get("/api/v1/reports/ivo.csv?quarter=2026Q3", headers=h).get_data(
+        as_text=True
+    )
     assert "2026-07-01 (declined)" in csv_text
     response = client.patch(
         f"/api/v1/decisions/{decision['id']}", json={"carried_out_on": "2026-10-02"}, headers=h

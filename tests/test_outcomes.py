@@ -49,14 +49,20 @@ def _household(org, name, kind, registered, deregistered=None):
 
 def _place(org, home, name, start, end=None, planned=None):
     child = Child(
-        organisation_id=org.id, first_name=name, last_name="Test", birth_date=date(2015, 1, 1),
+        organisation_id=org.id,
+        first_name=name,
+        last_name="Test",
+        birth_date=date(2015, 1, 1),
         gender=Gender.GIRL,
     )
     db.session.add(child)
     db.session.flush()
     db.session.add(
         Placement(
-            child_id=child.id, household_id=home.id, start_date=start, end_date=end,
+            child_id=child.id,
+            household_id=home.id,
+            start_date=start,
+            end_date=end,
             ended_planned=planned,
         )
     )
@@ -65,8 +71,13 @@ def _place(org, home, name, start, end=None, planned=None):
 
 def _booking(constellation, hub, home, user, children, check_in, check_out, kind, status):
     booking = RespiteBooking(
-        constellation_id=constellation.id, hub_household_id=hub.id, household_id=home.id,
-        check_in=check_in, check_out=check_out, kind=kind, status=status,
+        constellation_id=constellation.id,
+        hub_household_id=hub.id,
+        household_id=home.id,
+        check_in=check_in,
+        check_out=check_out,
+        kind=kind,
+        status=status,
         requested_by_id=user.id,
     )
     booking.children = [RespiteBookingChild(child_id=c.id) for c in children]
@@ -84,8 +95,12 @@ def municipality(app, demo):
     s2 = _household(org, "Sat Två", HouseholdKind.SATELLITE, date(2024, 3, 1), date(2025, 2, 1))
     s3 = _household(org, "Sat Tre", HouseholdKind.SATELLITE, date(2024, 9, 1))
     admin = User(
-        organisation_id=org.id, email=ADMIN, name="Chef", role=Role.ADMIN,
-        password_hash=hash_password(DEMO_PASSWORD), locale="en",
+        organisation_id=org.id,
+        email=ADMIN,
+        name="Chef",
+        role=Role.ADMIN,
+        password_hash=hash_password(DEMO_PASSWORD),
+        locale="en",
     )
     db.session.add(admin)
     db.session.flush()
@@ -99,7 +114,9 @@ def municipality(app, demo):
     ]:
         db.session.add(
             ConstellationMembership(
-                constellation_id=constellation.id, household_id=home.id, joined_on=joined,
+                constellation_id=constellation.id,
+                household_id=home.id,
+                joined_on=joined,
                 left_on=left,
             )
         )
@@ -108,9 +125,39 @@ def municipality(app, demo):
     c = _place(org, s3, "C", date(2025, 7, 1))  # 184
     _place(org, s3, "D", date(2025, 3, 1), date(2025, 5, 1), planned=True)  # 61, planned
     P, E = BookingKind.PLANNED, BookingKind.EMERGENCY
-    _booking(constellation, hub, s1, admin, [a], date(2025, 3, 10), date(2025, 3, 13), P, BookingStatus.COMPLETED)
-    _booking(constellation, hub, s1, admin, [a, c], date(2025, 12, 30), date(2026, 1, 2), E, BookingStatus.COMPLETED)
-    _booking(constellation, hub, s3, admin, [c], date(2025, 6, 1), date(2025, 6, 5), P, BookingStatus.DECLINED)
+    _booking(
+        constellation,
+        hub,
+        s1,
+        admin,
+        [a],
+        date(2025, 3, 10),
+        date(2025, 3, 13),
+        P,
+        BookingStatus.COMPLETED,
+    )
+    _booking(
+        constellation,
+        hub,
+        s1,
+        admin,
+        [a, c],
+        date(2025, 12, 30),
+        date(2026, 1, 2),
+        E,
+        BookingStatus.COMPLETED,
+    )
+    _booking(
+        constellation,
+        hub,
+        s3,
+        admin,
+        [c],
+        date(2025, 6, 1),
+        date(2025, 6, 5),
+        P,
+        BookingStatus.DECLINED,
+    )
     db.session.commit()
     return {"org": org, "constellation": constellation, "hub": hub, "admin": admin}
 
@@ -139,7 +186,9 @@ def test_outcomes_match_the_hand_computed_figures(manager):
 def test_constellation_health_and_csv(manager):
     response = manager.get("/outcomes/outcomes.csv?from=2025-01-01&to=2025-12-31")
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    rows = list(
+        csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
+    )
     figures = {(r[2], r[3]): r[4] for r in rows[1:]}
     assert figures[("Ugglan", "Satellites active")] == "2"
     assert figures[("Ugglan", "Satellites that left")] == "1"
@@ -169,7 +218,9 @@ def test_registered_health_sources_are_shown_and_added_up(manager, municipality)
     register_health_source(fake)
     try:
         text = manager.get(YEAR_2025).get_data(as_text=True)
-        csv_text = manager.get("/outcomes/outcomes.csv?from=2025-01-01&to=2025-12-31").get_data(as_text=True)
+        csv_text = manager.get("/outcomes/outcomes.csv?from=2025-01-01&to=2025-12-31").get_data(
+            as_text=True
+        )
     finally:
         unregister_health_source(fake)
     assert "Not connected yet" not in text
@@ -208,11 +259,15 @@ def test_queries_do_not_grow_with_constellations(app, other_app, municipality):
         for i in range(4):
             hub = _household(org, f"Nav {i}", HouseholdKind.HUB, date(2021, 1, 1))
             sat = _household(org, f"Sat {i}", HouseholdKind.SATELLITE, date(2022, 1, 1))
-            extra = Constellation(organisation_id=org.id, name=f"Extra {i}", hub_household_id=hub.id)
+            extra = Constellation(
+                organisation_id=org.id, name=f"Extra {i}", hub_household_id=hub.id
+            )
             db.session.add(extra)
             db.session.flush()
             db.session.add(
-                ConstellationMembership(constellation_id=extra.id, household_id=sat.id, joined_on=date(2022, 1, 1))
+                ConstellationMembership(
+                    constellation_id=extra.id, household_id=sat.id, joined_on=date(2022, 1, 1)
+                )
             )
             _place(org, sat, f"X{i}", date(2024, 1, 1))
         db.session.commit()

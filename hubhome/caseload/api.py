@@ -21,7 +21,9 @@ blp = Blueprint("api_caseload", __name__, url_prefix="/api/v1", description="Cas
 class CaseloadQuery(Schema):
     worker = fields.Integer(load_default=None)
     constellation = fields.String(load_default=None)
-    due = fields.String(load_default=None, validate=validate.OneOf(["overdue", "soon", "private_talk"]))
+    due = fields.String(
+        load_default=None, validate=validate.OneOf(["overdue", "soon", "private_talk"])
+    )
     sort = fields.String(load_default="visit", validate=validate.OneOf(queries.SORTS))
 
 
@@ -56,8 +58,12 @@ def _row(r: queries.CaseloadRow) -> dict[str, Any]:
         "review_overdue": r.review_overdue,
         "respite_nights": {"planned": r.respite_planned, "emergency": r.respite_emergency},
         "notes": [
-            {"text": n.text, "concern": n.concern, "overdue": n.overdue,
-             "due": n.due.isoformat() if n.due else None}
+            {
+                "text": n.text,
+                "concern": n.concern,
+                "overdue": n.overdue,
+                "due": n.due.isoformat() if n.due else None,
+            }
             for n in r.notes
         ],
     }
@@ -79,7 +85,11 @@ def get_caseload(args: dict[str, Any]) -> Any:
     filters = queries.CaseloadFilter(args["constellation"], args["due"], args["sort"])
     rows = queries.caseload(db.session, worker, local_today(), viewer=user)
     db.session.commit()
-    return {"children": [_row(r) for r in queries.sort_rows(queries.filter_rows(rows, filters), filters.sort)]}
+    return {
+        "children": [
+            _row(r) for r in queries.sort_rows(queries.filter_rows(rows, filters), filters.sort)
+        ]
+    }
 
 
 def _followed(user: User, child_id: int) -> Any:
@@ -96,8 +106,13 @@ def post_visit(body: dict[str, Any]) -> Any:
     user = api_user()
     child = _followed(user, body["child_id"])
     visit = services.record_visit(
-        db.session, user, child, visit_date=body["visit_date"],
-        private_talk=body["private_talk"], note=body["note"], today=local_today(),
+        db.session,
+        user,
+        child,
+        visit_date=body["visit_date"],
+        private_talk=body["private_talk"],
+        note=body["note"],
+        today=local_today(),
     )
     db.session.commit()
     return {"id": visit.id, "child_id": child.id, "visit_date": visit.visit_date.isoformat()}, 201
@@ -110,10 +125,16 @@ def post_review(body: dict[str, Any]) -> Any:
     user = api_user()
     child = _followed(user, body["child_id"])
     review = services.record_review(
-        db.session, user, child, review_date=body["review_date"], outcome=body["outcome"],
+        db.session,
+        user,
+        child,
+        review_date=body["review_date"],
+        outcome=body["outcome"],
         today=local_today(),
     )
     db.session.commit()
-    return {"id": review.id, "child_id": child.id, "review_date": review.review_date.isoformat()}, 201
-
-
+    return {
+        "id": review.id,
+        "child_id": child.id,
+        "review_date": review.review_date.isoformat(),
+    }, 201

@@ -32,9 +32,11 @@ def _decisions_near_limit(session: DbSession, worker: User, today: date) -> tupl
     ):
         if late_since(decision, today) is not None:
             late += 1
-        elif status_on(decision, today) == Status.WAITING:
-            if today <= limit_for(decision.decision_date) <= today + DECISION_WARNING:
-                near += 1
+        elif (
+            status_on(decision, today) == Status.WAITING
+            and today <= limit_for(decision.decision_date) <= today + DECISION_WARNING
+        ):
+            near += 1
     return near, late
 
 
@@ -56,12 +58,18 @@ def send_dues_digest(session: DbSession) -> int:
         if not (visits or reviews or near or late):
             continue
 
-        def render(visits: int = visits, reviews: int = reviews, near: int = near, late: int = late) -> str:
+        def render(
+            visits: int = visits, reviews: int = reviews, near: int = near, late: int = late
+        ) -> str:
             parts = [
                 ngettext("%(num)s follow-up visit", "%(num)s follow-up visits", visits),
                 ngettext("%(num)s placement review", "%(num)s placement reviews", reviews),
             ]
-            text = _("Hubhome this week: %(visits)s and %(reviews)s due or overdue.", visits=parts[0], reviews=parts[1])
+            text = _(
+                "Hubhome this week: %(visits)s and %(reviews)s due or overdue.",
+                visits=parts[0],
+                reviews=parts[1],
+            )
             if near:
                 text += " " + ngettext(
                     "%(num)s decision reaches the three-month limit within two weeks.",

@@ -90,7 +90,7 @@ class CaseloadRow:
 class CaseloadFilter:
     constellation: str | None = None
     due: str | None = None  # "overdue", "soon", "private_talk" (no private talk at last visit)
-    sort: str = "visit"
+    sort: str = "visit"  # one of SORTS; anything else sorts by the next visit
 
 
 def _months_between(start: date, today: date) -> int:
@@ -136,7 +136,7 @@ def _last_reviews(session: DbSession, placement_ids: Sequence[int]) -> dict[int,
         .where(r.placement_id.in_(placement_ids))
         .group_by(r.placement_id)
     ).all()
-    return dict(rows)  # type: ignore[arg-type]
+    return {placement_id: day for placement_id, day in rows}
 
 
 def respite_nights_by_child(

@@ -51,7 +51,9 @@ def has_sources() -> bool:
     return bool(_sources)
 
 
-def extras_for(session: DbSession, child_ids: Sequence[int], today: date) -> dict[int, list[CaseloadNote]]:
+def extras_for(
+    session: DbSession, child_ids: Sequence[int], today: date
+) -> dict[int, list[CaseloadNote]]:
     """Merge every source's notes per child, concerns first, then by due date."""
     merged: dict[int, list[CaseloadNote]] = {}
     for source in _sources:

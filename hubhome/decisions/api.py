@@ -21,7 +21,9 @@ blp = Blueprint("api_decisions", __name__, url_prefix="/api/v1", description="De
 
 class DecisionIn(Schema):
     child_id = fields.Integer(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf([k.value for k in InterventionKind]))
+    kind = fields.String(
+        required=True, validate=validate.OneOf([k.value for k in InterventionKind])
+    )
     decision_date = fields.Date(required=True)
     responsible_id = fields.Integer(load_default=None)
     delay_reason = fields.String(load_default="", validate=validate.Length(max=1000))
@@ -60,7 +62,9 @@ def _out(d: InterventionDecision) -> dict[str, Any]:
         "kind": str(d.kind),
         "decision_date": d.decision_date.isoformat(),
         "limit": limit_for(d.decision_date).isoformat(),
-        "offers": [{"offered_on": o.offered_on.isoformat(), "declined": o.declined} for o in d.offers],
+        "offers": [
+            {"offered_on": o.offered_on.isoformat(), "declined": o.declined} for o in d.offers
+        ],
         "carried_out_on": _iso(d.carried_out_on),
         "interrupted_on": _iso(d.interrupted_on),
         "resumed_on": _iso(d.resumed_on),
@@ -93,10 +97,14 @@ def create(body: dict[str, Any]) -> Any:
     user = _user()
     child = get_child_or_404(user, body["child_id"])
     decision = services.create_decision(
-        db.session, user, child,
+        db.session,
+        user,
+        child,
         services.DecisionInput(
-            kind=InterventionKind(body["kind"]), decision_date=body["decision_date"],
-            responsible_id=body["responsible_id"], delay_reason=body["delay_reason"],
+            kind=InterventionKind(body["kind"]),
+            decision_date=body["decision_date"],
+            responsible_id=body["responsible_id"],
+            delay_reason=body["delay_reason"],
         ),
         local_today(),
     )
@@ -145,21 +153,32 @@ def ivo_report(args: dict[str, Any]) -> Any:
         "rule": "Decisions not carried out within three months (ej verkställda beslut)",
         "rows": [
             {
-                "reference": r.decision_id, "rule": r.rule, "kind": r.kind,
-                "decision_date": r.decision_date.isoformat(), "gender": r.gender,
+                "reference": r.decision_id,
+                "rule": r.rule,
+                "kind": r.kind,
+                "decision_date": r.decision_date.isoformat(),
+                "gender": r.gender,
                 "birth_year": r.birth_year,
                 "offers": [{"offered_on": d.isoformat(), "declined": x} for d, x in r.offers],
-                "delay_reason": r.delay_reason, "carried_out_on": _iso(r.carried_out_on),
-                "interrupted_on": _iso(r.interrupted_on), "resumed_on": _iso(r.resumed_on),
-                "closed_on": _iso(r.closed_on), "status": r.status,
+                "delay_reason": r.delay_reason,
+                "carried_out_on": _iso(r.carried_out_on),
+                "interrupted_on": _iso(r.interrupted_on),
+                "resumed_on": _iso(r.resumed_on),
+                "closed_on": _iso(r.closed_on),
+                "status": r.status,
                 "late_since": r.late_since.isoformat(),
                 "days_since_decision": r.days_since_decision,
             }
             for r in rows
         ],
         "statistics": [
-            {"kind": s.kind, "by_gender": s.by_gender, "total": s.total,
-             "mean_days": s.mean_days, "longest_days": s.longest_days}
+            {
+                "kind": s.kind,
+                "by_gender": s.by_gender,
+                "total": s.total,
+                "mean_days": s.mean_days,
+                "longest_days": s.longest_days,
+            }
             for s in reports.statistics(rows)
         ],
     }

@@ -23,9 +23,7 @@ class DecisionForm(FlaskForm):
     )
     decision_date = DateField(_l("Decision date"), validators=[DataRequired(REQUIRED)])
     responsible_id = SelectField(_l("Responsible social worker"), coerce=int)
-    delay_reason = TextAreaField(
-        _l("Reason for delay"), validators=[Optional(), Length(max=1000)]
-    )
+    delay_reason = TextAreaField(_l("Reason for delay"), validators=[Optional(), Length(max=1000)])
 
 
 class DecisionUpdateForm(FlaskForm):
@@ -38,9 +36,7 @@ class DecisionUpdateForm(FlaskForm):
         validators=[Optional()],
     )
     closed_reason = StringField(_l("Why it was closed"), validators=[Optional(), Length(max=300)])
-    delay_reason = TextAreaField(
-        _l("Reason for delay"), validators=[Optional(), Length(max=1000)]
-    )
+    delay_reason = TextAreaField(_l("Reason for delay"), validators=[Optional(), Length(max=1000)])
     responsible_id = SelectField(_l("Responsible social worker"), coerce=int)
 
 

@@ -35,7 +35,9 @@ def notify_ivo_report_ready(session: DbSession) -> int:
         session.scalars(
             select(InterventionDecision)
             .where(InterventionDecision.decision_date <= quarter.end)
-            .options(selectinload(InterventionDecision.offers), selectinload(InterventionDecision.child))
+            .options(
+                selectinload(InterventionDecision.offers), selectinload(InterventionDecision.child)
+            )
         )
     )
     by_org: dict[int, list[InterventionDecision]] = {}
@@ -55,7 +57,8 @@ def notify_ivo_report_ready(session: DbSession) -> int:
 
         def render(count: int = count) -> str:
             return _(
-                "Hubhome: the IVO report on decisions not carried out for %(quarter)s is ready for review (%(rows)s).",
+                "Hubhome: the IVO report on decisions not carried out for %(quarter)s "
+                "is ready for review (%(rows)s).",
                 quarter=str(quarter),
                 rows=ngettext("%(num)s decision", "%(num)s decisions", count),
             )

@@ -59,9 +59,7 @@ class DecisionOffer(Base):
     __tablename__ = "decision_offers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    decision_id: Mapped[int] = mapped_column(
-        ForeignKey("intervention_decisions.id"), index=True
-    )
+    decision_id: Mapped[int] = mapped_column(ForeignKey("intervention_decisions.id"), index=True)
     offered_on: Mapped[date]
     declined: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -56,7 +56,9 @@ class Quarter:
         return add_months(self.start, 3) - timedelta(days=1)
 
     def previous(self) -> Quarter:
-        return Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
+        return (
+            Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
+        )
 
     def __str__(self) -> str:
         return f"{self.year}Q{self.number}"

@@ -88,12 +88,14 @@ def _check(decision: InterventionDecision, today: date) -> None:
         value = getattr(decision, name)
         if value is not None and value < decision.decision_date:
             raise _fail(name, _("The date is before the decision date."))
-    if decision.interrupted_on is not None:
-        if decision.carried_out_on is None or decision.interrupted_on < decision.carried_out_on:
-            raise _fail("interrupted_on", _("Only an intervention carried out can be interrupted."))
-    if decision.resumed_on is not None:
-        if decision.interrupted_on is None or decision.resumed_on < decision.interrupted_on:
-            raise _fail("resumed_on", _("The resumption must come after an interruption."))
+    if decision.interrupted_on is not None and (
+        decision.carried_out_on is None or decision.interrupted_on < decision.carried_out_on
+    ):
+        raise _fail("interrupted_on", _("Only an intervention carried out can be interrupted."))
+    if decision.resumed_on is not None and (
+        decision.interrupted_on is None or decision.resumed_on < decision.interrupted_on
+    ):
+        raise _fail("resumed_on", _("The resumption must come after an interruption."))
 
 
 def _check_responsible(session: DbSession, organisation_id: int, user_id: int | None) -> None:
@@ -144,7 +146,9 @@ def update_decision(
     """Record that a decision was carried out, interrupted, resumed or closed, or why it waits."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
-        raise ValidationFailed(_("Unknown field."), errors={k: [_("Unknown field.")] for k in unknown})
+        raise ValidationFailed(
+            _("Unknown field."), errors={k: [_("Unknown field.")] for k in unknown}
+        )
     if "responsible_id" in changes:
         _check_responsible(session, decision.organisation_id, changes["responsible_id"])
     for name, value in changes.items():

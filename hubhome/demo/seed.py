@@ -305,5 +305,7 @@ def seed_monitoring(session: DbSession, organisation_id: int, worker: User, toda
     decision(1, InterventionKind.RESPITE, add_months(today, -3) + timedelta(days=10))
     # Carried out in time.
     decided = add_months(today, -5)
-    decision(2, InterventionKind.CONTACT_PERSON, decided, carried_out_on=decided + timedelta(days=40))
+    decision(
+        2, InterventionKind.CONTACT_PERSON, decided, carried_out_on=decided + timedelta(days=40)
+    )
     session.flush()

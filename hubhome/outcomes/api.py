@@ -49,10 +49,14 @@ def outcomes(args: dict[str, Any]) -> Any:
         "to": last.isoformat(),
         "constellations": [
             {
-                "id": h.constellation_id, "name": h.name,
-                "satellites_active": h.satellites_active, "satellites_left": h.satellites_left,
-                "children_placed": h.children_placed, "hub_beds": h.hub_beds,
-                "planned_nights": h.planned_nights, "emergency_nights": h.emergency_nights,
+                "id": h.constellation_id,
+                "name": h.name,
+                "satellites_active": h.satellites_active,
+                "satellites_left": h.satellites_left,
+                "children_placed": h.children_placed,
+                "hub_beds": h.hub_beds,
+                "planned_nights": h.planned_nights,
+                "emergency_nights": h.emergency_nights,
                 "hub_bed_occupancy": _share(h.occupancy),
                 "figures": [{"key": f.key, "label": f.label, "value": f.value} for f in h.figures],
             }
@@ -67,8 +71,12 @@ def outcomes(args: dict[str, Any]) -> Any:
             "planned_endings": org.planned_endings,
             "unplanned_per_placement_year": _share(org.unplanned_per_placement_year),
             "retention": [
-                {"months": r.months, "cohort": r.cohort, "still_fostering": r.still_fostering,
-                 "share": _share(r.share)}
+                {
+                    "months": r.months,
+                    "cohort": r.cohort,
+                    "still_fostering": r.still_fostering,
+                    "share": _share(r.share),
+                }
                 for r in org.retention
             ],
             "carers_left": org.carers_left,

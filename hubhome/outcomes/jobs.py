@@ -16,9 +16,7 @@ def take_snapshots(session: DbSession) -> int:
     """Record how each constellation stands today; running again the same day updates it."""
     today = local_today()
     constellations = list(
-        session.scalars(
-            select(Constellation).options(selectinload(Constellation.hub_household))
-        )
+        session.scalars(select(Constellation).options(selectinload(Constellation.hub_household)))
     )
     existing = {
         s.constellation_id: s

@@ -100,7 +100,9 @@ def constellation_health(
     ids = list(result)
     hub_ids = [c.hub_household_id for c in constellations if c.hub_household_id]
     beds = dict(
-        session.execute(select(Household.id, Household.respite_beds).where(Household.id.in_(hub_ids))).all()  # type: ignore[arg-type]
+        session.execute(
+            select(Household.id, Household.respite_beds).where(Household.id.in_(hub_ids))
+        ).all()
     )
     nights = (last - first).days + 1
     for c in constellations:
@@ -192,16 +194,17 @@ def organisation_outcomes(
             Household.organisation_id == organisation_id, Household.registered_on.is_not(None)
         )
     ).all()
+    registered = [(reg, dereg) for reg, dereg in carers if reg is not None]
     retention = []
     for months in (12, 24):
-        cohort = [
-            (reg, dereg) for reg, dereg in carers if add_months(reg, months) <= last
-        ]
+        cohort = [(reg, dereg) for reg, dereg in registered if add_months(reg, months) <= last]
         kept = [1 for reg, dereg in cohort if dereg is None or dereg > add_months(reg, months)]
         retention.append(Retention(months, len(cohort), len(kept)))
     left = sum(1 for _reg, dereg in carers if dereg is not None and first <= dereg <= last)
     constellations = list(
-        session.scalars(select(Constellation).where(Constellation.organisation_id == organisation_id))
+        session.scalars(
+            select(Constellation).where(Constellation.organisation_id == organisation_id)
+        )
     )
     ids = [c.id for c in constellations]
     mix = respite_nights(session, ids, first, last)
@@ -230,7 +233,11 @@ class TrendRow:
 
     @property
     def occupancy(self) -> float | None:
-        return (self.planned_nights + self.emergency_nights) / self.bed_nights if self.bed_nights else None
+        return (
+            (self.planned_nights + self.emergency_nights) / self.bed_nights
+            if self.bed_nights
+            else None
+        )
 
 
 def monthly_trend(

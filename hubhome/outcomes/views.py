@@ -112,7 +112,11 @@ def _csv_rows(figures: dict[str, Any]) -> list[list[Any]]:
         ]
         for r in org.retention:
             rows.append(
-                [scope, _("Still fostering after %(months)s months (%%)", months=r.months), _percent(r.share)]
+                [
+                    scope,
+                    _("Still fostering after %(months)s months (%%)", months=r.months),
+                    _percent(r.share),
+                ]
             )
         rows += [[scope, f.label, f.value] for f in org.fidelity]
     return rows
@@ -126,7 +130,9 @@ def export() -> Response:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([_("From"), _("To"), _("Scope"), _("Figure"), _("Value")])
     for scope, label, value in _csv_rows(figures):
-        writer.writerow([figures["first"].isoformat(), figures["last"].isoformat(), scope, label, value])
+        writer.writerow(
+            [figures["first"].isoformat(), figures["last"].isoformat(), scope, label, value]
+        )
     filename = f"utfall-{figures['first']}-{figures['last']}.csv"
     return Response(
         "\ufeff" + out.getvalue(),
