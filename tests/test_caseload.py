@@ -209,3 +209,10 @@ def test_admin_sets_the_target_and_sees_any_workers_caseload(app, demo, client, 
     assert "Alma Testsson" in text
     # No visit: placed 10 Jan + 30 days (365/12) = 9 Feb.
     assert "Försenat med 287 dagar" in text
+
+
+def test_home_panel_says_what_is_overdue(client, caseload):
+    text = page(client, "/home")
+    assert "1 follow-up visit is overdue." in text
+    assert "1 placement review is overdue." in text
+    assert "1 child has a visit or review due within two weeks." not in text
