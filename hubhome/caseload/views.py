@@ -12,8 +12,8 @@ from flask_login import current_user, login_required
 from hubhome import nav
 from hubhome.accounts.models import Role, User
 from hubhome.caseload import queries, services
-from hubhome.caseload.panels import home_panel
 from hubhome.caseload.forms import ReviewForm, SettingsForm, VisitForm
+from hubhome.caseload.panels import home_panel
 from hubhome.caseload.sources import has_sources
 from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
