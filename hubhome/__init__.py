@@ -76,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from hubhome.decisions.views import bp as decisions_bp
     from hubhome.home.views import bp as home_bp
     from hubhome.network.views import bp as network_bp
+    from hubhome.outcomes.survey_views import bp as survey_bp
     from hubhome.outcomes.views import bp as outcomes_bp
     from hubhome.respite.views import bp as respite_bp
 
@@ -91,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
         caseload_bp,
         decisions_bp,
         outcomes_bp,
+        survey_bp,
     ):
         app.register_blueprint(bp)
     init_api(app)

@@ -9,7 +9,12 @@ from hubhome.decisions.models import DecisionOffer, InterventionDecision
 from hubhome.network.models import Constellation, ConstellationMembership, Household, Organisation
 from hubhome.ops.models import JobRun, SchedulerLease
 from hubhome.outbox.models import OutboxMessage
-from hubhome.outcomes.models import ConstellationSnapshot
+from hubhome.outcomes.models import (
+    ConstellationSnapshot,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyRound,
+)
 from hubhome.respite.models import (
     BedCapacityChange,
     BlockedPeriod,
@@ -46,4 +51,7 @@ __all__ = [
     "DecisionOffer",
     "InterventionDecision",
     "ConstellationSnapshot",
+    "SurveyAnswer",
+    "SurveyInvitation",
+    "SurveyRound",
 ]
