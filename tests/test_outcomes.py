@@ -247,6 +247,12 @@ def test_nightly_snapshot_is_idempotent_and_feeds_the_trend(manager, municipalit
     ]
     text = manager.get("/outcomes/?from=2026-01-01&to=2026-01-31").get_data(as_text=True)
     assert "2026-01" in text and "100.0 %" in text  # 2 of 2 beds on the one night recorded
+    # The chart is drawn from the table's own numbers by uPlot, served locally.
+    assert 'data-month="2026-01-01"' in text and 'data-value="2"' in text
+    assert "/static/vendor/uplot/uPlot.iife.min.js" in text and "cdn" not in text.lower()
+    static = manager.get("/static/vendor/uplot/uPlot.iife.min.js")
+    assert static.status_code == 200
+    static.close()
 
 
 def test_queries_do_not_grow_with_constellations(app, other_app, municipality):
