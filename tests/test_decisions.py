@@ -76,7 +76,7 @@ def test_flagged_from_the_first_day_past_three_months(app, demo, client):
 
 def test_a_decision_stays_in_every_quarter_until_carried_out(worker, client):
     child = place_child(worker, "Familjen Andersson", "Alma", date(2025, 6, 1))
-    decision = add_decision(client, child, "2025-11-30", delay_reason="Ingen familj ledig")
+    decision = add_decision(client, child, "2025-11-30", delay_reason="=Ingen familj ledig")
     # A declined offer does not close it.
     response = client.post(
         f"/decisions/{decision}/offers", data={"offered_on": "2026-01-15", "declined": "y"}
@@ -89,7 +89,7 @@ def test_a_decision_stays_in_every_quarter_until_carried_out(worker, client):
     row = report_csv(client, "2026Q1")[0]
     assert row["Rule"] == "Not carried out within three months of the decision"
     assert row["Dates offered"] == "2026-01-15 (declined)"
-    assert row["Reason for delay"] == "Ingen familj ledig"
+    assert row["Reason for delay"] == "'=Ingen familj ledig"  # never a spreadsheet formula
     assert row["Status at quarter end"] == "Not carried out"
     assert row["Days since decision"] == "121"  # 30 Nov 2025 -> 31 Mar 2026
     assert row["Intervention"] == "Contact family (kontaktfamilj)"

@@ -167,6 +167,9 @@ def show(decision_id: int) -> Any:
             db.session.commit()
             flash(_("The decision has been updated."), "success")
             return redirect(url_for("decisions.show", decision_id=decision.id))
+    if request.method == "GET":
+        record(db.session, current_user, "decision.view", decision, child_id=decision.child_id)
+        db.session.commit()
     status = 422 if form.errors or form.form_errors else 200
     return _render_show(decision, form, OfferForm(formdata=None), status)
 

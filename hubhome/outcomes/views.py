@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 
 from hubhome import nav
 from hubhome.accounts.models import Role
+from hubhome.decisions.reports import safe_cell
 from hubhome.decisions.rules import add_months
 from hubhome.extensions import db
 from hubhome.network.services import visible_constellations
@@ -130,9 +131,8 @@ def export() -> Response:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([_("From"), _("To"), _("Scope"), _("Figure"), _("Value")])
     for scope, label, value in _csv_rows(figures):
-        writer.writerow(
-            [figures["first"].isoformat(), figures["last"].isoformat(), scope, label, value]
-        )
+        period = [figures["first"].isoformat(), figures["last"].isoformat()]
+        writer.writerow([*period, safe_cell(scope), safe_cell(label), value])
     filename = f"utfall-{figures['first']}-{figures['last']}.csv"
     return Response(
         "\ufeff" + out.getvalue(),
