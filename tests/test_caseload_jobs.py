@@ -93,3 +93,13 @@ def test_ivo_report_ready_after_the_quarter(app, demo):
     with time_machine.travel(datetime(2027, 1, 20, 8, tzinfo=UTC), tick=False):
         assert run("ivo_report_ready") == 0
     assert len(messages(admin, "decisions.ivo_ready")) == 1
+
+
+def test_digest_week_is_the_stockholm_week_across_dst(app, demo):
+    # Sunday 25 October 23:30 UTC is already Monday 00:30 in Stockholm (winter time begins).
+    with time_machine.travel(datetime(2026, 10, 25, 23, 30, tzinfo=UTC), tick=False):
+        worker = make_worker()
+        place_child(worker, "Familjen Andersson", "Alma", date(2026, 1, 10))
+        run("caseload_dues_digest")
+    keys = [m.dedupe_key for m in messages(worker, "caseload.digest")]
+    assert keys == [f"caseload-digest:{worker.id}:2026-W44"]

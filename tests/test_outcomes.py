@@ -292,3 +292,20 @@ def test_who_sees_outcomes(app, demo, client, municipality):
         assert "Björnen" in text and "Ugglan" not in text
         assert 'id="organisation"' not in text  # organisation figures are for managers
         assert db.session.scalar(select(func.count(ConstellationSnapshot.id))) == 0
+
+
+@pytest.mark.parametrize(
+    ("instant", "day"),
+    [
+        (datetime(2026, 3, 28, 23, 30, tzinfo=UTC), date(2026, 3, 29)),  # 00:30 CET, DST day
+        (datetime(2026, 3, 29, 22, 30, tzinfo=UTC), date(2026, 3, 30)),  # 00:30 CEST
+        (datetime(2026, 10, 24, 22, 30, tzinfo=UTC), date(2026, 10, 25)),  # 00:30 CEST, DST ends
+        (datetime(2026, 10, 25, 23, 30, tzinfo=UTC), date(2026, 10, 26)),  # 00:30 CET
+    ],
+)
+def test_snapshot_day_is_the_stockholm_date_across_dst(municipality, instant, day):
+    with time_machine.travel(instant, tick=False):
+        take_snapshots(db.session)
+        db.session.commit()
+    days = db.session.scalars(select(ConstellationSnapshot.day).distinct()).all()
+    assert days == [day]
