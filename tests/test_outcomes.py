@@ -309,3 +309,23 @@ def test_snapshot_day_is_the_stockholm_date_across_dst(municipality, instant, da
         db.session.commit()
     days = db.session.scalars(select(ConstellationSnapshot.day).distinct()).all()
     assert days == [day]
+
+
+def test_occupancy_counts_capacity_changes_and_closed_nights(manager, municipality):
+    from hubhome.respite.models import BedCapacityChange, BlockedPeriod
+
+    hub = municipality["hub"]
+    # 2 beds until 1 July, then 3; closed 1-11 August (10 nights).
+    db.session.add(BedCapacityChange(household_id=hub.id, effective_from=date(2025, 7, 1), beds=3))
+    db.session.add(
+        BlockedPeriod(household_id=hub.id, start_date=date(2025, 8, 1), end_date=date(2025, 8, 11))
+    )
+    db.session.commit()
+    response = manager.get("/outcomes/outcomes.csv?from=2025-01-01&to=2025-12-31")
+    rows = list(
+        csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
+    )
+    figures = {(r[2], r[3]): r[4] for r in rows[1:]}
+    # 181 nights x 2 + (184 - 10) nights x 3 = 884 bed-nights; 7 used -> 0.8 %.
+    assert figures[("Ugglan", "Hub bed occupancy (%)")] == "0.8"
+    assert figures[("Ugglan", "Hub beds")] == "3"

@@ -37,7 +37,7 @@ def take_snapshots(session: DbSession) -> int:
             session.add(snapshot)
         snapshot.satellites_active = h.satellites_active
         snapshot.children_placed = h.children_placed
-        snapshot.hub_beds = h.hub_beds
+        snapshot.hub_beds = h.bed_nights  # beds open tonight: none while the hub is closed
         snapshot.planned_nights = h.planned_nights
         snapshot.emergency_nights = h.emergency_nights
     session.flush()

@@ -23,7 +23,7 @@ class ConstellationSnapshot(Base):
     day: Mapped[date] = mapped_column(index=True)
     satellites_active: Mapped[int]
     children_placed: Mapped[int]
-    hub_beds: Mapped[int]
+    hub_beds: Mapped[int]  # beds open that night (0 while the hub home is closed)
     planned_nights: Mapped[int]  # child-nights of planned respite on this night
     emergency_nights: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

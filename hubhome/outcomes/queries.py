@@ -18,7 +18,13 @@ from hubhome.decisions.rules import add_months
 from hubhome.network.models import Constellation, ConstellationMembership, Household
 from hubhome.outcomes.models import ConstellationSnapshot
 from hubhome.outcomes.sources import HealthFigure, figures_for, totals
-from hubhome.respite.models import BookingStatus, RespiteBooking, RespiteBookingChild
+from hubhome.respite.models import (
+    BedCapacityChange,
+    BlockedPeriod,
+    BookingStatus,
+    RespiteBooking,
+    RespiteBookingChild,
+)
 
 DAYS_PER_YEAR = 365.25
 
@@ -27,6 +33,69 @@ def overlap_days(start: date, end: date | None, first: date, last: date) -> int:
     """Days of [start, end) that fall in [first, last] (end None: still going)."""
     stop = min(end or last + timedelta(days=1), last + timedelta(days=1))
     return max(0, (stop - max(start, first)).days)
+
+
+def _merged(periods: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    merged: list[tuple[date, date]] = []
+    for start, end in sorted(periods):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def bed_nights(
+    session: DbSession, default_beds: dict[int, int], first: date, last: date
+) -> dict[int, tuple[int, int]]:
+    """Per hub home: (beds × nights in [first, last] after capacity changes and closed
+    periods, beds on the last day).
+
+    Two queries for every hub at once, and arithmetic on date spans rather than nights, so
+    five years cost what one month does.
+    """
+    hub_ids = list(default_beds)
+    after = last + timedelta(days=1)
+    changes: dict[int, list[tuple[date, int]]] = {}
+    for hub_id, effective_from, beds in session.execute(
+        select(
+            BedCapacityChange.household_id, BedCapacityChange.effective_from, BedCapacityChange.beds
+        )
+        .where(
+            BedCapacityChange.household_id.in_(hub_ids), BedCapacityChange.effective_from < after
+        )
+        .order_by(BedCapacityChange.effective_from)
+    ):
+        changes.setdefault(hub_id, []).append((effective_from, beds))
+    closed: dict[int, list[tuple[date, date]]] = {}
+    for hub_id, start, end in session.execute(
+        select(BlockedPeriod.household_id, BlockedPeriod.start_date, BlockedPeriod.end_date).where(
+            BlockedPeriod.household_id.in_(hub_ids),
+            BlockedPeriod.start_date < after,
+            BlockedPeriod.end_date > first,
+        )
+    ):
+        closed.setdefault(hub_id, []).append((start, end))
+    result = {}
+    for hub_id, beds in default_beds.items():
+        # Spans [start, end) with a number of beds, covering [first, after).
+        spans: list[tuple[date, date, int]] = []
+        cursor, current = first, beds
+        for effective_from, changed in changes.get(hub_id, []):
+            if effective_from > cursor:
+                spans.append((cursor, effective_from, current))
+                cursor = effective_from
+            current = changed
+        spans.append((cursor, after, current))
+        total = 0
+        blocked = _merged(closed.get(hub_id, []))
+        for start, end, count in spans:
+            days = (end - start).days
+            for b_start, b_end in blocked:
+                days -= max(0, (min(end, b_end) - max(start, b_start)).days)
+            total += count * days
+        result[hub_id] = (total, spans[-1][2])
+    return result
 
 
 @dataclass
@@ -104,11 +173,11 @@ def constellation_health(
             select(Household.id, Household.respite_beds).where(Household.id.in_(hub_ids))
         ).all()
     )
-    nights = (last - first).days + 1
+    capacity = bed_nights(session, beds, first, last)
     for c in constellations:
-        health = result[c.id]
-        health.hub_beds = beds.get(c.hub_household_id, 0) if c.hub_household_id else 0
-        health.bed_nights = health.hub_beds * nights
+        if c.hub_household_id in capacity:
+            health = result[c.id]
+            health.bed_nights, health.hub_beds = capacity[c.hub_household_id]
     m = ConstellationMembership
     for cid, left_on in session.execute(
         select(m.constellation_id, m.left_on).where(
