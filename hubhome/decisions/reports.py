@@ -97,19 +97,22 @@ def visible_decisions(
     return list(session.scalars(query))
 
 
-def quarter_rows(decisions: Iterable[InterventionDecision], quarter: Quarter) -> list[ReportRow]:
+def quarter_rows(
+    decisions: Iterable[InterventionDecision], quarter: Quarter, today: date | None = None
+) -> list[ReportRow]:
     """One row per decision that was past a three-month limit at some time in the quarter.
 
     It stays in every quarter until carried out, resumed or closed (and appears in the
-    quarter in which that happened, with the date).
+    quarter in which that happened, with the date). A quarter not yet over counts to `today`.
     """
+    end = min(quarter.end, today) if today else quarter.end
     rows = []
     for decision in decisions:
-        late = [p for p in periods(decision) if p.overlaps(quarter.start, quarter.end)]
+        late = [p for p in periods(decision) if p.overlaps(quarter.start, end)]
         if not late:
             continue
         period = late[-1]
-        as_of = min(quarter.end, period.until) if period.until else quarter.end
+        as_of = min(end, period.until) if period.until else end
         rows.append(
             ReportRow(
                 decision_id=decision.id,
@@ -123,7 +126,7 @@ def quarter_rows(decisions: Iterable[InterventionDecision], quarter: Quarter) ->
                 interrupted_on=decision.interrupted_on,
                 resumed_on=decision.resumed_on,
                 closed_on=decision.closed_on,
-                status=status_on(decision, quarter.end),
+                status=status_on(decision, end),
                 rule=period.kind,
                 late_since=period.since,
                 days_since_decision=(as_of - decision.decision_date).days,

@@ -226,7 +226,9 @@ def report() -> Any:
     """The quarterly report to IVO and the statistics for the council, printable."""
     quarter = _quarter()
     rows = reports.quarter_rows(
-        reports.visible_decisions(db.session, current_user, before=quarter.end), quarter
+        reports.visible_decisions(db.session, current_user, before=quarter.end),
+        quarter,
+        local_today(),
     )
     return render_template(
         "decisions/report.html",
@@ -238,6 +240,7 @@ def report() -> Any:
         status_label=reports.status_label,
         rule_label=reports.rule_label,
         genders=["girl", "boy", "other", "unknown"],
+        today=local_today(),
     )
 
 
@@ -246,7 +249,9 @@ def report_csv() -> Response:
     """The quarterly report's individual rows as CSV."""
     quarter = _quarter()
     rows = reports.quarter_rows(
-        reports.visible_decisions(db.session, current_user, before=quarter.end), quarter
+        reports.visible_decisions(db.session, current_user, before=quarter.end),
+        quarter,
+        local_today(),
     )
     return _csv_response(reports.quarter_csv(quarter, rows), f"ej-verkstallda-{quarter}.csv")
 

@@ -247,8 +247,8 @@ def seed_monitoring(session: DbSession, organisation_id: int, worker: User, toda
         )
     )
     for i, placement in enumerate(placements):
-        # Every third child's last visit was half a year ago: overdue against 4 a year.
-        ago = 180 if i % 3 == 0 else 20 + 7 * (i % 5)
+        # Every fourth child's last visit was half a year ago: overdue against 4 a year.
+        ago = 180 if i % 4 == 0 else 20 + 7 * (i % 5)
         visit_day = max(placement.start_date, today - timedelta(days=ago))
         session.add(
             FollowUpVisit(
@@ -261,13 +261,14 @@ def seed_monitoring(session: DbSession, organisation_id: int, worker: User, toda
                 recorded_by_id=worker.id,
             )
         )
-        if i % 2 == 0 and placement.start_date < today - timedelta(days=60):
+        # Every fifth child has waited too long for a placement review.
+        if i % 5 != 0 and placement.start_date < today - timedelta(days=60):
             session.add(
                 PlacementReview(
                     organisation_id=organisation_id,
                     child_id=placement.child_id,
                     placement_id=placement.id,
-                    review_date=max(placement.start_date, today - timedelta(days=40 * (i % 6))),
+                    review_date=max(placement.start_date, today - timedelta(days=35 * (i % 5))),
                     outcome="Placeringen fortsätter.",
                     recorded_by_id=worker.id,
                 )
