@@ -75,7 +75,7 @@ def test_survey_round_links_answers_and_minimum_group(app, demo, client):
             )
         text = client.get(f"/outcomes/survey/{survey_round.id}").get_data(as_text=True)
         # Hub: 5, 4, 3, 5, 4 -> mean 4.2; 4 of 5 good or excellent; 1 of 5 would have stopped.
-        assert "<td>4.2</td>" in text and "<td>80 %</td>" in text and "<td>20 %</td>" in text
+        assert "<td>4,2</td>" in text and "<td>80 %</td>" in text and "<td>20 %</td>" in text
         assert "Navet är ovärderligt" in text
         assert "5 av 13 familjer har svarat." in text
     db.session.commit()  # release SQLite's write lock before inspecting on another connection
