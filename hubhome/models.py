@@ -5,7 +5,7 @@ from hubhome.audit.models import AuditEvent
 from hubhome.calendar.models import CalendarFeed
 from hubhome.caseload.models import FollowUpVisit, MonitoringSettings, PlacementReview
 from hubhome.children.models import Child, Placement
-from hubhome.decisions.models import DecisionOffer, InterventionDecision
+from hubhome.decisions.models import DecisionInterruption, DecisionOffer, InterventionDecision
 from hubhome.network.models import Constellation, ConstellationMembership, Household, Organisation
 from hubhome.ops.models import JobRun, SchedulerLease
 from hubhome.outbox.models import OutboxMessage
@@ -48,6 +48,7 @@ __all__ = [
     "FollowUpVisit",
     "MonitoringSettings",
     "PlacementReview",
+    "DecisionInterruption",
     "DecisionOffer",
     "InterventionDecision",
     "ConstellationSnapshot",

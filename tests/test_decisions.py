@@ -193,3 +193,25 @@ def test_foster_home_register_hides_protected_identity(app, worker, client, demo
     assert sigrid["Skyddad identitet"] == "ja"
     alma = next(r for r in rows if r["Barn"] == "Alma Testsson")
     assert alma["Född"] == "2015-03-04" and alma["Familjehem"] == "Familjen Andersson"
+
+
+def test_a_second_interruption_is_kept_and_reported_on_its_own(worker, client):
+    child = place_child(worker, "Familjen Andersson", "Alma", date(2025, 6, 1))
+    decision = add_decision(client, child, "2025-12-01", kind="contact_family")
+    dates = {"carried_out_on": "2026-01-15"}
+    assert update(client, decision, **dates, interrupted_on="2026-02-01") == 302
+    assert (
+        update(client, decision, **dates, interrupted_on="2026-02-01", resumed_on="2026-03-01")
+        == 302
+    )
+    # A new interruption after the resumption; the first stays in the register.
+    assert update(client, decision, **dates, interrupted_on="2026-04-20", resumed_on="") == 302
+    assert update(client, decision, **dates, interrupted_on="2026-03-15") == 302  # corrects it
+    assert update(client, decision, **dates, interrupted_on="") == 422  # never erased
+    text = client.get(f"/decisions/{decision}").get_data(as_text=True)
+    assert "Feb 1, 2026 – Mar 1, 2026" in text and "Mar 15, 2026 – not resumed" in text
+    assert report_csv(client, "2026Q1") == []  # carried out in time; resumed in time
+    rows = report_csv(client, "2026Q2")  # 15 March + 3 months: late from 16 June
+    assert [(r["Rule"], r["Interrupted"], r["Resumed"]) for r in rows] == [
+        ("Interrupted and not resumed within three months", "2026-03-15", "")
+    ]

@@ -28,18 +28,30 @@ def test_three_calendar_months(decided, last_day_in_time, first_late):
 
 
 def test_carried_out_on_the_last_day_is_in_time():
-    assert late_periods(date(2025, 11, 30), date(2026, 2, 28), None, None, None) == []
-    late = late_periods(date(2025, 11, 30), date(2026, 3, 1), None, None, None)
+    assert late_periods(date(2025, 11, 30), date(2026, 2, 28), [], None) == []
+    late = late_periods(date(2025, 11, 30), date(2026, 3, 1), [], None)
     assert [(p.since, p.until) for p in late] == [(date(2026, 3, 1), date(2026, 3, 1))]
 
 
 def test_interruption_not_resumed_within_three_months():
-    periods = late_periods(date(2026, 1, 10), date(2026, 2, 1), date(2026, 5, 31), None, None)
+    periods = late_periods(date(2026, 1, 10), date(2026, 2, 1), [(date(2026, 5, 31), None)], None)
     assert [(p.kind, p.since) for p in periods] == [("interrupted", date(2026, 9, 1))]
     resumed_in_time = late_periods(
-        date(2026, 1, 10), date(2026, 2, 1), date(2026, 5, 31), date(2026, 8, 31), None
+        date(2026, 1, 10), date(2026, 2, 1), [(date(2026, 5, 31), date(2026, 8, 31))], None
     )
     assert resumed_in_time == []
+
+
+def test_each_interruption_is_judged_on_its_own():
+    periods = late_periods(
+        date(2025, 1, 10),
+        date(2025, 2, 1),
+        [(date(2025, 3, 1), date(2025, 4, 1)), (date(2025, 6, 30), date(2025, 10, 15))],
+        None,
+    )
+    assert [(p.since, p.until, p.interrupted_on) for p in periods] == [
+        (date(2025, 10, 1), date(2025, 10, 15), date(2025, 6, 30))
+    ]
 
 
 def test_quarters():

@@ -68,6 +68,10 @@ def _out(d: InterventionDecision) -> dict[str, Any]:
         "carried_out_on": _iso(d.carried_out_on),
         "interrupted_on": _iso(d.interrupted_on),
         "resumed_on": _iso(d.resumed_on),
+        "interruptions": [
+            {"interrupted_on": _iso(i.interrupted_on), "resumed_on": _iso(i.resumed_on)}
+            for i in d.interruptions
+        ],
         "closed_on": _iso(d.closed_on),
         "closed_reason": d.closed_reason,
         "status": services.status_on(d, today),

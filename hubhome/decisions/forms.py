@@ -28,7 +28,13 @@ class DecisionForm(FlaskForm):
 
 class DecisionUpdateForm(FlaskForm):
     carried_out_on = DateField(_l("Carried out on"), validators=[Optional()])
-    interrupted_on = DateField(_l("Interrupted on"), validators=[Optional()])
+    interrupted_on = DateField(
+        _l("Interrupted on"),
+        description=_l(
+            "The latest interruption. After it was resumed, a new date records a new one."
+        ),
+        validators=[Optional()],
+    )
     resumed_on = DateField(_l("Resumed on"), validators=[Optional()])
     closed_on = DateField(
         _l("Closed on"),

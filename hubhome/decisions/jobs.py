@@ -36,7 +36,9 @@ def notify_ivo_report_ready(session: DbSession) -> int:
             select(InterventionDecision)
             .where(InterventionDecision.decision_date <= quarter.end)
             .options(
-                selectinload(InterventionDecision.offers), selectinload(InterventionDecision.child)
+                selectinload(InterventionDecision.offers),
+                selectinload(InterventionDecision.interruptions),
+                selectinload(InterventionDecision.child),
             )
         )
     )

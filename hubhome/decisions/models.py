@@ -36,8 +36,6 @@ class InterventionDecision(Base):
     kind: Mapped[InterventionKind] = mapped_column(str_enum(InterventionKind))
     decision_date: Mapped[date]
     carried_out_on: Mapped[date | None]
-    interrupted_on: Mapped[date | None]
-    resumed_on: Mapped[date | None]
     closed_on: Mapped[date | None]  # the decision ended without being carried out
     closed_reason: Mapped[str | None] = mapped_column(String(300))
     responsible_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
@@ -51,6 +49,24 @@ class InterventionDecision(Base):
     offers: Mapped[list[DecisionOffer]] = relationship(
         back_populates="decision", order_by="DecisionOffer.offered_on", cascade="all"
     )
+    interruptions: Mapped[list[DecisionInterruption]] = relationship(
+        back_populates="decision", order_by="DecisionInterruption.interrupted_on", cascade="all"
+    )
+
+    @property
+    def latest_interruption(self) -> DecisionInterruption | None:
+        return self.interruptions[-1] if self.interruptions else None
+
+    @property
+    def interrupted_on(self) -> date | None:
+        """When the latest interruption began (None if never interrupted)."""
+        latest = self.latest_interruption
+        return latest.interrupted_on if latest else None
+
+    @property
+    def resumed_on(self) -> date | None:
+        latest = self.latest_interruption
+        return latest.resumed_on if latest else None
 
 
 class DecisionOffer(Base):
@@ -65,3 +81,17 @@ class DecisionOffer(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     decision: Mapped[InterventionDecision] = relationship(back_populates="offers")
+
+
+class DecisionInterruption(Base):
+    """An interruption of an intervention already carried out; each is kept."""
+
+    __tablename__ = "decision_interruptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("intervention_decisions.id"), index=True)
+    interrupted_on: Mapped[date]
+    resumed_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    decision: Mapped[InterventionDecision] = relationship(back_populates="interruptions")

@@ -87,6 +87,7 @@ def visible_decisions(
         .where(InterventionDecision.id.in_(decision_ids_visible_to(user)))
         .options(
             selectinload(InterventionDecision.offers),
+            selectinload(InterventionDecision.interruptions),
             selectinload(InterventionDecision.child),
             selectinload(InterventionDecision.responsible),
         )
@@ -123,8 +124,8 @@ def quarter_rows(
                 offers=[(o.offered_on, o.declined) for o in decision.offers],
                 delay_reason=decision.delay_reason or "",
                 carried_out_on=decision.carried_out_on,
-                interrupted_on=decision.interrupted_on,
-                resumed_on=decision.resumed_on,
+                interrupted_on=period.interrupted_on or decision.interrupted_on,
+                resumed_on=period.resumed_on if period.interrupted_on else decision.resumed_on,
                 closed_on=decision.closed_on,
                 status=status_on(decision, end),
                 rule=period.kind,

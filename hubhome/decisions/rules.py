@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -71,6 +72,8 @@ class LatePeriod:
     kind: str  # "not_carried_out" or "interrupted"
     since: date
     until: date | None  # the day it was carried out, resumed or closed; None while open
+    interrupted_on: date | None = None  # for an interruption: which one
+    resumed_on: date | None = None
 
     def overlaps(self, start: date, end: date) -> bool:
         return self.since <= end and (self.until is None or self.until >= start)
@@ -82,22 +85,22 @@ class LatePeriod:
 def late_periods(
     decision_date: date,
     carried_out_on: date | None,
-    interrupted_on: date | None,
-    resumed_on: date | None,
+    interruptions: Sequence[tuple[date, date | None]],
     closed_on: date | None,
 ) -> list[LatePeriod]:
     """When a decision was or is late under the three-month rule.
 
-    A declined offer changes nothing here: only carrying out, resuming or closing ends it.
+    `interruptions` are (interrupted on, resumed on or None) pairs. A declined offer
+    changes nothing here: only carrying out, resuming or closing ends a late period.
     """
     periods = []
     first = first_late_day(decision_date)
     done = min((d for d in (carried_out_on, closed_on) if d is not None), default=None)
     if done is None or done >= first:
-        periods.append(LatePeriod("not_carried_out", first, done))
-    if interrupted_on is not None:
+        periods.append(LatePeriod("not_carried_out", first, done, None, None))
+    for interrupted_on, resumed_on in interruptions:
         late = first_late_day(interrupted_on)
         back = min((d for d in (resumed_on, closed_on) if d is not None), default=None)
         if back is None or back >= late:
-            periods.append(LatePeriod("interrupted", late, back))
+            periods.append(LatePeriod("interrupted", late, back, interrupted_on, resumed_on))
     return periods

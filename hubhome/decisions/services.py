@@ -12,7 +12,12 @@ from hubhome.accounts.models import Role, User
 from hubhome.audit.services import record
 from hubhome.children.models import Child
 from hubhome.db import DbSession
-from hubhome.decisions.models import DecisionOffer, InterventionDecision, InterventionKind
+from hubhome.decisions.models import (
+    DecisionInterruption,
+    DecisionOffer,
+    InterventionDecision,
+    InterventionKind,
+)
 from hubhome.decisions.rules import LatePeriod, late_periods
 from hubhome.errors import ValidationFailed
 from hubhome.timeutil import utcnow
@@ -39,10 +44,9 @@ def status_on(decision: InterventionDecision, day: date) -> str:
     """Where a decision stood on `day`."""
     if decision.closed_on is not None and decision.closed_on <= day:
         return Status.CLOSED
-    if (
-        decision.interrupted_on is not None
-        and decision.interrupted_on <= day
-        and (decision.resumed_on is None or decision.resumed_on > day)
+    if any(
+        i.interrupted_on <= day and (i.resumed_on is None or i.resumed_on > day)
+        for i in decision.interruptions
     ):
         return Status.INTERRUPTED
     if decision.carried_out_on is not None and decision.carried_out_on <= day:
@@ -54,8 +58,7 @@ def periods(decision: InterventionDecision) -> list[LatePeriod]:
     return late_periods(
         decision.decision_date,
         decision.carried_out_on,
-        decision.interrupted_on,
-        decision.resumed_on,
+        [(i.interrupted_on, i.resumed_on) for i in decision.interruptions],
         decision.closed_on,
     )
 
@@ -79,23 +82,51 @@ def _fail(field: str, message: str) -> ValidationFailed:
 
 
 def _check(decision: InterventionDecision, today: date) -> None:
-    """Dates must be in order and not in the future."""
-    for name in ("decision_date", "carried_out_on", "interrupted_on", "resumed_on", "closed_on"):
-        value = getattr(decision, name)
+    """Dates must be in order and not in the future; interruptions one after another."""
+    dated = [
+        ("decision_date", decision.decision_date),
+        ("carried_out_on", decision.carried_out_on),
+        ("closed_on", decision.closed_on),
+    ]
+    for i in decision.interruptions:
+        dated += [("interrupted_on", i.interrupted_on), ("resumed_on", i.resumed_on)]
+    for name, value in dated:
         if value is not None and value > today:
             raise _fail(name, _("The date cannot be in the future."))
-    for name in ("carried_out_on", "interrupted_on", "resumed_on", "closed_on"):
-        value = getattr(decision, name)
         if value is not None and value < decision.decision_date:
             raise _fail(name, _("The date is before the decision date."))
-    if decision.interrupted_on is not None and (
-        decision.carried_out_on is None or decision.interrupted_on < decision.carried_out_on
+    previous_end = decision.carried_out_on
+    for i in decision.interruptions:
+        if previous_end is None or i.interrupted_on < previous_end:
+            raise _fail("interrupted_on", _("Only an intervention carried out can be interrupted."))
+        if i.resumed_on is not None and i.resumed_on < i.interrupted_on:
+            raise _fail("resumed_on", _("The resumption must come after an interruption."))
+        previous_end = i.resumed_on
+
+
+def _apply_interruption(
+    decision: InterventionDecision, interrupted_on: date | None, resumed_on: date | None
+) -> None:
+    """Correct the latest interruption, or start a new one after the last resumption."""
+    latest = decision.latest_interruption
+    if interrupted_on is None:
+        if resumed_on is not None:
+            raise _fail("resumed_on", _("The resumption must come after an interruption."))
+        if latest is not None:
+            raise _fail(
+                "interrupted_on",
+                _("An interruption stays in the register; record when it was resumed."),
+            )
+        return
+    if latest is None or (
+        latest.resumed_on is not None and interrupted_on != latest.interrupted_on
     ):
-        raise _fail("interrupted_on", _("Only an intervention carried out can be interrupted."))
-    if decision.resumed_on is not None and (
-        decision.interrupted_on is None or decision.resumed_on < decision.interrupted_on
-    ):
-        raise _fail("resumed_on", _("The resumption must come after an interruption."))
+        decision.interruptions.append(
+            DecisionInterruption(interrupted_on=interrupted_on, resumed_on=resumed_on)
+        )
+    else:
+        latest.interrupted_on = interrupted_on
+        latest.resumed_on = resumed_on
 
 
 def _check_responsible(session: DbSession, organisation_id: int, user_id: int | None) -> None:
@@ -144,6 +175,8 @@ def update_decision(
     today: date,
 ) -> InterventionDecision:
     """Record that a decision was carried out, interrupted, resumed or closed, or why it waits."""
+    changes = dict(changes)
+    fields = sorted(changes)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValidationFailed(
@@ -151,6 +184,12 @@ def update_decision(
         )
     if "responsible_id" in changes:
         _check_responsible(session, decision.organisation_id, changes["responsible_id"])
+    if "interrupted_on" in changes or "resumed_on" in changes:
+        _apply_interruption(
+            decision,
+            changes.pop("interrupted_on", decision.interrupted_on),
+            changes.pop("resumed_on", decision.resumed_on),
+        )
     for name, value in changes.items():
         if isinstance(value, str):
             value = value.strip() or None
@@ -166,7 +205,7 @@ def update_decision(
         "decision.updated",
         decision,
         child_id=decision.child_id,
-        detail={"fields": sorted(changes)},
+        detail={"fields": fields},
     )
     return decision
 

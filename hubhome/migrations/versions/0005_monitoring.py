@@ -2,7 +2,7 @@
 
 Revision ID: 0005_monitoring
 Revises: 0002
-Create Date: 2026-11-23 11:04:36.498091
+Create Date: 2026-11-23 11:15:11.194166
 
 """
 from alembic import op
@@ -31,8 +31,6 @@ def upgrade():
     sa.Column('kind', sa.Enum('foster_home', 'contact_family', 'respite', 'contact_person', 'other', name='interventionkind', native_enum=False, create_constraint=True, length=24), nullable=False),
     sa.Column('decision_date', sa.Date(), nullable=False),
     sa.Column('carried_out_on', sa.Date(), nullable=True),
-    sa.Column('interrupted_on', sa.Date(), nullable=True),
-    sa.Column('resumed_on', sa.Date(), nullable=True),
     sa.Column('closed_on', sa.Date(), nullable=True),
     sa.Column('closed_reason', sa.String(length=300), nullable=True),
     sa.Column('responsible_id', sa.Integer(), nullable=True),
@@ -81,6 +79,18 @@ def upgrade():
     with op.batch_alter_table('constellation_snapshots', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_constellation_snapshots_day'), ['day'], unique=False)
         batch_op.create_index(batch_op.f('ix_constellation_snapshots_organisation_id'), ['organisation_id'], unique=False)
+
+    op.create_table('decision_interruptions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('decision_id', sa.Integer(), nullable=False),
+    sa.Column('interrupted_on', sa.Date(), nullable=False),
+    sa.Column('resumed_on', sa.Date(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['decision_id'], ['intervention_decisions.id'], name=op.f('fk_decision_interruptions_decision_id_intervention_decisions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_decision_interruptions'))
+    )
+    with op.batch_alter_table('decision_interruptions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_decision_interruptions_decision_id'), ['decision_id'], unique=False)
 
     op.create_table('decision_offers',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -198,6 +208,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_decision_offers_decision_id'))
 
     op.drop_table('decision_offers')
+    with op.batch_alter_table('decision_interruptions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_decision_interruptions_decision_id'))
+
+    op.drop_table('decision_interruptions')
     with op.batch_alter_table('constellation_snapshots', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_constellation_snapshots_organisation_id'))
         batch_op.drop_index(batch_op.f('ix_constellation_snapshots_day'))
