@@ -282,7 +282,7 @@ def can_see_monitoring_reports(user: User) -> bool:
 
 def decision_ids_visible_to(user: User) -> Select[Any]:
     """Decisions an administrator's organisation made; for a social worker, their own and
-    those about children they may see."""
+    those about children (or, without a child, families) they may see."""
     from hubhome.decisions.models import InterventionDecision as D
 
     if user.role == Role.ADMIN:
@@ -290,7 +290,11 @@ def decision_ids_visible_to(user: User) -> Select[Any]:
     if user.role == Role.SOCIAL_WORKER:
         return select(D.id).where(
             D.organisation_id == user.organisation_id,
-            or_(D.responsible_id == user.id, D.child_id.in_(child_ids_visible_to(user))),
+            or_(
+                D.responsible_id == user.id,
+                D.child_id.in_(child_ids_visible_to(user)),
+                D.household_id.in_(household_ids_visible_to(user)) & D.child_id.is_(None),
+            ),
         )
     return _none()
 

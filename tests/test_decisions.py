@@ -215,3 +215,38 @@ def test_a_second_interruption_is_kept_and_reported_on_its_own(worker, client):
     assert [(r["Rule"], r["Interrupted"], r["Resumed"]) for r in rows] == [
         ("Interrupted and not resumed within three months", "2026-03-15", "")
     ]
+
+
+def test_a_decision_about_a_family(worker, client, demo):
+    from tests.monitoring_helpers import household
+
+    from hubhome.children.models import Placement
+
+    # The liaison (demo social worker) may see Björnen's families.
+    liaison = client.application.test_client()
+    login(liaison, "socialsekreterare")
+    home = household("Familjen Berg").id
+    child_id = db.session.scalar(select(Placement.child_id).where(Placement.household_id == home))
+    both = {"child_id": child_id, "household_id": home}
+    response = liaison.post(
+        "/decisions/new",
+        data={"kind": "respite", "decision_date": "2026-06-01", "responsible_id": 0, **both},
+    )
+    assert response.status_code == 422
+    assert "Choose either a child or a family." in response.get_data(as_text=True)
+    response = liaison.post(
+        "/decisions/new",
+        data={
+            "child_id": 0,
+            "household_id": home,
+            "kind": "respite",
+            "decision_date": "2026-06-01",
+            "responsible_id": 0,
+        },
+    )
+    assert response.status_code == 302
+    rows = report_csv(liaison, "2026Q3")
+    family = [r for r in rows if r["Födelseår"] == ""]
+    assert [(r["Insats"], r["Kön"]) for r in family] == [("Avlastning", "Ej angivet")]
+    # Our own social worker follows neither the family nor any of its children.
+    assert all(r["Birth year"] for r in report_csv(client, "2026Q3"))

@@ -12,15 +12,22 @@ from hubhome.api.auth import api_user
 from hubhome.decisions import reports, services
 from hubhome.decisions.models import InterventionDecision, InterventionKind
 from hubhome.decisions.rules import Quarter, limit_for
+from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
-from hubhome.permissions import can_see_monitoring_reports, get_child_or_404, get_decision_or_404
+from hubhome.permissions import (
+    can_see_monitoring_reports,
+    get_child_or_404,
+    get_decision_or_404,
+    get_household_or_404,
+)
 from hubhome.timeutil import local_today
 
 blp = Blueprint("api_decisions", __name__, url_prefix="/api/v1", description="Decisions")
 
 
 class DecisionIn(Schema):
-    child_id = fields.Integer(required=True)
+    child_id = fields.Integer(load_default=None)
+    household_id = fields.Integer(load_default=None)
     kind = fields.String(
         required=True, validate=validate.OneOf([k.value for k in InterventionKind])
     )
@@ -59,6 +66,7 @@ def _out(d: InterventionDecision) -> dict[str, Any]:
     return {
         "id": d.id,
         "child_id": d.child_id,
+        "household_id": d.household_id,
         "kind": str(d.kind),
         "decision_date": d.decision_date.isoformat(),
         "limit": limit_for(d.decision_date).isoformat(),
@@ -99,11 +107,20 @@ def list_decisions() -> Any:
 def create(body: dict[str, Any]) -> Any:
     """Add a decision on an intervention to the register."""
     user = _user()
-    child = get_child_or_404(user, body["child_id"])
+    if bool(body["child_id"]) == bool(body["household_id"]):
+        raise ValidationFailed(
+            "give either child_id or household_id",
+            errors={"child_id": ["Give either child_id or household_id."]},
+        )
+    subject = (
+        get_child_or_404(user, body["child_id"])
+        if body["child_id"]
+        else get_household_or_404(user, body["household_id"])
+    )
     decision = services.create_decision(
         db.session,
         user,
-        child,
+        subject,
         services.DecisionInput(
             kind=InterventionKind(body["kind"]),
             decision_date=body["decision_date"],

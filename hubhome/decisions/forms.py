@@ -17,7 +17,13 @@ KIND_CHOICES = [
 
 
 class DecisionForm(FlaskForm):
-    child_id = SelectField(_l("Child"), coerce=int, validators=[DataRequired(REQUIRED)])
+    child_id = SelectField(_l("Child"), coerce=int, validators=[Optional()])
+    household_id = SelectField(
+        _l("Or a family"),
+        description=_l("Only for a decision about the whole family rather than one child."),
+        coerce=int,
+        validators=[Optional()],
+    )
     kind = SelectField(
         _l("Intervention"), choices=choices(KIND_CHOICES), validators=[DataRequired(REQUIRED)]
     )

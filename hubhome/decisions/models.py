@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hubhome.db import Base, str_enum
@@ -15,6 +15,7 @@ from hubhome.timeutil import utcnow
 if TYPE_CHECKING:
     from hubhome.accounts.models import User
     from hubhome.children.models import Child
+    from hubhome.network.models import Household
 
 
 class InterventionKind(enum.StrEnum):
@@ -26,13 +27,18 @@ class InterventionKind(enum.StrEnum):
 
 
 class InterventionDecision(Base):
-    """A favourable decision on an intervention for a child, followed until carried out."""
+    """A favourable decision on an intervention for a child or a family, followed until
+    carried out."""
 
     __tablename__ = "intervention_decisions"
+    __table_args__ = (
+        CheckConstraint("child_id IS NOT NULL OR household_id IS NOT NULL", name="subject"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id"), index=True)
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
     kind: Mapped[InterventionKind] = mapped_column(str_enum(InterventionKind))
     decision_date: Mapped[date]
     carried_out_on: Mapped[date | None]
@@ -44,7 +50,8 @@ class InterventionDecision(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    child: Mapped[Child] = relationship()
+    child: Mapped[Child | None] = relationship()
+    household: Mapped[Household | None] = relationship()
     responsible: Mapped[User | None] = relationship(foreign_keys=[responsible_id])
     offers: Mapped[list[DecisionOffer]] = relationship(
         back_populates="decision", order_by="DecisionOffer.offered_on", cascade="all"
@@ -52,6 +59,13 @@ class InterventionDecision(Base):
     interruptions: Mapped[list[DecisionInterruption]] = relationship(
         back_populates="decision", order_by="DecisionInterruption.interrupted_on", cascade="all"
     )
+
+    @property
+    def subject_name(self) -> str:
+        """The child's name, or the family's for a decision about a household."""
+        if self.child is not None:
+            return f"{self.child.first_name} {self.child.last_name}"
+        return self.household.name if self.household is not None else ""
 
     @property
     def latest_interruption(self) -> DecisionInterruption | None:

@@ -64,7 +64,7 @@ class ReportRow:
     kind: str
     decision_date: date
     gender: str
-    birth_year: int
+    birth_year: int | None  # None for a decision about a family
     offers: list[tuple[date, bool]]
     delay_reason: str
     carried_out_on: date | None
@@ -89,6 +89,7 @@ def visible_decisions(
             selectinload(InterventionDecision.offers),
             selectinload(InterventionDecision.interruptions),
             selectinload(InterventionDecision.child),
+            selectinload(InterventionDecision.household),
             selectinload(InterventionDecision.responsible),
         )
         .order_by(InterventionDecision.decision_date, InterventionDecision.id)
@@ -119,8 +120,8 @@ def quarter_rows(
                 decision_id=decision.id,
                 kind=str(decision.kind),
                 decision_date=decision.decision_date,
-                gender=str(decision.child.gender),
-                birth_year=decision.child.birth_date.year,
+                gender=str(decision.child.gender) if decision.child else "unknown",
+                birth_year=decision.child.birth_date.year if decision.child else None,
                 offers=[(o.offered_on, o.declined) for o in decision.offers],
                 delay_reason=decision.delay_reason or "",
                 carried_out_on=decision.carried_out_on,
@@ -221,7 +222,7 @@ def quarter_csv(quarter: Quarter, rows: Sequence[ReportRow]) -> str:
                 kind_label(r.kind),
                 r.decision_date.isoformat(),
                 gender_label(r.gender),
-                r.birth_year,
+                r.birth_year or "",
                 _offers_text(r.offers),
                 r.delay_reason,
                 _iso(r.carried_out_on),

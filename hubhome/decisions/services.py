@@ -20,6 +20,7 @@ from hubhome.decisions.models import (
 )
 from hubhome.decisions.rules import LatePeriod, late_periods
 from hubhome.errors import ValidationFailed
+from hubhome.network.models import Household
 from hubhome.timeutil import utcnow
 
 EDITABLE = (
@@ -138,15 +139,22 @@ def _check_responsible(session: DbSession, organisation_id: int, user_id: int | 
 
 
 def create_decision(
-    session: DbSession, actor: User, child: Child, data: DecisionInput, today: date
+    session: DbSession,
+    actor: User,
+    subject: Child | Household,
+    data: DecisionInput,
+    today: date,
 ) -> InterventionDecision:
-    """Add a favourable decision on an intervention for a child to the register."""
+    """Add a favourable decision on an intervention for a child or a family to the register."""
+    child = subject if isinstance(subject, Child) else None
+    household = subject if isinstance(subject, Household) else None
     if data.decision_date is None:
         raise _fail("decision_date", _("This field is required."))
-    _check_responsible(session, child.organisation_id, data.responsible_id)
+    _check_responsible(session, subject.organisation_id, data.responsible_id)
     decision = InterventionDecision(
-        organisation_id=child.organisation_id,
-        child_id=child.id,
+        organisation_id=subject.organisation_id,
+        child_id=child.id if child else None,
+        household_id=household.id if household else None,
         kind=data.kind,
         decision_date=data.decision_date,
         responsible_id=data.responsible_id,
@@ -161,7 +169,8 @@ def create_decision(
         actor,
         "decision.created",
         decision,
-        child_id=child.id,
+        child_id=child.id if child else None,
+        household_id=household.id if household else None,
         detail={"kind": str(data.kind)},
     )
     return decision

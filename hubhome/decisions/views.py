@@ -21,11 +21,14 @@ from hubhome.decisions.rules import Quarter, limit_for
 from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
 from hubhome.forms import choices
+from hubhome.network.models import HouseholdKind
+from hubhome.network.services import visible_households
 from hubhome.permissions import (
     can_see_monitoring_reports,
     child_ids_visible_to,
     get_child_or_404,
     get_decision_or_404,
+    get_household_or_404,
 )
 from hubhome.timeutil import local_today
 
@@ -101,16 +104,30 @@ def new() -> Any:
     form.child_id.choices = choices(
         [(0, _("Choose a child"))] + [(c.id, f"{c.first_name} {c.last_name}") for c in kids]
     )
+    form.household_id.choices = choices(
+        [(0, _("No family: the decision is about the child"))]
+        + [
+            (h.id, h.name)
+            for h in visible_households(db.session, current_user)
+            if h.kind == HouseholdKind.SATELLITE
+        ]
+    )
     form.responsible_id.choices = _worker_choices()
     if request.method == "GET" and current_user.role == Role.SOCIAL_WORKER:
         form.responsible_id.data = current_user.id
-    if form.validate_on_submit():
-        child = get_child_or_404(current_user, form.child_id.data or 0)
+    if form.validate_on_submit() and bool(form.child_id.data) == bool(form.household_id.data):
+        form.form_errors.append(_("Choose either a child or a family."))
+    elif form.validate_on_submit():
+        subject = (
+            get_child_or_404(current_user, form.child_id.data)
+            if form.child_id.data
+            else get_household_or_404(current_user, form.household_id.data or 0)
+        )
         try:
             decision = services.create_decision(
                 db.session,
                 current_user,
-                child,
+                subject,
                 services.DecisionInput(
                     kind=InterventionKind(form.kind.data),
                     decision_date=form.decision_date.data,
@@ -168,7 +185,14 @@ def show(decision_id: int) -> Any:
             flash(_("The decision has been updated."), "success")
             return redirect(url_for("decisions.show", decision_id=decision.id))
     if request.method == "GET":
-        record(db.session, current_user, "decision.view", decision, child_id=decision.child_id)
+        record(
+            db.session,
+            current_user,
+            "decision.view",
+            decision,
+            child_id=decision.child_id,
+            household_id=decision.household_id,
+        )
         db.session.commit()
     status = 422 if form.errors or form.form_errors else 200
     return _render_show(decision, form, OfferForm(formdata=None), status)

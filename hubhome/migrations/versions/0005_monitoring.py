@@ -2,7 +2,7 @@
 
 Revision ID: 0005_monitoring
 Revises: 0002
-Create Date: 2026-11-23 11:15:11.194166
+Create Date: 2026-11-23 11:17:10.898899
 
 """
 from alembic import op
@@ -27,7 +27,8 @@ def upgrade():
     op.create_table('intervention_decisions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
-    sa.Column('child_id', sa.Integer(), nullable=False),
+    sa.Column('child_id', sa.Integer(), nullable=True),
+    sa.Column('household_id', sa.Integer(), nullable=True),
     sa.Column('kind', sa.Enum('foster_home', 'contact_family', 'respite', 'contact_person', 'other', name='interventionkind', native_enum=False, create_constraint=True, length=24), nullable=False),
     sa.Column('decision_date', sa.Date(), nullable=False),
     sa.Column('carried_out_on', sa.Date(), nullable=True),
@@ -38,14 +39,17 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('child_id IS NOT NULL OR household_id IS NOT NULL', name=op.f('ck_intervention_decisions_subject')),
     sa.ForeignKeyConstraint(['child_id'], ['children.id'], name=op.f('fk_intervention_decisions_child_id_children')),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_intervention_decisions_created_by_id_users')),
+    sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_intervention_decisions_household_id_households')),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_intervention_decisions_organisation_id_organisations')),
     sa.ForeignKeyConstraint(['responsible_id'], ['users.id'], name=op.f('fk_intervention_decisions_responsible_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_intervention_decisions'))
     )
     with op.batch_alter_table('intervention_decisions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_intervention_decisions_child_id'), ['child_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_intervention_decisions_household_id'), ['household_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_intervention_decisions_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_intervention_decisions_responsible_id'), ['responsible_id'], unique=False)
 
@@ -221,6 +225,7 @@ def downgrade():
     with op.batch_alter_table('intervention_decisions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_intervention_decisions_responsible_id'))
         batch_op.drop_index(batch_op.f('ix_intervention_decisions_organisation_id'))
+        batch_op.drop_index(batch_op.f('ix_intervention_decisions_household_id'))
         batch_op.drop_index(batch_op.f('ix_intervention_decisions_child_id'))
 
     op.drop_table('intervention_decisions')
