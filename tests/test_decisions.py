@@ -218,9 +218,8 @@ def test_a_second_interruption_is_kept_and_reported_on_its_own(worker, client):
 
 
 def test_a_decision_about_a_family(worker, client, demo):
-    from tests.monitoring_helpers import household
-
     from hubhome.children.models import Placement
+    from tests.monitoring_helpers import household
 
     # The liaison (demo social worker) may see Björnen's families.
     liaison = client.application.test_client()
