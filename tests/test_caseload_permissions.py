@@ -10,6 +10,7 @@ import time_machine
 
 from hubhome.decisions.models import InterventionDecision, InterventionKind
 from hubhome.extensions import db
+from hubhome.outcomes.models import SurveyRound
 from tests.monitoring_helpers import NOW
 from tests.permission_matrix import Case, build_targets, run_cases
 
@@ -28,14 +29,21 @@ def targets(app, demo):
     )
     db.session.add(decision)
     db.session.commit()
+    survey_round = SurveyRound(
+        organisation_id=worker.organisation_id, year=2026, opened_by_id=demo.user("admin").id
+    )
+    db.session.add(survey_round)
+    db.session.commit()
     targets.ids["decision"] = decision.id
     targets.ids["worker"] = worker.id
+    targets.ids["survey"] = survey_round.id
     return targets
 
 
 VISIT = "/caseload/children/{%s}/visit"
 REVIEW = "/caseload/children/{%s}/review"
 DECISION = "/decisions/{decision}"
+VISIT_BODY = {"child_id": 0, "visit_date": "2026-11-20", "private_talk": True}
 EVERYONE_ELSE = ["hubb.bjornen", "hubb.raven", "jour", "familj1", "familj9", "other_familj"]
 
 CASES = [
@@ -83,12 +91,39 @@ CASES = [
     Case("anonymous", "GET", "/outcomes/", 302),
     *[Case(who, "GET", "/outcomes/", 403) for who in EVERYONE_ELSE],
     *[Case(who, "GET", "/outcomes/outcomes.csv", 403) for who in EVERYONE_ELSE],
+    # The carer survey: administrators of the organisation only.
+    Case("admin", "GET", "/outcomes/survey", 200),
+    Case("admin", "GET", "/outcomes/survey/{survey}", 200),
+    Case("other_admin", "GET", "/outcomes/survey/{survey}", 404),
+    Case("socialsekreterare", "GET", "/outcomes/survey/{survey}", 403),
+    *[Case(who, "GET", "/outcomes/survey/{survey}", 403) for who in EVERYONE_ELSE],
+    Case("anonymous", "GET", "/survey/no-such-link", 404),
+    # The API follows the same rules.
+    Case("socialsekreterare", "GET", "/api/v1/caseload", 200),
+    Case("familj1", "GET", "/api/v1/caseload", 403),
+    Case("anonymous", "GET", "/api/v1/caseload", 401),
+    Case("jour", "POST", "/api/v1/visits", 403, VISIT_BODY),
+    Case("hubb.bjornen", "POST", "/api/v1/visits", 403, VISIT_BODY),
+    Case("other_admin", "POST", "/api/v1/visits", 404, VISIT_BODY),
+    Case("socialsekreterare", "POST", "/api/v1/visits", 201, VISIT_BODY),
+    Case("other_admin", "PATCH", "/api/v1/decisions/{decision}", 404, {}),
+    Case("hubb.bjornen", "PATCH", "/api/v1/decisions/{decision}", 403, {}),
+    Case("admin", "GET", "/api/v1/reports/ivo?quarter=2026Q3", 200),
+    Case("familj9", "GET", "/api/v1/reports/ivo?quarter=2026Q3", 403),
+    Case("jour", "GET", "/api/v1/reports/outcomes", 403),
 ]
 
 
 def test_monitoring_permission_matrix(app, targets):
+    child = targets.ids["familj1_child"]
+    cases = [
+        Case(c.who, c.method, c.url, c.expected, {**c.data, "child_id": child})
+        if c.data and c.data.get("child_id") == 0
+        else c
+        for c in CASES
+    ]
     with time_machine.travel(NOW, tick=False):
-        failures = run_cases(app, targets, CASES)
+        failures = run_cases(app, targets, cases)
     assert not failures, "\n".join(failures)
 
 
