@@ -232,7 +232,7 @@ def test_a_decision_about_a_family(worker, client, demo):
         data={"kind": "respite", "decision_date": "2026-06-01", "responsible_id": 0, **both},
     )
     assert response.status_code == 422
-    assert "Choose either a child or a family." in response.get_data(as_text=True)
+    assert "Välj antingen ett barn eller en familj." in response.get_data(as_text=True)
     response = liaison.post(
         "/decisions/new",
         data={
