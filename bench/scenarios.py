@@ -106,6 +106,18 @@ def phone_dial_result(base: str, data: Generated) -> list[dict[str, Any]]:
     return dial_results(base, data.callers[1000:1400])
 
 
+def caseload(base: str, data: Generated) -> list[dict[str, Any]]:
+    """Each social worker's caseload with dues (constant queries whatever its size)."""
+    tokens = [bearer_token(base, email) for email in data.social_worker_emails[:20]]
+    return [_get("/api/v1/caseload", t) for t in tokens]
+
+
+def outcomes_five_years(base: str, data: Generated) -> list[dict[str, Any]]:
+    """Constellation health and outcomes over five years, as the liaison sees them."""
+    tokens = [bearer_token(base, email) for email in data.social_worker_emails[:20]]
+    return [_get("/api/v1/reports/outcomes?from=2021-11-24&to=2026-11-23", t) for t in tokens]
+
+
 def scenarios() -> list[Scenario]:
     """Every scenario, in the order they run."""
     return [
@@ -147,4 +159,6 @@ def scenarios() -> list[Scenario]:
             target_ms=50,
             target_percentile="p99_ms",
         ),
+        Scenario("caseload", caseload, concurrency=10, target_ms=200),
+        Scenario("outcomes_five_years", outcomes_five_years, concurrency=10, target_ms=200),
     ]

@@ -73,10 +73,14 @@ def register_blueprints(app: Flask) -> None:
     from hubhome.advice.views import bp as advice_bp
     from hubhome.api import init_api
     from hubhome.calendar.views import bp as calendar_bp
+    from hubhome.caseload.views import bp as caseload_bp
     from hubhome.children.views import bp as children_bp
+    from hubhome.decisions.views import bp as decisions_bp
     from hubhome.home.views import bp as home_bp
     from hubhome.network.views import bp as network_bp
     from hubhome.ops.views import bp as ops_bp
+    from hubhome.outcomes.survey_views import bp as survey_bp
+    from hubhome.outcomes.views import bp as outcomes_bp
     from hubhome.respite.views import bp as respite_bp
     from hubhome.visits.views import bp as visits_bp
 
@@ -93,6 +97,10 @@ def register_blueprints(app: Flask) -> None:
         activities_bp,
         visits_bp,
         advice_bp,
+        caseload_bp,
+        decisions_bp,
+        outcomes_bp,
+        survey_bp,
     ):
         app.register_blueprint(bp)
     from hubhome.phone.views import bp as phone_bp

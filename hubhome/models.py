@@ -5,10 +5,18 @@ from hubhome.activities.models import Activity, ActivityAnswer, ActivityInvitee,
 from hubhome.advice.models import AdviceContact
 from hubhome.audit.models import AuditEvent
 from hubhome.calendar.models import CalendarFeed
+from hubhome.caseload.models import FollowUpVisit, MonitoringSettings, PlacementReview
 from hubhome.children.models import Child, Placement
+from hubhome.decisions.models import DecisionInterruption, DecisionOffer, InterventionDecision
 from hubhome.network.models import Constellation, ConstellationMembership, Household, Organisation
 from hubhome.ops.models import JobRun, SchedulerLease
 from hubhome.outbox.models import OutboxMessage
+from hubhome.outcomes.models import (
+    ConstellationSnapshot,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyRound,
+)
 from hubhome.phone.models import Call, CallLeg, FollowUp, InboundSms, WebhookReceipt
 from hubhome.respite.models import (
     BedCapacityChange,
@@ -57,4 +65,14 @@ __all__ = [
     "OnCallShift",
     "Rota",
     "RotaSlot",
+    "FollowUpVisit",
+    "MonitoringSettings",
+    "PlacementReview",
+    "DecisionInterruption",
+    "DecisionOffer",
+    "InterventionDecision",
+    "ConstellationSnapshot",
+    "SurveyAnswer",
+    "SurveyInvitation",
+    "SurveyRound",
 ]

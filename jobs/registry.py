@@ -20,7 +20,10 @@ class JobSpec:
 def all_jobs() -> list[JobSpec]:
     """Return every job; each is idempotent, so running one twice sends nothing twice."""
     from hubhome.activities.jobs import send_activity_reminders
+    from hubhome.caseload.jobs import send_dues_digest
+    from hubhome.decisions.jobs import notify_ivo_report_ready
     from hubhome.ops.retention import apply_retention
+    from hubhome.outcomes.jobs import take_snapshots
     from hubhome.phone.jobs import escalate_follow_ups
     from hubhome.respite.jobs import close_past_stays, send_reminders
     from hubhome.rota.jobs import materialise_shifts, warn_of_gaps
@@ -35,4 +38,9 @@ def all_jobs() -> list[JobSpec]:
         JobSpec("rota_materialise", materialise_shifts, "cron", {"hour": 2, "minute": 30}),
         JobSpec("rota_gaps", warn_of_gaps, "cron", {"hour": 9, "minute": 0}),
         JobSpec("phone_follow_up_escalation", escalate_follow_ups, "interval", {"minutes": 5}),
+        JobSpec(
+            "caseload_dues_digest", send_dues_digest, "cron", {"day_of_week": "mon", "hour": 7}
+        ),
+        JobSpec("ivo_report_ready", notify_ivo_report_ready, "cron", {"hour": 8, "minute": 0}),
+        JobSpec("outcome_snapshot", take_snapshots, "cron", {"hour": 0, "minute": 30}),
     ]

@@ -1,7 +1,7 @@
 """jobs: the organisation's retention policy; advice contacts point at their call
 
 Revision ID: 0006
-Revises: 0004_everyday
+Revises: 0005_monitoring
 Create Date: 2026-11-23 11:20:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0006'
-down_revision = '0004_everyday'
+down_revision = '0005_monitoring'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,68 @@
+"""Constellation health figures supplied by other areas (meetings, advice, calls, voicemail).
+
+An area registers `fn(session, constellation_ids, start, end) -> {constellation_id: [HealthFigure]}`
+covering the period [start, end]; it must run a constant number of queries. The health page
+shows whatever is registered and says plainly when a figure is not connected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from hubhome.db import DbSession
+
+
+@dataclass(frozen=True)
+class HealthFigure:
+    key: str  # stable, e.g. "advice.sleep" or "calls.night"; figures with one key add up
+    label: str  # already translated
+    value: int
+    group: str = ""  # e.g. "Advice contacts by topic"; shown as a heading
+    concern: bool = False  # e.g. "Monthly meeting not held", open voicemails
+
+
+HealthSource = Callable[[DbSession, Sequence[int], date, date], dict[int, list[HealthFigure]]]
+
+_sources: list[HealthSource] = []
+
+
+def register_health_source(fn: HealthSource) -> HealthSource:
+    """Add a source of constellation health figures (idempotent); usable as a decorator."""
+    if fn not in _sources:
+        _sources.append(fn)
+    return fn
+
+
+def unregister_health_source(fn: HealthSource) -> None:
+    if fn in _sources:
+        _sources.remove(fn)
+
+
+def has_sources() -> bool:
+    return bool(_sources)
+
+
+def figures_for(
+    session: DbSession, constellation_ids: Sequence[int], start: date, end: date
+) -> dict[int, list[HealthFigure]]:
+    merged: dict[int, list[HealthFigure]] = {}
+    for source in _sources:
+        for constellation_id, figures in source(session, constellation_ids, start, end).items():
+            merged.setdefault(constellation_id, []).extend(figures)
+    return merged
+
+
+def totals(per_constellation: dict[int, list[HealthFigure]]) -> list[HealthFigure]:
+    """Add up figures with the same key across constellations (for the organisation)."""
+    summed: dict[str, HealthFigure] = {}
+    for figures in per_constellation.values():
+        for f in figures:
+            seen = summed.get(f.key)
+            summed[f.key] = (
+                HealthFigure(f.key, f.label, seen.value + f.value, f.group, f.concern)
+                if seen
+                else f
+            )
+    return sorted(summed.values(), key=lambda f: (f.group, f.label))

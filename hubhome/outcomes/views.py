@@ -1,0 +1,141 @@
+"""Constellation health and organisation outcomes for managers and liaisons, with CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from hubhome import nav
+from hubhome.accounts.models import Role
+from hubhome.decisions.reports import safe_cell
+from hubhome.decisions.rules import add_months
+from hubhome.extensions import db
+from hubhome.network.services import visible_constellations
+from hubhome.outcomes import queries
+from hubhome.outcomes.sources import has_sources
+from hubhome.permissions import can_see_monitoring_reports
+from hubhome.timeutil import local_today
+
+bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")
+
+nav.add("outcomes.index", _l("Outcomes"), [Role.ADMIN, Role.SOCIAL_WORKER], order=27)
+
+
+@bp.before_request
+@login_required
+def _only_managers_and_liaisons() -> None:
+    if not can_see_monitoring_reports(current_user):
+        abort(403)
+
+
+def _period() -> tuple[date, date]:
+    today = local_today()
+    try:
+        last = date.fromisoformat(request.args["to"]) if request.args.get("to") else today
+        first = (
+            date.fromisoformat(request.args["from"])
+            if request.args.get("from")
+            else add_months(last, -12) + timedelta(days=1)
+        )
+    except ValueError:
+        abort(400)
+    if first > last or (last - first).days > 366 * 10:
+        abort(400)
+    return first, last
+
+
+def _figures() -> dict[str, Any]:
+    first, last = _period()
+    constellations = visible_constellations(db.session, current_user)
+    health = queries.constellation_health(db.session, constellations, first, last)
+    organisation = None
+    if current_user.role == Role.ADMIN:
+        organisation = queries.organisation_outcomes(
+            db.session, current_user.organisation_id, first, last
+        )
+    trend = queries.monthly_trend(db.session, [c.id for c in constellations], first, last)
+    return {
+        "first": first,
+        "last": last,
+        "health": health,
+        "organisation": organisation,
+        "trend": trend,
+    }
+
+
+@bp.route("/")
+def index() -> Any:
+    """How each constellation is doing, and the organisation's outcomes over a period."""
+    return render_template("outcomes/index.html", has_sources=has_sources(), **_figures())
+
+
+def _percent(share: float | None) -> str:
+    return "" if share is None else f"{share * 100:.1f}"
+
+
+def _csv_rows(figures: dict[str, Any]) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    for h in figures["health"]:
+        rows += [
+            [h.name, _("Satellites active"), h.satellites_active],
+            [h.name, _("Satellites that left"), h.satellites_left],
+            [h.name, _("Children placed"), h.children_placed],
+            [h.name, _("Hub beds"), h.hub_beds],
+            [h.name, _("Planned respite nights"), h.planned_nights],
+            [h.name, _("Emergency respite nights"), h.emergency_nights],
+            [h.name, _("Hub bed occupancy (%)"), _percent(h.occupancy)],
+        ]
+        rows += [[h.name, f.label, f.value] for f in h.figures]
+    org = figures["organisation"]
+    if org is not None:
+        scope = _("Organisation")
+        rows += [
+            [scope, _("Placement-years"), f"{org.placement_years:.2f}"],
+            [scope, _("Unplanned placement endings"), org.unplanned_endings],
+            [scope, _("Planned placement endings"), org.planned_endings],
+            [
+                scope,
+                _("Unplanned endings per placement-year"),
+                ""
+                if org.unplanned_per_placement_year is None
+                else f"{org.unplanned_per_placement_year:.3f}",
+            ],
+            [scope, _("Carer households that stopped fostering"), org.carers_left],
+            [scope, _("Planned respite nights"), org.planned_nights],
+            [scope, _("Emergency respite nights"), org.emergency_nights],
+        ]
+        for r in org.retention:
+            rows.append(
+                [
+                    scope,
+                    _("Still fostering after %(months)s months (%%)", months=r.months),
+                    _percent(r.share),
+                ]
+            )
+        rows += [[scope, f.label, f.value] for f in org.fidelity]
+    return rows
+
+
+@bp.route("/outcomes.csv")
+def export() -> Response:
+    """The same figures as the page, one per row, as CSV."""
+    figures = _figures()
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([_("From"), _("To"), _("Scope"), _("Figure"), _("Value")])
+    for scope, label, value in _csv_rows(figures):
+        period = [figures["first"].isoformat(), figures["last"].isoformat()]
+        writer.writerow([*period, safe_cell(scope), safe_cell(label), value])
+    filename = f"utfall-{figures['first']}-{figures['last']}.csv"
+    return Response(
+        "\ufeff" + out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
