@@ -29,6 +29,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 
     register_extensions(app)
     register_blueprints(app)
+    register_contributions()
     register_cli(app)
     register_error_handlers(app)
     register_security(app)
@@ -110,6 +111,17 @@ def register_blueprints(app: Flask) -> None:
     for bp in (phone_hooks_bp, phone_bp, rota_bp):
         app.register_blueprint(bp)
     init_api(app)
+
+
+def register_contributions() -> None:
+    """Areas tell each other what they know (caseload notes, health figures, call counts)
+    and what retention may remove."""
+    import hubhome.activities.contributions
+    import hubhome.advice.contributions
+    import hubhome.advice.retention
+    import hubhome.phone.contributions
+    import hubhome.phone.retention
+    import hubhome.visits.contributions  # noqa: F401
 
 
 def register_cli(app: Flask) -> None:

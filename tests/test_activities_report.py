@@ -16,6 +16,7 @@ from hubhome.activities.models import (
 )
 from hubhome.advice.models import AdviceChannel, AdviceContact, AdviceTopic
 from hubhome.extensions import db
+from hubhome.phone.models import Call, CallStatus
 from hubhome.respite.models import BookingKind, BookingStatus, RespiteBooking, RespiteBookingChild
 from hubhome.visits.models import ContactVisit, Supervisor, VisitStatus
 from tests.activity_helpers import without_demo_everyday  # noqa: F401
@@ -166,6 +167,26 @@ def fixtures(app, demo):
     visit(VisitStatus.CANCELLED, utc(2026, 12, 9, 9))
     visit(VisitStatus.PLANNED, utc(2026, 12, 23, 9))
     visit(VisitStatus.HELD, utc(2026, 12, 8, 9), constellation="raven")
+
+    def call(started_at, constellation="bjornen"):
+        db.session.add(
+            Call(
+                call_sid=f"CA{started_at:%Y%m%d%H%M}{constellation}",
+                organisation_id=hub.organisation_id,
+                constellation_id=t[constellation],
+                from_number="+46700000001",
+                to_number="+46100000001",
+                chain=[],
+                status=CallStatus.COMPLETED,
+                started_at=started_at,
+            )
+        )
+
+    call(utc(2026, 12, 3, 9, 30))  # 10:30 in Stockholm: day
+    call(utc(2026, 12, 3, 21, 30))  # 22:30: night
+    call(utc(2026, 11, 30, 23, 30))  # 1 December 00:30 in Stockholm: night, in the month
+    call(utc(2026, 12, 31, 23, 30))  # 1 January 00:30 in Stockholm: not in the month
+    call(utc(2026, 12, 3, 10, 0), constellation="raven")
     db.session.commit()
     return t
 
@@ -189,8 +210,8 @@ EXPECTED = {
     ("respite_nights", "planned"): "6",
     ("respite_nights", "emergency"): "1",
     ("contact_visits", "held"): "2",
-    ("calls", "day"): "",
-    ("calls", "night"): "",
+    ("calls", "day"): "1",
+    ("calls", "night"): "2",
 }
 
 

@@ -73,3 +73,97 @@ def test_bad_settings_are_refused_in_swedish_and_nothing_changes(login_as, demo)
 
 def test_only_admins_change_organisation_settings(login_as):
     assert login_as("hubb.bjornen").post("/admin/organisation", data={}).status_code == 403
+
+
+def _household_of(demo, short: str):  # type: ignore[no-untyped-def]
+    return demo.user(short).household_id
+
+
+def _old_advice(demo, short: str, days_old: int) -> None:  # type: ignore[no-untyped-def]
+    from hubhome.advice.models import AdviceChannel, AdviceContact, AdviceTopic
+
+    db.session.add(
+        AdviceContact(
+            organisation_id=demo.user("admin").organisation_id,
+            household_id=_household_of(demo, short),
+            logged_by_id=demo.user("hubb.bjornen").id,
+            asked_by="Familjehemsförälder",
+            channel=AdviceChannel.PHONE,
+            topic=AdviceTopic.SCHOOL,
+            summary="Gammal rådgivning",
+            created_at=datetime.now(UTC) - timedelta(days=days_old),
+        )
+    )
+
+
+def _in_research_sample(demo, short: str) -> bool:  # type: ignore[no-untyped-def]
+    from hubhome.children.models import Child, Placement
+
+    days = db.session.scalars(
+        select(Child.birth_date)
+        .join(Placement, Placement.child_id == Child.id)
+        .where(Placement.household_id == _household_of(demo, short))
+    ).all()
+    return any(in_research_sample(d) for d in days)
+
+
+def test_case_entries_go_after_the_policy_but_never_the_research_sample(app, demo):
+    from hubhome.advice.models import AdviceContact
+    from hubhome.phone.models import Call, CallStatus
+
+    from hubhome.children.models import Child, Placement
+
+    families = [f"familj{n}" for n in range(1, 14) if f"familj{n}" in demo.users]
+    plain = [f for f in families if not _in_research_sample(demo, f)]
+    assert len(plain) >= 3, "the demo needs families outside the research sample"
+    sampled = [plain.pop(1)]  # one of its children turns out to be born on the 15th
+    child = db.session.scalars(
+        select(Child)
+        .join(Placement, Placement.child_id == Child.id)
+        .where(Placement.household_id == _household_of(demo, sampled[0]))
+    ).first()
+    child.birth_date = child.birth_date.replace(day=15)
+    db.session.execute(delete_all(AdviceContact))
+    org = db.session.get(Organisation, demo.user("admin").organisation_id)
+    org.retention_years = 5
+    _old_advice(demo, plain[0], days_old=6 * 365)  # its last entry is old: goes
+    _old_advice(demo, plain[-1], days_old=6 * 365)  # a newer entry keeps the family's log
+    _old_advice(demo, plain[-1], days_old=30)
+    _old_advice(demo, sampled[0], days_old=6 * 365)  # research sample: kept
+    old_call = Call(
+        call_sid="CA" + "9" * 32,
+        organisation_id=org.id,
+        household_id=_household_of(demo, plain[0]),
+        from_number="+46700000001",
+        to_number="+46100000001",
+        chain=[],
+        status=CallStatus.COMPLETED,
+        started_at=datetime.now(UTC) - timedelta(days=6 * 365),
+    )
+    db.session.add(old_call)
+    db.session.commit()
+    old_call_id = old_call.id
+
+    apply_retention(db.session)
+    db.session.commit()
+
+    left = db.session.scalars(select(AdviceContact.household_id)).all()
+    assert _household_of(demo, plain[0]) not in left
+    assert left.count(_household_of(demo, plain[-1])) == 2
+    assert _household_of(demo, sampled[0]) in left
+    db.session.expunge_all()
+    assert db.session.get(Call, old_call_id) is None
+    rules = {
+        e.detail["rule"]: e.detail["rows"]
+        for e in db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "retention.removed")
+        )
+    }
+    assert rules["advice_contacts"] == 1 and rules["calls"] == 1
+    assert "Gammal" not in str(rules)  # counts only, never content
+
+
+def delete_all(model):  # type: ignore[no-untyped-def]
+    from sqlalchemy import delete
+
+    return delete(model)

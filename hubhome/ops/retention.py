@@ -12,17 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, extract, select
 
 from hubhome.audit.services import record
 from hubhome.db import DbSession
 from hubhome.network.models import Organisation
 from hubhome.ops.models import JobRun
 from hubhome.outbox.models import OutboxMessage, OutboxStatus
-from hubhome.timeutil import local_today, utcnow
+from hubhome.timeutil import local_to_utc, local_today, utcnow
 
 RESEARCH_SAMPLE_DAYS = frozenset({5, 15, 25})
 # Technical records, not case entries: kept for a fixed time whatever the policy says.
@@ -33,6 +34,17 @@ JOB_RUNS_KEEP = timedelta(days=365)
 def in_research_sample(birth_date: date | None) -> bool:
     """People born on the 5th, 15th or 25th are kept for research."""
     return birth_date is not None and birth_date.day in RESEARCH_SAMPLE_DAYS
+
+
+def research_sample_households() -> Select[Any]:
+    """Households that have had a placed child born on the 5th, 15th or 25th: kept."""
+    from hubhome.children.models import Child, Placement
+
+    return (
+        select(Placement.household_id)
+        .join(Child, Child.id == Placement.child_id)
+        .where(extract("day", Child.birth_date).in_(sorted(RESEARCH_SAMPLE_DAYS)))
+    )
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,11 @@ class RetentionContext:
         """Case entries whose last entry is before this day may be deleted (None: keep all)."""
         years = self.organisation.retention_years
         return self.today - relativedelta(years=years) if years else None
+
+    @property
+    def case_cutoff_instant(self) -> datetime | None:
+        cutoff = self.case_cutoff
+        return local_to_utc(cutoff, time(0)) if cutoff else None
 
 
 # A rule removes what it may for one organisation and returns how many rows it removed.

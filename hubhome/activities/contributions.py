@@ -1,0 +1,85 @@
+"""Fidelity in constellation health: was the monthly meeting held, and how many activities."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, time, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from hubhome.activities.models import Activity, ActivityKind, ActivityStatus
+from hubhome.db import DbSession
+from hubhome.outcomes.sources import HealthFigure, register_health_source
+from hubhome.timeutil import local_to_utc, local_today, to_local, utcnow
+
+
+def _months(start: date, end: date) -> list[tuple[int, int]]:
+    """The calendar months of [start, end] that have already begun, as (year, month)."""
+    months, day = [], start.replace(day=1)
+    last = min(end, local_today())
+    while day <= last:
+        months.append((day.year, day.month))
+        day = (day + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def health_figures(
+    session: DbSession, constellation_ids: Sequence[int], start: date, end: date
+) -> dict[int, list[HealthFigure]]:
+    rows = session.execute(
+        select(Activity.constellation_id, Activity.kind, Activity.starts_at).where(
+            Activity.constellation_id.in_(constellation_ids),
+            Activity.status != ActivityStatus.CANCELLED,
+            Activity.starts_at >= local_to_utc(start, time(0)),
+            Activity.starts_at < local_to_utc(end + timedelta(days=1), time(0)),
+        )
+    ).all()
+    months = _months(start, end)
+    met: dict[int, set[tuple[int, int]]] = {cid: set() for cid in constellation_ids}
+    kinds: dict[int, dict[ActivityKind, int]] = {
+        cid: dict.fromkeys(ActivityKind, 0) for cid in constellation_ids
+    }
+    for constellation_id, kind, starts_at in rows:
+        kinds[constellation_id][kind] += 1
+        if kind == ActivityKind.MEETING and starts_at <= utcnow():  # held, not just planned
+            local = to_local(starts_at)
+            met[constellation_id].add((local.year, local.month))
+    group = _("Meetings and activities")
+    result = {}
+    for cid in constellation_ids:
+        missed = len([m for m in months if m not in met[cid]])
+        result[cid] = [
+            HealthFigure(
+                "activities.meeting_months",
+                _("Months with a constellation meeting"),
+                len(months) - missed,
+                group,
+            ),
+            HealthFigure(
+                "activities.meeting_missed",
+                _("Months without a constellation meeting"),
+                missed,
+                group,
+                concern=missed > 0,
+            ),
+            HealthFigure(
+                "activities.social", _("Social activities"), kinds[cid][ActivityKind.SOCIAL], group
+            ),
+            HealthFigure(
+                "activities.training",
+                _("Training and peer-support sessions"),
+                kinds[cid][ActivityKind.TRAINING],
+                group,
+            ),
+            HealthFigure(
+                "activities.family_conference",
+                _("Family group conferences"),
+                kinds[cid][ActivityKind.FAMILY_CONFERENCE],
+                group,
+            ),
+        ]
+    return result
+
+
+register_health_source(health_figures)

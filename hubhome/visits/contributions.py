@@ -1,0 +1,34 @@
+"""Contact restrictions due for review appear on the social worker's caseload."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from flask_babel import gettext as _
+
+from hubhome.caseload.sources import CaseloadExtra, CaseloadNote, register_caseload_source
+from hubhome.db import DbSession
+from hubhome.visits.services import restriction_reviews_due
+
+
+def caseload_notes(
+    session: DbSession, child_ids: Sequence[int], today: date
+) -> dict[int, CaseloadExtra]:
+    extras: dict[int, CaseloadExtra] = {}
+    for due in restriction_reviews_due(session, child_ids, today):
+        restriction = due.restriction
+        text = (
+            _("Contact restriction review overdue since %(date)s", date=restriction.review_due)
+            if due.overdue
+            else _("Contact restriction review due %(date)s", date=restriction.review_due)
+        )
+        extras.setdefault(restriction.child_id, CaseloadExtra()).notes.append(
+            CaseloadNote(
+                text, due=restriction.review_due, overdue=due.overdue, url="/visits/reviews"
+            )
+        )
+    return extras
+
+
+register_caseload_source(caseload_notes)
