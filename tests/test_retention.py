@@ -109,9 +109,8 @@ def _in_research_sample(demo, short: str) -> bool:  # type: ignore[no-untyped-de
 
 def test_case_entries_go_after_the_policy_but_never_the_research_sample(app, demo):
     from hubhome.advice.models import AdviceContact
-    from hubhome.phone.models import Call, CallStatus
-
     from hubhome.children.models import Child, Placement
+    from hubhome.phone.models import Call, CallStatus
 
     families = [f"familj{n}" for n in range(1, 14) if f"familj{n}" in demo.users]
     plain = [f for f in families if not _in_research_sample(demo, f)]
