@@ -24,7 +24,7 @@ def all_jobs() -> list[JobSpec]:
     from hubhome.decisions.jobs import notify_ivo_report_ready
     from hubhome.ops.retention import apply_retention
     from hubhome.outcomes.jobs import take_snapshots
-    from hubhome.phone.jobs import escalate_follow_ups
+    from hubhome.phone.jobs import audit_call_handling, escalate_follow_ups
     from hubhome.respite.jobs import close_past_stays, send_reminders
     from hubhome.rota.jobs import materialise_shifts, warn_of_gaps
     from jobs.outbox_job import send_outbox
@@ -38,6 +38,7 @@ def all_jobs() -> list[JobSpec]:
         JobSpec("rota_materialise", materialise_shifts, "cron", {"hour": 2, "minute": 30}),
         JobSpec("rota_gaps", warn_of_gaps, "cron", {"hour": 9, "minute": 0}),
         JobSpec("phone_follow_up_escalation", escalate_follow_ups, "interval", {"minutes": 5}),
+        JobSpec("phone_call_audit", audit_call_handling, "interval", {"minutes": 5}),
         JobSpec(
             "caseload_dues_digest", send_dues_digest, "cron", {"day_of_week": "mon", "hour": 7}
         ),
