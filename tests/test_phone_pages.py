@@ -129,3 +129,33 @@ def test_the_api_tells_who_is_on_call_and_lists_calls(client, demo, api_headers)
     assert "number" not in body["on_call_now"][0] and body["gaps"] == []
     calls = listed.get_json()
     assert len(calls) == 2 and any(c["follow_up_open"] for c in calls)
+
+
+def test_while_it_rings_the_hub_carer_sees_open_advice_follow_ups_for_the_family(
+    client, demo, login_as
+):
+    from datetime import date
+
+    from hubhome.advice.models import AdviceChannel, AdviceContact, AdviceTopic
+
+    familj1 = demo.user("familj1")
+    hub = demo.user("hubb.bjornen")
+    db.session.add(
+        AdviceContact(
+            organisation_id=hub.organisation_id,
+            household_id=familj1.household_id,
+            constellation_id=demo.constellations["Björnen"].id,
+            logged_by_id=hub.id,
+            asked_by="Familjehemsmamma",
+            channel=AdviceChannel.PHONE,
+            topic=AdviceTopic.SCHOOL,
+            summary="Ringa skolan om läxhjälp",
+            follow_up_on=date(2026, 12, 1),
+        )
+    )
+    db.session.commit()
+    with time_machine.travel(DAYTIME, tick=False):
+        voice(client, call_sid="CA35")
+        page = login_as("hubb.bjornen").get("/phone/now").get_data(as_text=True)
+    assert "Råd att följa upp med familjen:" in page
+    assert "Ringa skolan om läxhjälp" in page

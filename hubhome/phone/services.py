@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -39,6 +40,7 @@ class CallContext:
     children: list[ChildSummary] = field(default_factory=list)
     open_follow_ups: list[FollowUp] = field(default_factory=list)
     earlier_notes: list[Call] = field(default_factory=list)
+    advice_follow_ups: list[Any] = field(default_factory=list)  # open advice follow-ups
 
 
 def context_for(session: DbSession, user: User, call: Call) -> CallContext:
@@ -80,6 +82,7 @@ def context_for(session: DbSession, user: User, call: Call) -> CallContext:
             .limit(3)
         )
     )
+    context.advice_follow_ups = _open_advice_follow_ups(session, user, call.household_id)
     if not _viewed_lately(session, user, call):
         record(
             session,
@@ -91,6 +94,26 @@ def context_for(session: DbSession, user: User, call: Call) -> CallContext:
             detail={"child_ids": [c.id for c in children]},
         )
     return context
+
+
+def _open_advice_follow_ups(session: DbSession, user: User, household_id: int) -> list[Any]:
+    """Advice follow-ups still open for the family, among the contacts the user may read."""
+    from hubhome.advice.models import AdviceContact
+    from hubhome.permissions import advice_contact_ids_visible_to
+
+    return list(
+        session.scalars(
+            select(AdviceContact)
+            .where(
+                AdviceContact.household_id == household_id,
+                AdviceContact.follow_up_on.is_not(None),
+                AdviceContact.follow_up_done_at.is_(None),
+                AdviceContact.id.in_(advice_contact_ids_visible_to(user)),
+            )
+            .order_by(AdviceContact.follow_up_on)
+            .limit(5)
+        )
+    )
 
 
 def _viewed_lately(session: DbSession, user: User, call: Call) -> bool:
