@@ -40,7 +40,7 @@ class CallContext:
     children: list[ChildSummary] = field(default_factory=list)
     open_follow_ups: list[FollowUp] = field(default_factory=list)
     earlier_notes: list[Call] = field(default_factory=list)
-    advice_follow_ups: list[Any] = field(default_factory=list)  # open advice follow-ups
+    latest_advice: list[Any] = field(default_factory=list)  # open follow-ups first
 
 
 def context_for(session: DbSession, user: User, call: Call) -> CallContext:
@@ -82,7 +82,7 @@ def context_for(session: DbSession, user: User, call: Call) -> CallContext:
             .limit(3)
         )
     )
-    context.advice_follow_ups = _open_advice_follow_ups(session, user, call.household_id)
+    context.latest_advice = _latest_advice(session, user, call.household_id)
     if not _viewed_lately(session, user, call):
         record(
             session,
@@ -96,21 +96,28 @@ def context_for(session: DbSession, user: User, call: Call) -> CallContext:
     return context
 
 
-def _open_advice_follow_ups(session: DbSession, user: User, household_id: int) -> list[Any]:
-    """Advice follow-ups still open for the family, among the contacts the user may read."""
+def _latest_advice(session: DbSession, user: User, household_id: int) -> list[Any]:
+    """The family's latest advice notes the user may read, open follow-ups first."""
+    from sqlalchemy import case
+
     from hubhome.advice.models import AdviceContact
     from hubhome.permissions import advice_contact_ids_visible_to
 
+    open_first = case(
+        (
+            AdviceContact.follow_up_on.is_not(None) & AdviceContact.follow_up_done_at.is_(None),
+            0,
+        ),
+        else_=1,
+    )
     return list(
         session.scalars(
             select(AdviceContact)
             .where(
                 AdviceContact.household_id == household_id,
-                AdviceContact.follow_up_on.is_not(None),
-                AdviceContact.follow_up_done_at.is_(None),
                 AdviceContact.id.in_(advice_contact_ids_visible_to(user)),
             )
-            .order_by(AdviceContact.follow_up_on)
+            .order_by(open_first, AdviceContact.created_at.desc(), AdviceContact.id.desc())
             .limit(5)
         )
     )
