@@ -111,6 +111,16 @@ def test_a_foster_carer_answers_an_invitation_and_reads_the_calendar(live_server
     checked(page)
     screenshot(page, "calendar-family")
     assert "Konstellationsträff" in page.inner_text("main")
+    # The whole month is readable without sideways scrolling, weekends too: on a phone the
+    # grid becomes a list of the days that have events, each with its weekday and date.
+    region = page.locator("main .table-scroll")
+    assert region.evaluate("r => r.scrollWidth <= r.clientWidth"), "the month scrolls sideways"
+    event = page.locator("main .month a").first
+    box = event.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= page.viewport_size["width"]
+    if page.viewport_name == "phone":
+        day = page.locator("main .month td.has-events .day-name").first
+        assert day.is_visible() and day.inner_text().split()[0].endswith("dag")
 
 
 def test_the_hub_carer_plans_the_monthly_meeting_and_logs_an_advice_contact(live_server, page):
