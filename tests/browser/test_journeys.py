@@ -60,7 +60,6 @@ def test_a_family_books_respite_by_keyboard_and_the_hub_carer_approves(live_serv
     assert "Beviljad" in page.content()
 
 
-@pytest.mark.parametrize("page", ["desktop"], indirect=True)
 def test_an_admin_reviews_the_audit_log(live_server, page):
     sign_in(page, live_server, "admin")
     visit(page, f"{live_server}/admin/audit", "admin-audit")
