@@ -123,9 +123,11 @@ def axe_violations(page: Any) -> list[str]:
     return lines
 
 
-def screenshot(page: Any, name: str) -> None:
+def screenshot(page: Any, name: str, *, full_page: bool = True) -> None:
+    """Keep a picture of the page under artifacts/screenshots/ (the best go into docs/)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}-{page.viewport_name}.png"), full_page=True)
+    path = ARTIFACTS / f"{name}-{page.viewport_name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
 
 
 def twilio_webhook(url: str, params: dict[str, str]) -> str:

@@ -31,11 +31,13 @@ def test_a_social_worker_reads_the_caseload_records_a_visit_and_exports_the_ivo_
 ):
     visit_day = local_today() - timedelta(days=1 if page.viewport_name == "phone" else 2)
     sign_in(page, live_server, "socialsekreterare")
-    visit(page, f"{live_server}/caseload/", "caseload")
+    visit(page, f"{live_server}/caseload/")
+    screenshot(page, "caseload", full_page=False)  # a long table: the first screen says it
     first_row = page.locator("main table tbody tr").first
     child = first_row.locator("th a").inner_text()
+    # Each row's "Visit" link names its child for screen readers (link purpose, 2.4.4).
     with page.expect_navigation():
-        first_row.locator("a[href$='/visit']").click()
+        first_row.get_by_role("link", name=f"Besök {child}", exact=True).click()
     checked(page)
 
     with page.expect_navigation():  # no date: an error summary whose link reaches the field
