@@ -41,6 +41,7 @@ def test_a_family_books_respite_by_keyboard_and_the_hub_carer_approves(live_serv
     type_date(page, check_out)
     tab_to(page, "#note")
     page.keyboard.type("Sover med nattlampa.")
+    screenshot(page, "respite-book-filled")
     tab_to(page, "form[method=post] button[type=submit]:not(.button-secondary)")
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -49,7 +50,8 @@ def test_a_family_books_respite_by_keyboard_and_the_hub_carer_approves(live_serv
     sign_out(page)
 
     sign_in(page, live_server, "hubb.bjornen")
-    visit(page, f"{live_server}/respite/hub", "respite-hub")
+    visit(page, f"{live_server}/respite/hub")
+    screenshot(page, "respite-hub", full_page=False)
     with page.expect_navigation():
         page.locator("form[action$='/approve'] button").first.click()
     checked(page)

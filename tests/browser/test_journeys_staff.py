@@ -59,6 +59,9 @@ def test_a_social_worker_reads_the_caseload_records_a_visit_and_exports_the_ivo_
         row.inner_text()
     )
 
+    visit(page, f"{live_server}/outcomes/")
+    screenshot(page, "outcomes", full_page=False)
+
     visit(page, f"{live_server}/decisions/")
     with page.expect_navigation():
         page.click("text=Kvartalsrapport")
