@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 
 from hubhome.timeutil import local_today
 from tests.browser.conftest import (
@@ -54,10 +55,9 @@ def test_a_social_worker_reads_the_caseload_records_a_visit_and_exports_the_ivo_
         page.click("text=Spara besöket")
     checked(page)
     assert "Besöket är registrerat." in page.inner_text("main")
-    row = page.locator("main table tbody tr", has_text=child)
-    assert "Samtalade enskilt med barnet" in row.inner_text() or visit_day.strftime("%Y") in (
-        row.inner_text()
-    )
+    last_visit = page.locator("main table tbody tr", has_text=child).locator("td").nth(2)
+    assert format_date(visit_day, "medium", locale="sv_SE") in last_visit.inner_text()
+    assert "Enskilt samtal med barnet" in last_visit.inner_text()
 
     visit(page, f"{live_server}/outcomes/")
     screenshot(page, "outcomes", full_page=False)
