@@ -261,3 +261,27 @@ def test_api_refuses_a_household_outside_the_callers_scope(client, demo):
     assert list(response.get_json()["errors"]) == ["household_id"]
     assert _counts() == before
     assert db.session.scalar(select(func.count()).select_from(Child)) == before["children"]
+
+
+def test_every_error_summary_link_leads_to_a_control_on_the_page(client, login_as, demo):
+    """A radio group has no element with the field's own id: the link goes to its first option."""
+    from hubhome.activities.models import Activity
+    from hubhome.timeutil import utcnow
+
+    login_as("familj1")
+    bjornen = demo.constellations["Björnen"]
+    activity = db.session.scalars(
+        select(Activity)
+        .where(Activity.constellation_id == bjornen.id, Activity.starts_at > utcnow())
+        .order_by(Activity.starts_at)
+    ).first()
+    response = client.post(
+        f"/activities/{activity.id}/answer",
+        data={"household_id": str(demo.user("familj1").household_id), "adults": "1"},
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    links = _summary_links(html)
+    assert links == ["attending-0"]
+    for target in links:
+        assert f'id="{target}"' in html

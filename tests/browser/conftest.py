@@ -5,9 +5,12 @@ They skip, saying why, where Chromium or Playwright is missing.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import threading
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -35,7 +38,11 @@ def _skip_reason() -> str | None:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Serve a freshly seeded demo on 127.0.0.1 with CSRF on, in a background thread."""
+    """Serve a freshly seeded demo on 127.0.0.1 with CSRF on, in a background thread.
+
+    Its public URL is its own address, so the TwiML it answers names URLs a test can post
+    to, and a test signs webhooks over exactly the URL it posts to, as Twilio does.
+    """
     reason = _skip_reason()
     if reason:
         pytest.skip(reason)
@@ -50,9 +57,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         seed_demo(db.session)
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    app.config["HUBHOME"] = dataclasses.replace(app.config["HUBHOME"], public_url=base)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield base
     server.shutdown()
     thread.join(timeout=5)
 
@@ -114,9 +123,29 @@ def axe_violations(page: Any) -> list[str]:
     return lines
 
 
-def screenshot(page: Any, name: str) -> None:
+def screenshot(page: Any, name: str, *, full_page: bool = True) -> None:
+    """Keep a picture of the page under artifacts/screenshots/ (the best go into docs/)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}-{page.viewport_name}.png"), full_page=True)
+    path = ARTIFACTS / f"{name}-{page.viewport_name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+
+
+def twilio_webhook(url: str, params: dict[str, str]) -> str:
+    """POST a webhook to the live server as Twilio does (form data, signed URL); return TwiML."""
+    from twilio.request_validator import RequestValidator
+
+    from tests.conftest import TWILIO_TOKEN
+
+    signature = RequestValidator(TWILIO_TOKEN).compute_signature(url, params)
+    request = urllib.request.Request(  # noqa: S310 (the test's own live server)
+        url,
+        data=urllib.parse.urlencode(params).encode(),
+        headers={"X-Twilio-Signature": signature},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        assert response.status < 300, (url, response.status)
+        return str(response.read().decode())
 
 
 def tab_to(page: Any, selector: str, limit: int = 60) -> None:
@@ -126,3 +155,40 @@ def tab_to(page: Any, selector: str, limit: int = 60) -> None:
         if page.evaluate("(s) => document.activeElement.matches(s)", selector):
             return
     raise AssertionError(f"Tab never reached {selector}")
+
+
+def fits_the_screen(page: Any) -> bool:
+    """Nothing makes the whole page scroll sideways (wide tables scroll in their own region)."""
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def checked(page: Any) -> None:
+    """The page in view has no WCAG 2.1 A/AA violation and fits a phone's width."""
+    assert axe_violations(page) == [], page.url
+    assert fits_the_screen(page), f"{page.url} scrolls sideways at {page.viewport_size}"
+
+
+def visit(page: Any, url: str, shot: str | None = None) -> None:
+    """Open a page, check it (axe-core, width), and maybe keep a screenshot."""
+    response = page.goto(url)
+    assert response is not None and response.status < 400, (url, response and response.status)
+    checked(page)
+    if shot:
+        screenshot(page, shot)
+
+
+def type_date(page: Any, day: Any) -> None:
+    """Type an ISO date into the focused date field the way a keyboard user does."""
+    # Headless Chromium lays date fields out as mm/dd/yyyy whatever the page's locale;
+    # typing the digits in that order fills the segments one after another.
+    page.keyboard.type(f"{day.month:02d}{day.day:02d}{day.year:04d}")
+
+
+def fill_date(page: Any, selector: str, day: Any) -> None:
+    page.focus(selector)
+    type_date(page, day)
+    assert page.input_value(selector) == day.isoformat()
+
+
+def sign_out(page: Any) -> None:
+    page.context.clear_cookies()
