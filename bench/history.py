@@ -72,9 +72,8 @@ def _calls_and_advice(
             continue
         hub_carer = people.carer_of[c["hub_household_id"]]
         oncall = people.oncall_of[c["organisation_id"]]
-        day = today - timedelta(days=DAYS)
+        day = today - timedelta(days=DAYS) + timedelta(days=rng.randint(0, 5))
         while day < today:
-            day += timedelta(days=rng.randint(1, 6))
             household = rng.choice(satellites)
             caller = people.carer_of[household]
             started = _at(day, rng)
@@ -156,6 +155,7 @@ def _calls_and_advice(
                         "handled_note": None,
                     }
                 )
+            day += timedelta(days=rng.randint(1, 6))
             if accepted_by and rng.random() < 0.6:
                 advice.append(
                     _advice(rng, len(advice) + 1, c, household, accepted_by, started, call_id)
