@@ -299,12 +299,12 @@ def generate(scale: Scale, seed: int = 1) -> Generated:
     rows |= generate_history(rng, people, _bulk, today, now)
     email_of = {u["id"]: u["email"] for u in users}
     caseload_sizes = dict.fromkeys(sw_emails, 0)
-    for p in placements:
-        if p["end_date"] is None:
-            caseload_sizes[email_of[p["social_worker_id"]]] += 1
+    for placement in placements:
+        if placement["end_date"] is None:
+            caseload_sizes[str(email_of[placement["social_worker_id"]])] += 1
     liaison_sizes = dict.fromkeys(sw_emails, 0)
-    for c in constellations:
-        liaison_sizes[email_of[c["liaison_id"]]] += 1
+    for constellation in constellations:
+        liaison_sizes[str(email_of[constellation["liaison_id"]])] += 1
     if db.engine.dialect.name == "postgresql":  # SQLite (the tests) takes the next id itself
         _reset_sequences()
     db.session.commit()
