@@ -35,7 +35,10 @@ def authenticate_api_request() -> Response | None:
         return response
     now = utcnow()
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_PRECISION:
-        row.last_used_at = now  # a write (and a commit) only once a minute per token
+        # Committed here, so read-only requests (which never commit) record it too; at most
+        # once a minute per token, so other requests neither write nor wait for a commit.
+        row.last_used_at = now
+        db.session.commit()
     g.api_user = row.user
     g.api_token = row
     return None
