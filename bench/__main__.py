@@ -112,10 +112,20 @@ def _worker_rss_mb(master: int) -> list[float]:
 
 
 def drive(
-    base: str, requests: list[dict[str, Any]], concurrency: int, total: int
+    base: str,
+    requests: list[dict[str, Any]],
+    concurrency: int,
+    total: int,
+    think_ms: float = 0,
 ) -> dict[str, Any]:
     """Run the load driver in its own process and return its measurements."""
-    spec = {"base": base, "requests": requests, "concurrency": concurrency, "total": total}
+    spec = {
+        "base": base,
+        "requests": requests,
+        "concurrency": concurrency,
+        "total": total,
+        "think_ms": think_ms,
+    }
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(spec, handle)
     try:
@@ -131,56 +141,98 @@ def drive(
     return dict(json.loads(output.strip().splitlines()[-1]))
 
 
+def _latencies(result: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "p50_ms": result["p50_ms"],
+        "p95_ms": result["p95_ms"],
+        "p99_ms": result["p99_ms"],
+        "latency_requests": result["requests"],
+        "latency_errors": result["errors"],
+    }
+
+
+def _measure(
+    scenario: Any, base: str, generated: Any, total: int, latency_total: int
+) -> dict[str, Any]:
+    """Throughput at the scenario's concurrency, then latencies in a paced pass."""
+    requests = scenario.build(base, generated)
+    if scenario.repeatable:
+        drive(base, requests, scenario.concurrency, min(50, total))  # warm-up
+        loaded, paced = requests, requests
+        loaded_total, paced_total = total, latency_total
+    else:  # each request changes state: half measure throughput, half latency
+        half = len(requests) // 2
+        loaded, paced = requests[:half], requests[half:]
+        loaded_total, paced_total = len(loaded), len(paced)
+    result = drive(base, loaded, scenario.concurrency, loaded_total)
+    result["loaded_p50_ms"] = result["p50_ms"]
+    result["loaded_p99_ms"] = result["p99_ms"]
+    latency = drive(base, paced, scenario.latency_clients, paced_total, scenario.think_ms)
+    result |= _latencies(latency)
+    result["errors"] += latency["errors"]
+    result["error_kinds"] = sorted(set(result["error_kinds"]) | set(latency["error_kinds"]))
+    for key in ("min_queries", "max_queries"):
+        values = [v for v in (result[key], latency[key]) if v is not None]
+        result[key] = (min if key == "min_queries" else max)(values) if values else None
+    result["latency_clients"] = scenario.latency_clients
+    result["think_ms"] = scenario.think_ms
+    result["target_ms"] = scenario.target_ms
+    result["target_percentile"] = scenario.target_percentile
+    result["met"] = (
+        scenario.target_ms is None or result[scenario.target_percentile] <= scenario.target_ms
+    )
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a tenth of the data, fewer requests")
     parser.add_argument("--db", default=os.environ.get("HUBHOME_BENCH_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--generate-only", action="store_true", help="fill the database, measure nothing"
+    )
     args = parser.parse_args(argv)
 
-    from bench.scenarios import scenarios
+    from bench.scenarios import query_scaling, scenarios
 
     generated = prepare(args.db, args.quick, args.seed)
     print(
         f"generated data in {generated.seconds:.1f} s "  # noqa: T201
         f"({len(generated.families)} families, {generated.bookings} past respite stays)"
     )
+    print(  # noqa: T201
+        "rows: " + ", ".join(f"{table} {count}" for table, count in generated.rows.items())
+    )
+    if args.generate_only:
+        return 0
     port, floor_port = _free_port(), _free_port()
     env = _server_env(args.db, port)
     server = _start("hubhome:create_app()", port, args.workers, env)
     floor = _start("bench.floor_app:app", floor_port, args.workers, env)
-    total = 400 if args.quick else 2000
+    total = 400 if args.quick else 800
+    latency_total = 200 if args.quick else 400
     results: dict[str, Any] = {}
     try:
         base = f"http://127.0.0.1:{port}"
-        floor_result = drive(
-            f"http://127.0.0.1:{floor_port}",
-            [{"method": "GET", "path": "/ping", "headers": {}}],
-            10,
-            total,
-        )
+        ping = [{"method": "GET", "path": "/ping", "headers": {}}]
+        floor_base = f"http://127.0.0.1:{floor_port}"
+        floor_result = drive(floor_base, ping, 10, total)
+        floor_result |= _latencies(drive(floor_base, ping, 1, latency_total))
         results["floor"] = floor_result
         for scenario in scenarios():
-            requests = scenario.build(base, generated)
-            if scenario.repeatable:
-                drive(base, requests, scenario.concurrency, min(50, total))  # warm-up
-            count = total if scenario.repeatable else len(requests)
-            result = drive(base, requests, scenario.concurrency, count)
-            result["vs_floor"] = result["throughput"] / floor_result["throughput"]
-            result["target_ms"] = scenario.target_ms
-            result["target_percentile"] = scenario.target_percentile
-            result["met"] = (
-                scenario.target_ms is None
-                or result[scenario.target_percentile] <= scenario.target_ms
+            results[scenario.name] = _measure(scenario, base, generated, total, latency_total)
+            results[scenario.name]["vs_floor"] = (
+                results[scenario.name]["throughput"] / floor_result["throughput"]
             )
-            results[scenario.name] = result
+        scaling = query_scaling(base, generated)
         rss = _worker_rss_mb(server.pid)
     finally:
         for process in (server, floor):
             process.terminate()
             process.wait(timeout=30)
-    _print_table(results, rss)
+    _print_table(results, rss, scaling)
     summary = {
         "machine": {
             "cpus": os.cpu_count(),
@@ -188,20 +240,27 @@ def main(argv: list[str] | None = None) -> int:
             "platform": platform.platform(),
         },
         "quick": args.quick,
+        "seed": args.seed,
         "workers": args.workers,
-        "worker_rss_mb": rss,
+        "generation_seconds": round(generated.seconds, 1),
+        "rows": generated.rows,
+        "worker_rss_mb": [round(size, 1) for size in rss],
+        "query_scaling": scaling,
         "results": results,
     }
     print(json.dumps(summary, sort_keys=True))  # noqa: T201
     misses = [name for name, r in results.items() if name != "floor" and not r["met"]]
     misses += ["worker_memory"] if any(size > 150 for size in rss) else []
+    misses += [f"{name}_scaling" for name, s in scaling.items() if len(set(s["queries"])) != 1]
     return 1 if misses else 0
 
 
-def _print_table(results: dict[str, Any], rss: list[float]) -> None:
+def _print_table(
+    results: dict[str, Any], rss: list[float], scaling: dict[str, dict[str, list[int]]]
+) -> None:
     header = (
-        f"{'scenario':32} {'req/s':>8} {'x floor':>8} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'p99 ms':>8} {'queries':>8} {'target':>14} {'errors':>6}"
+        f"{'scenario':31} {'req/s':>6} {'x floor':>7} {'p50 ms':>7} {'p95 ms':>7} "
+        f"{'p99 ms':>7} {'queries':>7} {'target':>13} {'errors':>6}"
     )
     print(header)  # noqa: T201
     for name, r in results.items():
@@ -212,13 +271,27 @@ def _print_table(results: dict[str, Any], rss: list[float]) -> None:
                 f"{r['target_percentile'][:3]}<{r['target_ms']:.0f} {'ok' if r['met'] else 'MISS'}"
             )
         )
-        queries = "" if r.get("mean_queries") is None else f"{r['mean_queries']:.1f}"
+        queries = (
+            ""
+            if r.get("min_queries") is None
+            else f"{r['min_queries']}"
+            if r["min_queries"] == r["max_queries"]
+            else f"{r['min_queries']}-{r['max_queries']}"
+        )
         ratio = f"{r['vs_floor']:.2f}" if "vs_floor" in r else "1.00"
         print(
-            f"{name:32} {r['throughput']:8.0f} {ratio:>8} {r['p50_ms']:8.1f} "  # noqa: T201
-            f"{r['p95_ms']:8.1f} {r['p99_ms']:8.1f} {queries:>8} {target:>14} {r['errors']:6}"
+            f"{name:31} {r['throughput']:6.0f} {ratio:>7} {r['p50_ms']:7.1f} "  # noqa: T201
+            f"{r['p95_ms']:7.1f} {r['p99_ms']:7.1f} {queries:>7} {target:>13} {r['errors']:6}"
         )
-    print(f"worker memory (MB): {', '.join(f'{s:.0f}' for s in rss)}")  # noqa: T201
+    verdict = "ok" if max(rss) < 150 else "MISS"
+    print(  # noqa: T201
+        f"worker memory (MB): {', '.join(f'{s:.0f}' for s in rss)} (target <150: {verdict})"
+    )
+    for name, s in scaling.items():
+        print(  # noqa: T201
+            f"queries per request, {name}: {s['queries'][0]} at size {s['sizes'][0]}, "
+            f"{s['queries'][1]} at size {s['sizes'][1]}"
+        )
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """Load driver, run as its own process: replay prepared requests with N concurrent clients.
 
 Input: a JSON file {"base": url, "requests": [{"method", "path", "headers", "body"}],
-"concurrency": n, "total": m}. Output: one JSON line with latencies (ms), throughput and the
-mean X-Query-Count the server reported.
+"concurrency": n, "total": m, "think_ms": t}. Each of the n clients sends a request, waits for
+the answer, pauses t ms (0: closed loop, as fast as the server answers) and sends the next.
+Output: one JSON line with latencies (ms), throughput and the X-Query-Count the server
+reported (mean, min and max over the requests).
 """
 
 from __future__ import annotations
@@ -28,13 +30,15 @@ def run(spec: dict) -> dict:
     requests = spec["requests"]
     total = int(spec["total"])
     concurrency = int(spec["concurrency"])
+    think = float(spec.get("think_ms", 0)) / 1000
     latencies: list[float] = []
     queries: list[int] = []
     errors: list[str] = []
     counter = iter(range(total))
     lock = threading.Lock()
 
-    def worker() -> None:
+    def worker(stagger: float) -> None:
+        time.sleep(stagger)  # paced clients start spread out, not as one burst
         conn = http.client.HTTPConnection(base.hostname, base.port, timeout=30)
         while True:
             with lock:
@@ -62,9 +66,13 @@ def run(spec: dict) -> dict:
                 count = response.getheader("X-Query-Count")
                 if count is not None:
                     queries.append(int(count))
+            if think:
+                time.sleep(think)
         conn.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    threads = [
+        threading.Thread(target=worker, args=(think * n / concurrency,)) for n in range(concurrency)
+    ]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -81,6 +89,8 @@ def run(spec: dict) -> dict:
         "p95_ms": _percentile(ordered, 0.95),
         "p99_ms": _percentile(ordered, 0.99),
         "mean_queries": statistics.fmean(queries) if queries else None,
+        "min_queries": min(queries) if queries else None,
+        "max_queries": max(queries) if queries else None,
     }
 
 

@@ -15,10 +15,12 @@ from typing import Any
 
 from sqlalchemy import Table, insert
 
+from bench.history import People, generate_history
 from hubhome.accounts.passwords import hash_password
 from hubhome.crypto import encrypt
 from hubhome.extensions import db
 
+TIMINGS: dict[str, float] = {}  # table -> seconds spent generating and inserting its rows
 BENCH_PASSWORD = "bench-password-1"  # noqa: S105  (synthetic accounts on a scratch database)
 
 
@@ -53,21 +55,33 @@ class Generated:
     # (a carer's phone, their constellation's number): who calls which line
     callers: list[tuple[str, str]] = field(default_factory=list)
     shifts: int = 0
+    admin_emails: list[str] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)  # table -> rows generated
+    # e-mail -> placed children (social workers) / constellations (liaisons) / all (admins)
+    caseload_sizes: dict[str, int] = field(default_factory=dict)
+    liaison_sizes: dict[str, int] = field(default_factory=dict)
 
 
 def _table(name: str) -> Table:
     return db.metadata.tables[name]
 
 
-def _bulk(name: str, rows: Iterable[dict[str, Any]], chunk: int = 5000) -> None:
+def _bulk(name: str, rows: Iterable[dict[str, Any]], chunk: int = 5000) -> int:
+    """executemany of Core inserts, `chunk` rows at a time; returns the number of rows."""
     batch: list[dict[str, Any]] = []
+    count = 0
+    started = time.perf_counter()
     for row in rows:
         batch.append(row)
         if len(batch) >= chunk:
             db.session.execute(insert(_table(name)), batch)
+            count += len(batch)
             batch = []
     if batch:
         db.session.execute(insert(_table(name)), batch)
+        count += len(batch)
+    TIMINGS[name] = TIMINGS.get(name, 0.0) + time.perf_counter() - started
+    return count
 
 
 def generate(scale: Scale, seed: int = 1) -> Generated:
@@ -96,7 +110,7 @@ def generate(scale: Scale, seed: int = 1) -> Generated:
     user_id = 0
     social_workers: dict[int, list[int]] = {}
     oncall_of: dict[int, int] = {}
-    sw_emails, carer_emails = [], []
+    sw_emails, carer_emails, admin_emails = [], [], []
     for org in orgs:
         for role in ("admin", "social_worker", "social_worker", "social_worker", "oncall_staff"):
             user_id += 1
@@ -121,6 +135,8 @@ def generate(scale: Scale, seed: int = 1) -> Generated:
                 sw_emails.append(email)
             if role == "oncall_staff":
                 oncall_of[org["id"]] = user_id
+            if role == "admin":
+                admin_emails.append(email)
 
     household_id = 0
     for c in range(scale.constellations):
@@ -258,8 +274,42 @@ def generate(scale: Scale, seed: int = 1) -> Generated:
     shifts = _rota_history(constellations, carer_of, oncall_of, today, now)
     number_of = {c["id"]: c["phone_number"] for c in constellations}
     callers = [(carer_of[h]["phone"], number_of[c]) for _e, h, c, _child in families[:2000]]
-    _reset_sequences()
+    satellites_of: dict[int, list[int]] = {}
+    for m in memberships:
+        satellites_of.setdefault(m["constellation_id"], []).append(m["household_id"])
+    org_of_child = {c["id"]: c["organisation_id"] for c in children}
+    people = People(
+        constellations=constellations,
+        satellites_of=satellites_of,
+        carer_of=carer_of,
+        oncall_of=oncall_of,
+        liaison_of={c["id"]: c["liaison_id"] for c in constellations},
+        placements=[{**p, "organisation_id": org_of_child[p["child_id"]]} for p in placements],
+    )
+    rows = {
+        "organisations": len(orgs),
+        "users": len(users),
+        "households": len(households),
+        "constellations": len(constellations),
+        "children": len(children),
+        "placements": len(placements),
+        "respite_bookings": bookings,
+        "on_call_shifts": shifts,
+    }
+    rows |= generate_history(rng, people, _bulk, today, now)
+    email_of = {u["id"]: u["email"] for u in users}
+    caseload_sizes = dict.fromkeys(sw_emails, 0)
+    for placement in placements:
+        if placement["end_date"] is None:
+            caseload_sizes[str(email_of[placement["social_worker_id"]])] += 1
+    liaison_sizes = dict.fromkeys(sw_emails, 0)
+    for constellation in constellations:
+        liaison_sizes[str(email_of[constellation["liaison_id"]])] += 1
+    if db.engine.dialect.name == "postgresql":  # SQLite (the tests) takes the next id itself
+        _reset_sequences()
     db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        _analyze()
     return Generated(
         organisation_ids=[o["id"] for o in orgs],
         social_worker_emails=sw_emails,
@@ -270,6 +320,10 @@ def generate(scale: Scale, seed: int = 1) -> Generated:
         bookings=bookings,
         callers=callers,
         shifts=shifts,
+        admin_emails=admin_emails,
+        rows=rows,
+        caseload_sizes=caseload_sizes,
+        liaison_sizes=liaison_sizes,
     )
 
 
@@ -373,6 +427,16 @@ def _reset_sequences() -> None:
         "rotas",
         "rota_slots",
         "on_call_shifts",
+        "respite_bookings",
+        "calls",
+        "call_legs",
+        "phone_follow_ups",
+        "advice_contacts",
+        "activities",
+        "activity_answers",
+        "follow_up_visits",
+        "placement_reviews",
+        "intervention_decisions",
     ):
         db.session.execute(
             text(
@@ -380,3 +444,12 @@ def _reset_sequences() -> None:
                 f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
             )
         )
+
+
+def _analyze() -> None:
+    """VACUUM ANALYZE, as autovacuum eventually would: fresh statistics and visibility maps,
+    so the planner sees the real sizes and no vacuum starts in the middle of a measurement."""
+    from sqlalchemy import text
+
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))

@@ -191,8 +191,9 @@ def require_role(user: User, *roles: Role) -> None:
 
 def get_or_404(model: type[T], object_id: int, visible_ids: Select[Any]) -> T:
     """Load one object in scope, or answer 404 whether it is missing or out of scope."""
-    obj = db.session.get(model, object_id)
-    if obj is None or not _contains(visible_ids, object_id):
+    key = model.__mapper__.primary_key[0]  # type: ignore[attr-defined]
+    obj = db.session.scalar(select(model).where(key == object_id, key.in_(visible_ids)))
+    if obj is None:  # one query: missing and out of scope look the same
         abort(404)
     return obj
 

@@ -11,6 +11,7 @@ import pyotp
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from hubhome.accounts.models import ApiToken, LoginThrottle, Role, User
 from hubhome.accounts.passwords import DUMMY_HASH, hash_password, verify_password
@@ -172,7 +173,11 @@ def issue_api_token(session: DbSession, user: User) -> IssuedToken:
 
 def user_for_token(session: DbSession, token: str) -> ApiToken | None:
     """Return the live token row for a bearer token, or None."""
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    row = session.scalar(
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))  # every API request needs both: one round trip
+        .where(ApiToken.token_hash == _token_hash(token))
+    )
     now = utcnow()
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         return None

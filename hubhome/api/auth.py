@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Response, g, request
 
 from hubhome.accounts.models import User
@@ -11,6 +13,7 @@ from hubhome.extensions import db
 from hubhome.timeutil import utcnow
 
 PUBLIC_API_PATHS = frozenset({"/api/v1/auth/token", "/api/v1/openapi.json"})
+LAST_USED_PRECISION = timedelta(minutes=1)
 SIGNED_IN_METHODS = {"/api/v1/auth/token": frozenset({"DELETE"})}  # revoking needs the token
 
 
@@ -30,7 +33,12 @@ def authenticate_api_request() -> Response | None:
         response = problem(401, "Unauthorized", "A valid bearer token is required.")
         response.headers["WWW-Authenticate"] = 'Bearer realm="hubhome"'
         return response
-    row.last_used_at = utcnow()
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_PRECISION:
+        # Committed here, so read-only requests (which never commit) record it too; at most
+        # once a minute per token, so other requests neither write nor wait for a commit.
+        row.last_used_at = now
+        db.session.commit()
     g.api_user = row.user
     g.api_token = row
     return None

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, union
 from sqlalchemy.orm import selectinload
 
 from hubhome.accounts.models import Role, User
@@ -46,18 +46,16 @@ def visible_households(session: DbSession, user: User) -> Sequence[Household]:
 
 def current_constellation(session: DbSession, household: Household) -> Constellation | None:
     """Return the constellation a household belongs to now (as hub or satellite)."""
-    hub_of = session.scalar(
-        select(Constellation).where(Constellation.hub_household_id == household.id)
+    m = ConstellationMembership
+    ids = union(
+        select(Constellation.id).where(Constellation.hub_household_id == household.id),
+        select(m.constellation_id).where(m.household_id == household.id, m.left_on.is_(None)),
     )
-    if hub_of is not None:
-        return hub_of
-    return session.scalar(
+    return session.scalar(  # one query; a hub home's own constellation comes first
         select(Constellation)
-        .join(ConstellationMembership)
-        .where(
-            ConstellationMembership.household_id == household.id,
-            ConstellationMembership.left_on.is_(None),
-        )
+        .where(Constellation.id.in_(ids))
+        .order_by((Constellation.hub_household_id == household.id).desc(), Constellation.id)
+        .limit(1)
     )
 
 

@@ -64,7 +64,7 @@ def outcomes(args: dict[str, Any]) -> Any:
         ],
     }
     if user.role == Role.ADMIN:
-        org = queries.organisation_outcomes(db.session, user.organisation_id, first, last)
+        org = queries.organisation_outcomes(db.session, user.organisation_id, first, last, health)
         result["organisation"] = {
             "placement_years": round(org.placement_years, 3),
             "unplanned_endings": org.unplanned_endings,

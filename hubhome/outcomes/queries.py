@@ -244,9 +244,17 @@ class OrganisationOutcomes:
 
 
 def organisation_outcomes(
-    session: DbSession, organisation_id: int, first: date, last: date
+    session: DbSession,
+    organisation_id: int,
+    first: date,
+    last: date,
+    health: Sequence[ConstellationHealth] = (),
 ) -> OrganisationOutcomes:
-    """Placement stability, carer retention, respite mix and fidelity for a period."""
+    """Placement stability, carer retention, respite mix and fidelity for a period.
+
+    `health`, when it is every constellation of the organisation over the same period (an
+    administrator's health page), gives the respite mix and fidelity without counting again.
+    """
     placements = session.execute(
         select(Placement.start_date, Placement.end_date, Placement.ended_planned)
         .join(Household, Household.id == Placement.household_id)
@@ -276,7 +284,15 @@ def organisation_outcomes(
         )
     )
     ids = [c.id for c in constellations]
-    mix = respite_nights(session, ids, first, last)
+    if health and sorted(h.constellation_id for h in health) == sorted(ids):
+        planned = sum(h.planned_nights for h in health)
+        emergency = sum(h.emergency_nights for h in health)
+        fidelity = totals({h.constellation_id: h.figures for h in health})
+    else:
+        mix = respite_nights(session, ids, first, last)
+        planned = sum(v for (_c, k), v in mix.items() if k == "planned")
+        emergency = sum(v for (_c, k), v in mix.items() if k == "emergency")
+        fidelity = totals(figures_for(session, ids, first, last))
     return OrganisationOutcomes(
         first=first,
         last=last,
@@ -285,9 +301,9 @@ def organisation_outcomes(
         planned_endings=sum(1 for _e, planned in ended if planned is not False),
         retention=retention,
         carers_left=left,
-        planned_nights=sum(v for (_c, k), v in mix.items() if k == "planned"),
-        emergency_nights=sum(v for (_c, k), v in mix.items() if k == "emergency"),
-        fidelity=totals(figures_for(session, ids, first, last)),
+        planned_nights=planned,
+        emergency_nights=emergency,
+        fidelity=fidelity,
     )
 
 

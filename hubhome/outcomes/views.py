@@ -58,7 +58,7 @@ def _figures() -> dict[str, Any]:
     organisation = None
     if current_user.role == Role.ADMIN:
         organisation = queries.organisation_outcomes(
-            db.session, current_user.organisation_id, first, last
+            db.session, current_user.organisation_id, first, last, health
         )
     trend = queries.monthly_trend(db.session, [c.id for c in constellations], first, last)
     return {

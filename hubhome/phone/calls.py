@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from twilio.twiml.voice_response import VoiceResponse
 
 from hubhome.accounts.models import User
@@ -63,6 +64,7 @@ def find_caller(
         return None, None
     user = session.scalar(
         select(User)
+        .options(joinedload(User.household))
         .where(User.organisation_id == organisation_id, User.phone == number)
         .order_by(User.household_id.is_(None), User.id)
         .limit(1)
@@ -91,7 +93,9 @@ def start_call(session: DbSession, *, call_sid: str, from_number: str, to_number
     if existing is not None:
         return existing
     constellation = session.scalar(
-        select(Constellation).where(Constellation.phone_number == to_number)
+        select(Constellation)
+        .options(joinedload(Constellation.organisation))  # its duty number ends the chain
+        .where(Constellation.phone_number == to_number)
     )
     if constellation is not None:
         chain = chain_at(session, constellation, utcnow())
@@ -111,6 +115,9 @@ def start_call(session: DbSession, *, call_sid: str, from_number: str, to_number
         to_number=to_number,
         chain=[step.as_dict() for step in chain],
         coverage_gap=not any(step.user_id for step in chain),
+        constellation=constellation,
+        household=household,
+        legs=[],
     )
     session.add(call)
     session.flush()
@@ -119,14 +126,17 @@ def start_call(session: DbSession, *, call_sid: str, from_number: str, to_number
     return call
 
 
+def _find_leg(call: Call, step: int) -> CallLeg | None:
+    """The call's leg at `step`: its few legs load at once (none to load for a new call)."""
+    return next((leg for leg in call.legs if leg.step == step), None)
+
+
 def _leg(session: DbSession, call: Call, step: int) -> CallLeg:
-    leg = session.scalar(select(CallLeg).where(CallLeg.call_id == call.id, CallLeg.step == step))
+    leg = _find_leg(call, step)
     if leg is None:
         chain_step = steps(call)[step]
-        leg = CallLeg(
-            call_id=call.id, step=step, user_id=chain_step.user_id, number=chain_step.number
-        )
-        session.add(leg)
+        leg = CallLeg(step=step, user_id=chain_step.user_id, number=chain_step.number)
+        call.legs.append(leg)
         session.flush()
     return leg
 
@@ -202,7 +212,7 @@ def dial_result(
     call_status: str | None,
 ) -> VoiceResponse:
     """After one person's leg: done when they accepted, else the next one, else voicemail."""
-    leg = session.scalar(select(CallLeg).where(CallLeg.call_id == call.id, CallLeg.step == step))
+    leg = _find_leg(call, step)
     if leg is None:
         return twiml.hang_up()
     if leg.outcome == LegOutcome.ACCEPTED:

@@ -130,8 +130,9 @@ def create_booking(body: dict[str, Any]) -> Any:
             idempotency_key=body["idempotency_key"],
         ),
     )
+    answer = _out(created)  # before the commit, which would expire it and cost a reload
     db.session.commit()
-    return _out(created)
+    return answer
 
 
 @blp.route("/bookings/<int:booking_id>/<string:action>", methods=["POST"])

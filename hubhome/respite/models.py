@@ -80,6 +80,7 @@ class RespiteBooking(Base):
         CheckConstraint("check_out > check_in", name="ordered"),
         UniqueConstraint("requested_by_id", "idempotency_key"),
         Index("ix_respite_bookings_hub_nights", "hub_household_id", "check_in", "check_out"),
+        Index("ix_respite_bookings_hub_check_out", "hub_household_id", "check_out"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -117,7 +118,8 @@ class RespiteBookingChild(Base):
     __tablename__ = "respite_booking_children"
 
     booking_id: Mapped[int] = mapped_column(ForeignKey("respite_bookings.id"), primary_key=True)
-    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), primary_key=True)
+    # Indexed on its own: a caseload's respite nights are looked up by child.
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), primary_key=True, index=True)
 
     booking: Mapped[RespiteBooking] = relationship(back_populates="children")
     child: Mapped[Child] = relationship()
