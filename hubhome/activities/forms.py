@@ -76,15 +76,3 @@ class AttendanceForm(FlaskForm):
 
 class PlainForm(FlaskForm):
     """A form with only the CSRF token, for buttons that post."""
-
-
-def apply_errors(form: FlaskForm, errors: dict[str, list[str]], message: str) -> None:
-    """Put a service's field errors on the form's fields (the rest in the summary)."""
-    if not errors:
-        form.form_errors.append(message)
-    for name, messages in errors.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = list(messages)
-        else:
-            form.form_errors.extend(messages)

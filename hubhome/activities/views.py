@@ -19,7 +19,6 @@ from hubhome.activities.forms import (
     AttendanceForm,
     EventFields,
     PlainForm,
-    apply_errors,
 )
 from hubhome.activities.ical import activity_events
 from hubhome.activities.labels import ANSWER_LABELS, KIND_LABELS, STATUS_LABELS
@@ -29,7 +28,7 @@ from hubhome.activities.recurrence import Repeat
 from hubhome.calendar.services import register_source
 from hubhome.errors import Conflict, DomainError, ValidationFailed
 from hubhome.extensions import db
-from hubhome.forms import choices
+from hubhome.forms import choices, show_errors
 from hubhome.home import panels
 from hubhome.network.models import Constellation, Household
 from hubhome.network.services import visible_constellations
@@ -166,7 +165,7 @@ def new() -> Any:
                 created = planning.create_activities(db.session, current_user, plan)
             except ValidationFailed as exc:
                 db.session.rollback()
-                apply_errors(form, exc.errors, exc.message)
+                show_errors(form, exc)
             else:
                 db.session.commit()
                 flash(
@@ -261,7 +260,7 @@ def answer(activity_id: int) -> Any:
         return _render_show(activity, form, full=True, status=409)
     except ValidationFailed as exc:
         db.session.rollback()
-        apply_errors(form, exc.errors, exc.message)
+        show_errors(form, exc)
         return _render_show(activity, form, status=422)
     db.session.commit()
     flash(
@@ -306,7 +305,7 @@ def edit(activity_id: int) -> Any:
             )
         except ValidationFailed as exc:
             db.session.rollback()
-            apply_errors(form, exc.errors, exc.message)
+            show_errors(form, exc)
         else:
             db.session.commit()
             flash(_("The event has been changed."), "success")

@@ -19,7 +19,7 @@ from hubhome.audit.queries import search_audit
 from hubhome.audit.services import record
 from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
-from hubhome.forms import choices
+from hubhome.forms import choices, show_errors
 from hubhome.network.models import Organisation
 from hubhome.network.services import update_organisation_settings, visible_households
 from hubhome.ops.health import heartbeat
@@ -117,8 +117,7 @@ def organisation() -> Any:
             )
         except ValidationFailed as exc:
             db.session.rollback()
-            for name, messages in exc.errors.items():
-                getattr(form, name).errors = list(messages)
+            show_errors(form, exc)
         else:
             db.session.commit()
             flash(_("The settings have been saved."), "success")
@@ -148,8 +147,7 @@ def users() -> Any:
                 household_id=form.household_id.data or None,
             )
         except ValidationFailed as exc:
-            for name, messages in exc.errors.items():
-                getattr(form, name).errors = list(messages)
+            show_errors(form, exc)
         else:
             db.session.flush()
             record(db.session, current_user, "user.create", user)

@@ -11,7 +11,6 @@ from flask_login import current_user, login_required
 
 from hubhome import nav
 from hubhome.accounts.models import Role, User
-from hubhome.activities.forms import apply_errors
 from hubhome.advice import services
 from hubhome.advice.forms import AdviceForm, DoneForm
 from hubhome.advice.labels import CHANNEL_LABELS, TOPIC_LABELS, URGENCY_LABELS
@@ -19,7 +18,7 @@ from hubhome.advice.models import AdviceChannel, AdviceTopic, Urgency
 from hubhome.audit.services import record
 from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
-from hubhome.forms import choices
+from hubhome.forms import choices, show_errors
 from hubhome.home import panels
 from hubhome.network.services import visible_households
 from hubhome.permissions import can_log_advice, get_advice_contact_or_404
@@ -129,7 +128,7 @@ def new() -> Any:
             )
         except ValidationFailed as exc:
             db.session.rollback()
-            apply_errors(form, exc.errors, exc.message)
+            show_errors(form, exc)
         else:
             db.session.commit()
             flash(

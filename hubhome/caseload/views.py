@@ -17,6 +17,7 @@ from hubhome.caseload.panels import home_panel
 from hubhome.caseload.sources import has_sources
 from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
+from hubhome.forms import show_errors
 from hubhome.home import panels
 from hubhome.permissions import can_follow_up, can_see_caseloads, get_child_or_404
 from hubhome.timeutil import local_today
@@ -77,17 +78,6 @@ def _followed_child(child_id: int) -> Any:
     return child
 
 
-def _show_errors(form: Any, exc: ValidationFailed) -> None:
-    if not exc.errors:
-        form.form_errors.append(exc.message)
-    for name, messages in exc.errors.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = list(messages)
-        else:
-            form.form_errors.extend(messages)
-
-
 @bp.route("/children/<int:child_id>/visit", methods=["GET", "POST"])
 @login_required
 def visit(child_id: int) -> Any:
@@ -107,7 +97,7 @@ def visit(child_id: int) -> Any:
             )
         except ValidationFailed as exc:
             db.session.rollback()
-            _show_errors(form, exc)
+            show_errors(form, exc)
         else:
             db.session.commit()
             flash(_("The visit has been recorded."), "success")
@@ -134,7 +124,7 @@ def review(child_id: int) -> Any:
             )
         except ValidationFailed as exc:
             db.session.rollback()
-            _show_errors(form, exc)
+            show_errors(form, exc)
         else:
             db.session.commit()
             flash(_("The review has been recorded."), "success")

@@ -17,7 +17,7 @@ from hubhome.children.forms import ChildForm, EndPlacementForm
 from hubhome.children.models import Gender, Placement
 from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
-from hubhome.forms import choices
+from hubhome.forms import choices, show_errors
 from hubhome.network.services import visible_households
 from hubhome.permissions import (
     ChildAccess,
@@ -101,10 +101,7 @@ def new() -> Any:
             )
         except ValidationFailed as exc:
             db.session.rollback()
-            for name, messages in exc.errors.items():
-                getattr(form, name).errors = list(messages)
-            if not exc.errors:
-                form.form_errors.append(exc.message)
+            show_errors(form, exc)
         else:
             db.session.commit()
             flash(_("The child has been registered."), "success")

@@ -20,7 +20,7 @@ from hubhome.decisions.models import InterventionKind
 from hubhome.decisions.rules import Quarter, limit_for
 from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
-from hubhome.forms import choices
+from hubhome.forms import choices, show_errors
 from hubhome.network.models import HouseholdKind
 from hubhome.network.services import visible_households
 from hubhome.permissions import (
@@ -54,17 +54,6 @@ def _worker_choices() -> list[Any]:
         .order_by(User.name)
     )
     return choices([(0, _("Nobody yet"))] + [(w.id, w.name) for w in workers])
-
-
-def _show_errors(form: Any, exc: ValidationFailed) -> None:
-    if not exc.errors:
-        form.form_errors.append(exc.message)
-    for name, messages in exc.errors.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = list(messages)
-        else:
-            form.form_errors.extend(messages)
 
 
 @bp.route("/")
@@ -138,7 +127,7 @@ def new() -> Any:
             )
         except ValidationFailed as exc:
             db.session.rollback()
-            _show_errors(form, exc)
+            show_errors(form, exc)
         else:
             db.session.commit()
             flash(_("The decision has been added to the register."), "success")
@@ -179,7 +168,7 @@ def show(decision_id: int) -> Any:
         except ValidationFailed as exc:
             db.session.rollback()
             decision = get_decision_or_404(current_user, decision_id)
-            _show_errors(form, exc)
+            show_errors(form, exc)
         else:
             db.session.commit()
             flash(_("The decision has been updated."), "success")
@@ -216,7 +205,7 @@ def offer(decision_id: int) -> Any:
         except ValidationFailed as exc:
             db.session.rollback()
             decision = get_decision_or_404(current_user, decision_id)
-            _show_errors(offer_form, exc)
+            show_errors(offer_form, exc)
         else:
             db.session.commit()
             flash(_("The offer has been recorded."), "success")

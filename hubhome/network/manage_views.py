@@ -12,7 +12,7 @@ from sqlalchemy import select
 from hubhome.accounts.models import Role, User
 from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
-from hubhome.forms import choices
+from hubhome.forms import choices, show_errors
 from hubhome.network import services
 from hubhome.network.forms import ConstellationForm, HouseholdForm, LeaveForm, MembershipForm
 from hubhome.network.models import HouseholdKind
@@ -27,17 +27,6 @@ from hubhome.permissions import (
 def _require_admin() -> None:
     if not can_manage_network(current_user):
         abort(403)
-
-
-def _apply_errors(form: Any, exc: ValidationFailed) -> None:
-    for name, messages in exc.errors.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = list(messages)
-        else:
-            form.form_errors.extend(messages)
-    if not exc.errors:
-        form.form_errors.append(exc.message)
 
 
 def _constellation_choices(form: ConstellationForm) -> None:
@@ -79,7 +68,7 @@ def edit_constellation(constellation_id: int | None = None) -> Any:
             )
         except ValidationFailed as exc:
             db.session.rollback()
-            _apply_errors(form, exc)
+            show_errors(form, exc)
         else:
             db.session.commit()
             flash(_("The constellation has been saved."), "success")
@@ -145,7 +134,7 @@ def join(household_id: int) -> Any:
             services.join_constellation(db.session, item, constellation, form.joined_on.data)
         except ValidationFailed as exc:
             db.session.rollback()
-            _apply_errors(form, exc)
+            show_errors(form, exc)
         else:
             from hubhome.audit.services import record
 
@@ -181,7 +170,7 @@ def leave(household_id: int) -> Any:
             )
         except ValidationFailed as exc:
             db.session.rollback()
-            _apply_errors(form, exc)
+            show_errors(form, exc)
         else:
             db.session.commit()
             flash(_("The change has been saved."), "success")

@@ -16,7 +16,7 @@ from hubhome.accounts.models import Role
 from hubhome.calendar.services import register_source
 from hubhome.errors import Conflict, DomainError, ValidationFailed
 from hubhome.extensions import db
-from hubhome.forms import choices
+from hubhome.forms import choices, show_errors
 from hubhome.home import panels
 from hubhome.network.models import Household
 from hubhome.network.services import current_constellation, visible_constellations
@@ -129,7 +129,7 @@ def book() -> Any:
             form.form_errors.append(exc.message)
         except ValidationFailed as exc:
             db.session.rollback()
-            _show_errors(form, exc)
+            show_errors(form, exc)
         except DomainError as exc:
             db.session.rollback()
             form.form_errors.append(exc.message)
@@ -157,17 +157,6 @@ def book() -> Any:
     return render_template(
         "respite/book.html", form=form, full_nights=full_nights, waitlist_form=waitlist_form
     ), status
-
-
-def _show_errors(form: Any, exc: ValidationFailed) -> None:
-    if not exc.errors:
-        form.form_errors.append(exc.message)
-    for name, messages in exc.errors.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = list(messages)
-        else:
-            form.form_errors.extend(messages)
 
 
 @bp.route("/waitlist", methods=["POST"])

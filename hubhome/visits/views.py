@@ -12,10 +12,9 @@ from flask_login import current_user, login_required
 
 from hubhome import nav
 from hubhome.accounts.models import Role, User
-from hubhome.activities.forms import apply_errors
 from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
-from hubhome.forms import choices
+from hubhome.forms import choices, show_errors
 from hubhome.home import panels
 from hubhome.permissions import (
     can_decide_restrictions,
@@ -122,7 +121,7 @@ def new() -> Any:
             )
         except ValidationFailed as exc:
             db.session.rollback()
-            apply_errors(form, exc.errors, exc.message)
+            show_errors(form, exc)
         else:
             db.session.commit()
             flash(_("The contact visit is planned."), "success")
@@ -192,7 +191,7 @@ def new_restriction() -> Any:
             )
         except ValidationFailed as exc:
             db.session.rollback()
-            apply_errors(form, exc.errors, exc.message)
+            show_errors(form, exc)
         else:
             db.session.commit()
             flash(_("The restriction is recorded. Its review is due in three months."), "success")
