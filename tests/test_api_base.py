@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import time_machine
 from openapi_spec_validator import validate
@@ -13,6 +13,7 @@ from hubhome.accounts.models import ApiToken
 from hubhome.audit.models import AuditEvent
 from hubhome.extensions import db
 from tests.conftest import DEMO_PASSWORD
+from tests.respite_helpers import booking_body, children_of
 
 ENDPOINTS = {
     "/api/v1/auth/token": {"post", "delete"},
@@ -98,6 +99,43 @@ def test_tokens_expire(client, demo):
         assert client.get("/api/v1/me", headers=headers).status_code == 200
     with time_machine.travel(NOW + timedelta(hours=12), tick=False):
         assert client.get("/api/v1/me", headers=headers).status_code == 401
+
+
+def test_a_tokens_last_use_is_written_at_most_once_a_minute(client, demo):
+    def last_used():
+        db.session.expire_all()
+        return db.session.scalars(select(ApiToken.last_used_at)).one()
+
+    with time_machine.travel(NOW, tick=False):
+        headers = {"Authorization": f"Bearer {_token(client)['token']}"}
+        assert last_used() is None
+        me = client.get("/api/v1/me", headers=headers)  # first use: written and committed
+        assert me.status_code == 200 and me.get_json()["email"].startswith("familj1@")
+        assert last_used() == NOW
+    with time_machine.travel(NOW + timedelta(seconds=59), tick=False):
+        assert client.get("/api/v1/me", headers=headers).status_code == 200
+        assert last_used() == NOW
+    with time_machine.travel(NOW + timedelta(minutes=1), tick=False):
+        assert client.get("/api/v1/me", headers=headers).status_code == 200
+        assert last_used() == NOW + timedelta(minutes=1)
+
+
+def test_a_write_on_a_tokens_first_use_is_made_by_its_user(client, demo):
+    carer = demo.user("familj1")
+    with time_machine.travel(NOW, tick=False):
+        headers = _bearer(client, "familj1")
+        response = client.post(
+            "/api/v1/respite/bookings",
+            headers=headers,
+            json=booking_body(children_of(carer)[:1], date(2026, 3, 20), date(2026, 3, 21)),
+        )
+    assert response.status_code == 201, response.get_json()
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "respite.requested")
+    ).one()
+    assert (event.actor_id, event.household_id) == (carer.id, carer.household_id)
+    assert event.channel == "api"
+    assert db.session.scalars(select(ApiToken.last_used_at)).one() == NOW
 
 
 def test_a_token_can_be_revoked(client, demo):

@@ -106,15 +106,46 @@ def test_invalid_dates_are_refused_with_the_field_named(
     assert db.session.scalar(select(db.func.count()).select_from(RespiteBooking)) == 0
 
 
-def test_a_child_of_another_family_is_refused(client, demo, api_headers):
+@pytest.mark.parametrize("with_own_child", [False, True])
+def test_a_child_of_another_family_is_refused(client, demo, api_headers, with_own_child):
+    own = children_of(demo.user("familj1"))[:1] if with_own_child else []
     other_child = children_of(demo.user("familj2"))[0]
     response = book(
         client,
         api_headers("familj1"),
-        booking_body([other_child], date(2026, 12, 4), date(2026, 12, 5)),
+        booking_body([*own, other_child], date(2026, 12, 4), date(2026, 12, 5)),
     )
     assert response.status_code == 422
     assert "child_ids" in response.get_json()["errors"]
+    assert db.session.scalar(select(db.func.count()).select_from(RespiteBooking)) == 0
+
+
+def test_a_child_whose_placement_has_ended_is_refused(client, demo, api_headers):
+    from hubhome.children.models import Placement
+
+    carer = demo.user("familj1")
+    child = children_of(carer)[0]
+    placement = db.session.scalars(
+        select(Placement).where(Placement.child_id == child, Placement.end_date.is_(None))
+    ).one()
+    placement.end_date = date(2026, 11, 1)
+    db.session.commit()
+    response = book(
+        client, api_headers("familj1"), booking_body([child], date(2026, 12, 4), date(2026, 12, 5))
+    )
+    assert response.status_code == 422
+    assert "child_ids" in response.get_json()["errors"]
+
+
+def test_the_same_child_named_twice_takes_one_bed(client, demo, api_headers):
+    child = children_of(demo.user("familj1"))[0]
+    response = book(
+        client,
+        api_headers("familj1"),
+        booking_body([child, child], date(2026, 12, 4), date(2026, 12, 5)),
+    )
+    assert response.status_code == 201
+    assert response.get_json()["child_ids"] == [child]
 
 
 def test_a_family_may_not_book_for_another_family(client, demo, api_headers):

@@ -15,8 +15,9 @@ from hubhome.outbox.services import enqueue_sms
 
 
 def _message(demo, key: str, *, days_old: int, status: OutboxStatus) -> None:  # type: ignore[no-untyped-def]
-    message = enqueue_sms(db.session, demo.user("familj1"), "test", lambda: "Hej", dedupe_key=key)
-    assert message is not None
+    queued = enqueue_sms(db.session, demo.user("familj1"), "test", lambda: "Hej", dedupe_key=key)
+    assert queued is not None
+    message = db.session.get_one(OutboxMessage, queued.id)
     message.created_at = datetime.now(UTC) - timedelta(days=days_old)
     message.status = status
 

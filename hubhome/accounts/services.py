@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -188,3 +189,15 @@ def user_for_token(session: DbSession, token: str) -> ApiToken | None:
 
 def revoke_api_token(token: ApiToken) -> None:
     token.revoked_at = utcnow()
+
+
+def household_carers(session: DbSession, household_ids: Iterable[int]) -> list[User]:
+    """The active accounts living in these households (one query), oldest account first."""
+    ids = list(household_ids)
+    if not ids:
+        return []
+    return list(
+        session.scalars(
+            select(User).where(User.household_id.in_(ids), User.active.is_(True)).order_by(User.id)
+        )
+    )

@@ -7,23 +7,12 @@ from typing import Any
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from hubhome.accounts.models import User
+from hubhome.accounts.services import household_carers as carers
 from hubhome.activities.models import Activity, ActivityAnswer, AnswerStatus
 from hubhome.db import DbSession
 from hubhome.outbox.services import enqueue_sms
-
-
-def carers(session: DbSession, household_ids: Iterable[int]) -> list[User]:
-    ids = list(household_ids)
-    if not ids:
-        return []
-    return list(
-        session.scalars(
-            select(User).where(User.household_id.in_(ids), User.active.is_(True)).order_by(User.id)
-        )
-    )
 
 
 def when(activity: Activity) -> str:
@@ -43,7 +32,7 @@ def _send(
         if person.id == skip:
             continue
         message = enqueue_sms(session, person, purpose, render, dedupe_key=f"{key}:{person.id}")
-        sent += message is not None and message in session.new  # not one queued before
+        sent += message is not None and message.new  # not one queued before
     return sent
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Response, g, request
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
-from hubhome.accounts.models import User
+from hubhome.accounts.models import ApiToken, User
 from hubhome.accounts.services import user_for_token
 from hubhome.errors import problem
 from hubhome.extensions import db
@@ -33,15 +35,29 @@ def authenticate_api_request() -> Response | None:
         response = problem(401, "Unauthorized", "A valid bearer token is required.")
         response.headers["WWW-Authenticate"] = 'Bearer realm="hubhome"'
         return response
-    now = utcnow()
-    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_PRECISION:
-        # Committed here, so read-only requests (which never commit) record it too; at most
-        # once a minute per token, so other requests neither write nor wait for a commit.
-        row.last_used_at = now
-        db.session.commit()
+    if row.last_used_at is None or utcnow() - row.last_used_at >= LAST_USED_PRECISION:
+        _record_use(row)
     g.api_user = row.user
     g.api_token = row
     return None
+
+
+def _record_use(row: ApiToken) -> None:
+    """Write the token's last use and commit it now, keeping the loaded token and user.
+
+    Committed here, so read-only requests (which never commit) record it too; at most once
+    a minute per token, so other requests neither write nor wait for a commit. The token and
+    its user are set aside during the commit, which would otherwise expire them and cost
+    the request two more queries to load them again.
+    """
+    now = utcnow()
+    user = row.user
+    db.session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
+    set_committed_value(row, "last_used_at", now)
+    db.session.expunge(user)
+    db.session.expunge(row)
+    db.session.commit()
+    db.session.add(row)  # back in the session as loaded (its user comes along)
 
 
 def api_user() -> User:

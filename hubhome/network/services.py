@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select, union
+from sqlalchemy import Select, select, union
 from sqlalchemy.orm import selectinload
 
 from hubhome.accounts.models import Role, User
@@ -44,16 +45,36 @@ def visible_households(session: DbSession, user: User) -> Sequence[Household]:
     return session.scalars(query).all()
 
 
+def _constellation_ids(household_id: int) -> Any:
+    """The constellations a household belongs to now: as hub, or as a current member."""
+    m = ConstellationMembership
+    return union(
+        select(Constellation.id).where(Constellation.hub_household_id == household_id),
+        select(m.constellation_id).where(m.household_id == household_id, m.left_on.is_(None)),
+    )
+
+
+def household_and_constellation(household_id: int) -> Select[Household, Constellation]:
+    """One query for a household and its current constellation (None when it has none).
+
+    A hub home's own constellation comes first. Callers may add columns and joins (the
+    respite rules, say) to keep it one round trip.
+    """
+    return (
+        select(Household, Constellation)
+        .select_from(Household)
+        .outerjoin(Constellation, Constellation.id.in_(_constellation_ids(household_id)))
+        .where(Household.id == household_id)
+        .order_by((Constellation.hub_household_id == household_id).desc(), Constellation.id)
+        .limit(1)
+    )
+
+
 def current_constellation(session: DbSession, household: Household) -> Constellation | None:
     """Return the constellation a household belongs to now (as hub or satellite)."""
-    m = ConstellationMembership
-    ids = union(
-        select(Constellation.id).where(Constellation.hub_household_id == household.id),
-        select(m.constellation_id).where(m.household_id == household.id, m.left_on.is_(None)),
-    )
     return session.scalar(  # one query; a hub home's own constellation comes first
         select(Constellation)
-        .where(Constellation.id.in_(ids))
+        .where(Constellation.id.in_(_constellation_ids(household.id)))
         .order_by((Constellation.hub_household_id == household.id).desc(), Constellation.id)
         .limit(1)
     )

@@ -105,15 +105,15 @@ def tell_admins(
     key: str,
     render: Callable[[], str],
     organisation_id: int | None = None,
-) -> list[OutboxMessage]:
-    """Queue one SMS per admin (of one organisation, or all), once per `key`."""
+) -> list[int]:
+    """Queue one SMS per admin (of one organisation, or all), once per `key`; return their ids."""
     queued = []
     for admin in _admins(session, organisation_id):
         message = enqueue_sms(
             session, admin, purpose, render, dedupe_key=f"{purpose}:{key}:{admin.id}"
         )
         if message is not None:
-            queued.append(message)
+            queued.append(message.id)
     return queued
 
 
@@ -138,7 +138,7 @@ def alert_if_scheduler_stale(session: DbSession) -> int:
         ),
     )
     session.commit()
-    return send_now(session, [m.id for m in queued])
+    return send_now(session, queued)
 
 
 def report_failed_job(session: DbSession, job: str) -> None:

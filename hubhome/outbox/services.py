@@ -3,15 +3,47 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask_babel import force_locale
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from hubhome.accounts.models import User
 from hubhome.db import DbSession
 from hubhome.outbox.models import Channel, OutboxMessage
-from hubhome.timeutil import utcnow
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A message in the outbox: `new` is False when its dedupe key was queued before."""
+
+    id: int
+    new: bool
+
+
+def _insert(session: DbSession, values: dict[str, Any]) -> Queued:
+    """Insert one outbox row; a dedupe key seen before inserts nothing.
+
+    `INSERT … ON CONFLICT DO NOTHING` instead of looking the key up first: one round trip,
+    and two transactions queueing the same key at once cannot both insert.
+    """
+    values = {"channel": Channel.SMS} | {k: v for k, v in values.items() if v is not None}
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    new_id = session.scalar(
+        dialect.insert(OutboxMessage)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(OutboxMessage.id)
+    )
+    if new_id is not None:
+        return Queued(new_id, new=True)
+    earlier = session.execute(  # the conflict was on this key, so the row is there
+        select(OutboxMessage.id).where(OutboxMessage.dedupe_key == values["dedupe_key"])
+    ).scalar_one()
+    return Queued(earlier, new=False)
 
 
 def enqueue_sms(
@@ -22,35 +54,30 @@ def enqueue_sms(
     *,
     dedupe_key: str | None = None,
     due_at: datetime | None = None,
-) -> OutboxMessage | None:
+) -> Queued | None:
     """Queue an SMS to a user, rendered in their language.
 
     `render` is called inside the recipient's locale so gettext picks their language.
-    With a `dedupe_key`, a second call for the same key queues nothing (idempotent jobs
-    and retried webhooks rely on this). Users without a phone get nothing and None.
+    With a `dedupe_key`, a second call for the same key queues nothing and returns the
+    first message (`new=False`): idempotent jobs and retried webhooks rely on this.
+    Users without a phone get nothing and None.
     """
     if not recipient.phone:
         return None
-    if dedupe_key is not None:
-        existing = session.scalar(
-            select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key)
-        )
-        if existing is not None:
-            return existing
     with force_locale(recipient.locale or "sv"):
         body = render()
-    message = OutboxMessage(
-        organisation_id=recipient.organisation_id,
-        recipient_id=recipient.id,
-        channel=Channel.SMS,
-        to=recipient.phone,
-        body=body,
-        purpose=purpose,
-        dedupe_key=dedupe_key,
-        due_at=due_at or utcnow(),
+    return _insert(
+        session,
+        {
+            "organisation_id": recipient.organisation_id,
+            "recipient_id": recipient.id,
+            "to": recipient.phone,
+            "body": body,
+            "purpose": purpose,
+            "dedupe_key": dedupe_key,
+            "due_at": due_at,
+        },
     )
-    session.add(message)
-    return message
 
 
 def enqueue_sms_to_number(
@@ -61,24 +88,18 @@ def enqueue_sms_to_number(
     body: str,
     *,
     dedupe_key: str | None = None,
-) -> OutboxMessage:
+) -> Queued:
     """Queue an SMS to a bare number (for example the organisation's duty phone)."""
-    if dedupe_key is not None:
-        existing = session.scalar(
-            select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key)
-        )
-        if existing is not None:
-            return existing
-    message = OutboxMessage(
-        organisation_id=organisation_id,
-        channel=Channel.SMS,
-        to=to,
-        body=body,
-        purpose=purpose,
-        dedupe_key=dedupe_key,
+    return _insert(
+        session,
+        {
+            "organisation_id": organisation_id,
+            "to": to,
+            "body": body,
+            "purpose": purpose,
+            "dedupe_key": dedupe_key,
+        },
     )
-    session.add(message)
-    return message
 
 
 def list_outbox(

@@ -15,7 +15,7 @@ from hubhome.children.models import Placement
 from hubhome.db import DbSession
 from hubhome.errors import Conflict, NotAllowed, ValidationFailed
 from hubhome.network.models import Constellation, Household
-from hubhome.network.services import current_constellation
+from hubhome.network.services import household_and_constellation
 from hubhome.permissions import can_book_for, can_cancel_booking, can_decide_booking
 from hubhome.respite import notify
 from hubhome.respite.capacity import availability, lock_hub
@@ -42,8 +42,11 @@ class BookingRequest:
 
 def rules_for(session: DbSession, constellation: Constellation) -> RespiteRules:
     """Return the constellation's respite rules (defaults when none are stored)."""
-    rules = session.get(RespiteRules, constellation.id)
-    return rules or RespiteRules(
+    return session.get(RespiteRules, constellation.id) or _default_rules(constellation)
+
+
+def _default_rules(constellation: Constellation) -> RespiteRules:
+    return RespiteRules(
         constellation_id=constellation.id,
         max_days_ahead=180,
         max_nights=14,
@@ -79,15 +82,29 @@ def _nights_in_year(check_in: date, check_out: date, year: int) -> int:
 def _validate(
     session: DbSession, actor: User, req: BookingRequest
 ) -> tuple[Household, Constellation, RespiteRules]:
-    household = session.get(Household, req.household_id)
+    wanted = set(req.child_ids)
+    placed = (  # how many of the children asked for are placed in the family now
+        select(func.count(func.distinct(Placement.child_id)))
+        .where(
+            Placement.household_id == req.household_id,
+            Placement.end_date.is_(None),
+            Placement.child_id.in_(list(wanted)),
+        )
+        .scalar_subquery()
+    )
+    found = session.execute(  # household, constellation, rules and children: one round trip
+        household_and_constellation(req.household_id)
+        .add_columns(RespiteRules, placed)
+        .outerjoin(RespiteRules, RespiteRules.constellation_id == Constellation.id)
+    ).first()
+    household, constellation, stored_rules, placed_count = found if found else (None,) * 4
     if household is None or not can_book_for(actor, household):
         raise NotAllowed(_("You may not book respite for that family."))
-    constellation = current_constellation(session, household)
     if constellation is None or constellation.hub_household_id is None:
         raise _fail("household_id", _("The family is not in a constellation with a hub home."))
     if constellation.hub_household_id == household.id:
         raise _fail("household_id", _("The hub home does not book respite with itself."))
-    rules = rules_for(session, constellation)
+    rules = stored_rules or _default_rules(constellation)
     today = local_today()
     if not req.child_ids:
         raise _fail("child_ids", _("Choose at least one child."))
@@ -103,16 +120,7 @@ def _validate(
         raise _fail(
             "check_out", _("A stay can be at most %(nights)s nights.", nights=rules.max_nights)
         )
-    placed = set(
-        session.scalars(
-            select(Placement.child_id).where(
-                Placement.household_id == household.id,
-                Placement.end_date.is_(None),
-                Placement.child_id.in_(list(req.child_ids)),
-            )
-        )
-    )
-    if placed != set(req.child_ids):
+    if placed_count != len(wanted):
         raise _fail("child_ids", _("Choose children placed in the family."))
     return household, constellation, rules
 

@@ -7,7 +7,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import (
+    CompoundSelect,
+    Date,
+    Integer,
+    String,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 
 from hubhome.accounts.models import User
 from hubhome.audit.services import record
@@ -44,39 +55,67 @@ class Night:
         return max(0, self.beds - self.taken)
 
 
-def availability(session: DbSession, hub: Household, start: date, end: date) -> list[Night]:
-    """Return beds, taken beds and blocked state for each night in [start, end).
+def _hub_calendar(hub_id: int, start: date, end: date) -> CompoundSelect[str, date, date, int]:
+    """What decides the beds of nights [start, end), as rows of (what, first, last, number).
 
-    Three queries whatever the range: capacity changes, blocked periods and the bookings
-    that overlap it (requested and approved bookings hold their beds).
+    `beds`: a capacity change from `first` on (`number` beds); `blocked`: nights
+    [first, last) closed; `held`: a requested or approved booking [first, last) holding
+    `number` beds. One query (UNION ALL) instead of three round trips.
     """
-    changes = session.execute(
-        select(BedCapacityChange.effective_from, BedCapacityChange.beds)
-        .where(BedCapacityChange.household_id == hub.id, BedCapacityChange.effective_from < end)
-        .order_by(BedCapacityChange.effective_from)
-    ).all()
-    blocked = session.execute(
-        select(BlockedPeriod.start_date, BlockedPeriod.end_date).where(
-            BlockedPeriod.household_id == hub.id,
-            BlockedPeriod.start_date < end,
-            BlockedPeriod.end_date > start,
+    capacity = select(
+        literal("beds", String).label("what"),
+        BedCapacityChange.effective_from.label("first"),
+        cast(null(), Date).label("last"),
+        BedCapacityChange.beds.label("number"),
+    ).where(BedCapacityChange.household_id == hub_id, BedCapacityChange.effective_from < end)
+    blocked = select(
+        literal("blocked", String),
+        BlockedPeriod.start_date,
+        BlockedPeriod.end_date,
+        literal(0, Integer),
+    ).where(
+        BlockedPeriod.household_id == hub_id,
+        BlockedPeriod.start_date < end,
+        BlockedPeriod.end_date > start,
+    )
+    held = (
+        select(
+            literal("held", String),
+            RespiteBooking.check_in,
+            RespiteBooking.check_out,
+            func.count(),
         )
-    ).all()
-    held = session.execute(
-        select(RespiteBooking.check_in, RespiteBooking.check_out, func.count())
         .join(RespiteBookingChild)
         .where(
-            RespiteBooking.hub_household_id == hub.id,
+            RespiteBooking.hub_household_id == hub_id,
             RespiteBooking.status.in_(HOLDS_BEDS),
             RespiteBooking.check_in < end,
             RespiteBooking.check_out > start,
         )
         .group_by(RespiteBooking.id, RespiteBooking.check_in, RespiteBooking.check_out)
-    ).all()
+    )
+    return union_all(capacity, blocked, held)
+
+
+def availability(session: DbSession, hub: Household, start: date, end: date) -> list[Night]:
+    """Return beds, taken beds and blocked state for each night in [start, end).
+
+    One query whatever the range or the length of the hub's history: capacity changes,
+    blocked periods and the bookings that overlap it (requested and approved bookings
+    hold their beds).
+    """
+    changes: list[tuple[date, int]] = []
+    blocked: list[tuple[date, date]] = []
     taken: dict[date, int] = {}
-    for check_in, check_out, children in held:
-        for day in nights(max(check_in, start), min(check_out, end)):
-            taken[day] = taken.get(day, 0) + children
+    for what, first, last, number in session.execute(_hub_calendar(hub.id, start, end)):
+        if what == "beds":
+            changes.append((first, number))
+        elif what == "blocked":
+            blocked.append((first, last))
+        else:
+            for day in nights(max(first, start), min(last, end)):
+                taken[day] = taken.get(day, 0) + number
+    changes.sort()
     result = []
     for day in nights(start, end):
         beds = hub.respite_beds

@@ -6,22 +6,13 @@ from collections.abc import Iterable
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from hubhome.accounts.models import User
+from hubhome.accounts.services import household_carers
 from hubhome.db import DbSession
 from hubhome.network.models import Household
 from hubhome.outbox.services import enqueue_sms
 from hubhome.respite.models import BookingStatus, RespiteBooking, RespiteWaitlistEntry
-
-
-def carers(session: DbSession, household_id: int) -> list[User]:
-    """The active accounts living in a household."""
-    return list(
-        session.scalars(
-            select(User).where(User.household_id == household_id, User.active.is_(True))
-        )
-    )
 
 
 def _dates(booking: RespiteBooking | RespiteWaitlistEntry) -> str:
@@ -45,9 +36,10 @@ def requested(session: DbSession, booking: RespiteBooking) -> None:
     """Tell the hub carer about a new request (and the family, if someone booked for them)."""
     family = session.get_one(Household, booking.household_id)
     beds = len(booking.children)
+    both = household_carers(session, [booking.hub_household_id, booking.household_id])  # one query
     _send(
         session,
-        carers(session, booking.hub_household_id),
+        [c for c in both if c.household_id == booking.hub_household_id],
         booking.id,
         "requested",
         lambda: _(
@@ -59,7 +51,9 @@ def requested(session: DbSession, booking: RespiteBooking) -> None:
         ),
     )
     family_carers = [
-        c for c in carers(session, booking.household_id) if c.id != booking.requested_by_id
+        c
+        for c in both
+        if c.household_id == booking.household_id and c.id != booking.requested_by_id
     ]
     if family_carers and booking.status == BookingStatus.REQUESTED:
         _send(
@@ -78,7 +72,7 @@ def decided(session: DbSession, booking: RespiteBooking) -> None:
     if booking.status == BookingStatus.APPROVED:
         _send(
             session,
-            carers(session, booking.household_id),
+            household_carers(session, [booking.household_id]),
             booking.id,
             "approved",
             lambda: _("Your respite %(dates)s is approved.", dates=_dates(booking)),
@@ -86,7 +80,7 @@ def decided(session: DbSession, booking: RespiteBooking) -> None:
     elif booking.status == BookingStatus.DECLINED:
         _send(
             session,
-            carers(session, booking.household_id),
+            household_carers(session, [booking.household_id]),
             booking.id,
             "declined",
             lambda: _(
@@ -103,7 +97,7 @@ def cancelled(session: DbSession, booking: RespiteBooking, *, by_family: bool) -
     if by_family:
         _send(
             session,
-            carers(session, booking.hub_household_id),
+            household_carers(session, [booking.hub_household_id]),
             booking.id,
             "cancelled",
             lambda: _(
@@ -113,7 +107,7 @@ def cancelled(session: DbSession, booking: RespiteBooking, *, by_family: bool) -
     else:
         _send(
             session,
-            carers(session, booking.household_id),
+            household_carers(session, [booking.household_id]),
             booking.id,
             "cancelled",
             lambda: _(
@@ -126,7 +120,7 @@ def cancelled(session: DbSession, booking: RespiteBooking, *, by_family: bool) -
 
 def waitlist_offer(session: DbSession, entry: RespiteWaitlistEntry) -> None:
     """Tell a waiting family that its nights now have free beds."""
-    for person in carers(session, entry.household_id):
+    for person in household_carers(session, [entry.household_id]):
         enqueue_sms(
             session,
             person,
@@ -143,7 +137,7 @@ def reminder(session: DbSession, booking: RespiteBooking) -> int:
     """Remind the family and the hub carer the evening before check-in; return messages."""
     family = session.get_one(Household, booking.household_id)
     sent = 0
-    for person in carers(session, booking.household_id) + carers(session, booking.hub_household_id):
+    for person in household_carers(session, [booking.household_id, booking.hub_household_id]):
         message = enqueue_sms(
             session,
             person,

@@ -81,6 +81,6 @@ def warn_of_gaps(session: DbSession) -> int:
                 lambda c=constellation, g=gaps: _text(c, g),  # type: ignore[misc]
                 dedupe_key=key,
             )
-            if message is not None and message.id is None:
+            if message is not None and message.new:
                 sent += 1
     return sent
