@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hubhome.db import Base, str_enum
@@ -42,6 +42,10 @@ class Urgency(enum.StrEnum):
 
 class AdviceContact(Base):
     __tablename__ = "advice_contacts"
+    # The health page and the monthly report count a constellation's advice over a period.
+    __table_args__ = (
+        Index("ix_advice_contacts_constellation_created", "constellation_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
