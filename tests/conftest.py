@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
 from twilio.http import HttpClient
 from twilio.http.response import Response as TwilioResponse
 
@@ -27,10 +28,31 @@ TWILIO_TOKEN = "test-auth-token-primary"
 TWILIO_TOKEN_SECONDARY = "test-auth-token-secondary"
 
 
+def postgres_url() -> str | None:
+    """The PostgreSQL test database, one per pytest-xdist worker (`test` -> `test_gw1`).
+
+    Workers run tests side by side, and every test empties the tables after itself, so
+    each worker needs a database of its own; it is created the first time it is asked for.
+    """
+    url = os.environ.get("HUBHOME_TEST_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        return None
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
 def database_url(tmp_root: str) -> str:
-    return (
-        os.environ.get("HUBHOME_TEST_DATABASE_URL") or f"sqlite:///{tmp_root}/hubhome-test.sqlite"
-    )
+    return postgres_url() or f"sqlite:///{tmp_root}/hubhome-test.sqlite"
 
 
 def is_postgres() -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -14,14 +13,9 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from hubhome.extensions import db
-from tests.conftest import make_test_app
+from tests.conftest import make_test_app, postgres_url
 
 PG_SCHEMA = "hubhome_migration_test"
-
-
-def _postgres_url() -> str | None:
-    url = os.environ.get("HUBHOME_TEST_DATABASE_URL", "")
-    return url if url.startswith("postgresql") else None
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -30,7 +24,7 @@ def empty_database(request, tmp_path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/migrated.sqlite"
         return
-    url = _postgres_url()
+    url = postgres_url()
     if url is None:
         pytest.skip("set HUBHOME_TEST_DATABASE_URL to a PostgreSQL database")
     engine = create_engine(url)
