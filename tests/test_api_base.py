@@ -12,6 +12,7 @@ from sqlalchemy import select
 from hubhome.accounts.models import ApiToken
 from hubhome.audit.models import AuditEvent
 from hubhome.extensions import db
+from hubhome.respite.models import RespiteBooking
 from tests.conftest import DEMO_PASSWORD
 from tests.respite_helpers import booking_body, children_of
 
@@ -136,6 +137,16 @@ def test_a_write_on_a_tokens_first_use_is_made_by_its_user(client, demo):
     assert (event.actor_id, event.household_id) == (carer.id, carer.household_id)
     assert event.channel == "api"
     assert db.session.scalars(select(ApiToken.last_used_at)).one() == NOW
+
+
+def test_a_refused_write_still_records_the_tokens_use(client, demo):
+    with time_machine.travel(NOW, tick=False):
+        headers = _bearer(client, "familj1")
+        refused = client.post("/api/v1/respite/bookings", headers=headers, json={"kind": "x"})
+        assert refused.status_code == 422
+    db.session.expire_all()
+    assert db.session.scalars(select(ApiToken.last_used_at)).one() == NOW
+    assert db.session.scalar(select(db.func.count()).select_from(RespiteBooking)) == 0
 
 
 def test_a_token_can_be_revoked(client, demo):

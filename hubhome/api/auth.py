@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import logging
+from datetime import datetime, timedelta
 
-from flask import Response, g, request
-from sqlalchemy import text, update
+from flask import Flask, Response, g, has_request_context, request
+from sqlalchemy import event, text, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from hubhome.accounts.models import ApiToken, User
 from hubhome.accounts.services import user_for_token
+from hubhome.db import DbSession
 from hubhome.errors import problem
 from hubhome.extensions import db
 from hubhome.timeutil import utcnow
+
+log = logging.getLogger(__name__)
 
 PUBLIC_API_PATHS = frozenset({"/api/v1/auth/token", "/api/v1/openapi.json"})
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -35,33 +41,51 @@ def authenticate_api_request() -> Response | None:
         response = problem(401, "Unauthorized", "A valid bearer token is required.")
         response.headers["WWW-Authenticate"] = 'Bearer realm="hubhome"'
         return response
-    if row.last_used_at is None or utcnow() - row.last_used_at >= LAST_USED_PRECISION:
-        _record_use(row)
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_PRECISION:
+        g.token_use_due = (row.id, now)  # written when the request commits, or at its end
+        set_committed_value(row, "last_used_at", now)
     g.api_user = row.user
     g.api_token = row
     return None
 
 
-def _record_use(row: ApiToken) -> None:
-    """Write the token's last use and commit it now, keeping the loaded token and user.
+def _write_use(session: DbSession, token_id: int, at: datetime) -> None:
+    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=at))
 
-    Committed here, so read-only requests (which never commit) record it too; at most once
-    a minute per token, so other requests neither write nor wait for a commit. The token and
-    its user are set aside during the commit, which would otherwise expire them and cost
-    the request two more queries to load them again. On PostgreSQL the commit does not
-    wait for the disk (`synchronous_commit off`, this transaction only): a crash may lose
-    a last-use time, never anything else, and the request does not wait for a WAL flush.
+
+def _ride_along(session: Session) -> None:
+    """Write a due last-use in the transaction the request commits anyway (no extra commit)."""
+    if has_request_context() and (due := g.pop("token_use_due", None)):
+        _write_use(session, *due)
+
+
+def _write_if_not_committed(_error: BaseException | None) -> None:
+    """At the end of a request that committed nothing (a read, a refusal), write it alone.
+
+    On PostgreSQL this commit does not wait for the disk (`synchronous_commit off`, this
+    transaction only): a crash may lose a last-use time, never anything else.
     """
-    now = utcnow()
-    user = row.user
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
-    db.session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
-    set_committed_value(row, "last_used_at", now)
-    db.session.expunge(user)
-    db.session.expunge(row)
-    db.session.commit()
-    db.session.add(row)  # back in the session as loaded (its user comes along)
+    due = g.pop("token_use_due", None)
+    if due is None:
+        return
+    try:
+        db.session.rollback()
+        if db.session.get_bind().dialect.name == "postgresql":
+            db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+        _write_use(db.session, *due)
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.warning("could not record an API token's last use", exc_info=True)
+
+
+def init_token_use(app: Flask) -> None:
+    """Record each token's last use at most once a minute, without a commit of its own
+    when the request commits anyway (a booking, say)."""
+    if not event.contains(Session, "before_commit", _ride_along):
+        event.listen(Session, "before_commit", _ride_along)
+    app.teardown_request(_write_if_not_committed)
 
 
 def api_user() -> User:
