@@ -74,6 +74,8 @@ def test_an_admin_reviews_the_audit_log(live_server, page):
 
 
 def test_a_foster_carer_answers_an_invitation_and_reads_the_calendar(live_server, page):
+    from playwright.sync_api import expect
+
     sign_in(page, live_server, "familj1")
     visit(page, f"{live_server}/activities/", "activities-family")
     # The first coming event the family has not answered yet (each run takes the next one).
@@ -87,8 +89,8 @@ def test_a_foster_carer_answers_an_invitation_and_reads_the_calendar(live_server
     with page.expect_navigation():
         page.click("text=Skicka svaret")
     summary = page.locator(".error-summary")
-    assert summary.is_visible()
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
     checked(page)
     summary.locator("a").first.click()
     assert page.evaluate("document.activeElement.id") == "attending-0"
