@@ -3,6 +3,7 @@ and Twilio faked at its HTTP transport (the only seam)."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -28,6 +29,7 @@ TWILIO_TOKEN = "test-auth-token-primary"
 TWILIO_TOKEN_SECONDARY = "test-auth-token-secondary"
 
 
+@functools.cache
 def postgres_url() -> str | None:
     """The PostgreSQL test database, one per pytest-xdist worker (`test` -> `test_gw1`).
 

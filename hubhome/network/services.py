@@ -72,12 +72,8 @@ def household_and_constellation(household_id: int) -> Select[Household, Constell
 
 def current_constellation(session: DbSession, household: Household) -> Constellation | None:
     """Return the constellation a household belongs to now (as hub or satellite)."""
-    return session.scalar(  # one query; a hub home's own constellation comes first
-        select(Constellation)
-        .where(Constellation.id.in_(_constellation_ids(household.id)))
-        .order_by((Constellation.hub_household_id == household.id).desc(), Constellation.id)
-        .limit(1)
-    )
+    found = session.execute(household_and_constellation(household.id)).first()
+    return found[1] if found else None
 
 
 def satellites(session: DbSession, constellation: Constellation) -> Sequence[Household]:
