@@ -81,6 +81,37 @@ def test_a_stale_heartbeat_warns_on_admin_pages_and_texts_each_admin_once(
     assert "Schemaläggaren har inte hörts av sedan" in page
 
 
+def test_later_polls_in_one_stop_text_no_one_and_cost_the_same_however_many_admins(
+    app, demo, other_app, twilio_http
+):
+    from hubhome.accounts.models import Role, User
+
+    _beat(6)
+    admins_with_phone = [u for u in demo.users.values() if u.role == "admin" and u.phone]
+    polls = other_app(count_queries=True)
+    polls.extensions["twilio_http_client"] = twilio_http
+    client = polls.test_client()
+    assert client.get("/healthz").status_code == 200  # the first poll of this stop texts them
+    few = int(client.get("/healthz").headers["X-Query-Count"])
+    org_id = admins_with_phone[0].organisation_id
+    for i in range(5):
+        db.session.add(
+            User(
+                organisation_id=org_id,
+                email=f"admin{i}@example.se",
+                name=f"Admin {i}",
+                role=Role.ADMIN,
+                phone=f"+4670111220{i}",
+                password_hash="x",
+            )
+        )
+    db.session.commit()
+    many = int(client.get("/healthz").headers["X-Query-Count"])
+    assert many == few
+    assert len(twilio_http.sent_sms) == len(admins_with_phone)
+    assert len(_outbox("ops.scheduler_stale")) == len(admins_with_phone)
+
+
 def test_a_fresh_heartbeat_shows_no_warning_and_other_roles_never_see_it(client, demo, login_as):
     _beat(6)
     assert "Hubhome behöver åtgärdas" not in login_as("familj1").get("/home").get_data(True)

@@ -184,6 +184,20 @@ def test_staff_book_on_a_familys_behalf_and_emergencies_are_approved_at_once(
     by_liaison = book(client, api_headers("socialsekreterare"), planned)
     assert by_liaison.status_code == 201
     assert by_liaison.get_json()["status"] == "requested"
+    family_phones = sorted(
+        u.phone for u in demo.users.values() if u.household_id == familj2.household_id and u.phone
+    )
+    hub_phones = ["+46700000101"]
+    sent = db.session.execute(
+        select(OutboxMessage.purpose, OutboxMessage.to).order_by(OutboxMessage.id)
+    ).all()
+    told = {purpose: sorted(to for p, to in sent if p == purpose) for purpose, _to in sent}
+    assert family_phones
+    assert told == {
+        "respite.requested": hub_phones * 2,  # both bookings, the hub carer each time
+        "respite.approved": family_phones,  # the emergency, approved at once
+        "respite.requested-for-you": family_phones,  # the liaison's request on their behalf
+    }
 
 
 def test_a_repeated_submit_creates_one_booking(client, demo, api_headers):

@@ -7,11 +7,12 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 import pyotp
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, String, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from hubhome.accounts.models import ApiToken, LoginThrottle, Role, User
@@ -172,13 +173,20 @@ def issue_api_token(session: DbSession, user: User) -> IssuedToken:
     return IssuedToken(token=token, expires_at=expires_at)
 
 
+@cache
+def _token_and_user() -> Select[ApiToken]:
+    """Every API request needs both: one round trip, a statement built once (on first use,
+    not at import, when the mappers may not all be known yet)."""
+    return (
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))
+        .where(ApiToken.token_hash == bindparam("token_hash", type_=String))
+    )
+
+
 def user_for_token(session: DbSession, token: str) -> ApiToken | None:
     """Return the live token row for a bearer token, or None."""
-    row = session.scalar(
-        select(ApiToken)
-        .options(joinedload(ApiToken.user))  # every API request needs both: one round trip
-        .where(ApiToken.token_hash == _token_hash(token))
-    )
+    row = session.scalar(_token_and_user(), {"token_hash": _token_hash(token)})
     now = utcnow()
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         return None

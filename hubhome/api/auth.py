@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import cast
 
 from flask import Flask, Response, g, has_request_context, request
-from sqlalchemy import event, text, update
+from sqlalchemy import Table, bindparam, event, text, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -50,8 +51,16 @@ def authenticate_api_request() -> Response | None:
     return None
 
 
+_TOKENS = cast(Table, ApiToken.__table__)
+_TOUCH = (  # built once; a Core statement, since the loaded row already holds the new time
+    update(_TOKENS)
+    .where(_TOKENS.c.id == bindparam("token_id"))
+    .values(last_used_at=bindparam("at"))
+)
+
+
 def _write_use(session: DbSession, token_id: int, at: datetime) -> None:
-    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=at))
+    session.connection().execute(_TOUCH, {"token_id": token_id, "at": at})
 
 
 def _ride_along(session: Session) -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from flask import g, has_request_context, request
+from sqlalchemy import Table, insert
 
 from hubhome.accounts.models import User
 from hubhome.audit.models import AuditEvent
 from hubhome.db import DbSession
+
+_INSERT = insert(cast(Table, AuditEvent.__table__))  # built once; the values come per call
 
 
 def record(
@@ -21,8 +24,8 @@ def record(
     household_id: int | None = None,
     organisation_id: int | None = None,
     detail: dict[str, object] | None = None,
-) -> AuditEvent:
-    """Add an audit event for `actor` doing `action` on `obj` to the current transaction."""
+) -> None:
+    """Write an audit event for `actor` doing `action` on `obj` in the current transaction."""
     object_type = getattr(obj, "__tablename__", None) if obj is not None else None
     object_id = getattr(obj, "id", None) if obj is not None else None
     if child_id is None and object_type == "children":
@@ -38,18 +41,22 @@ def record(
     if has_request_context():
         ip = request.remote_addr
         channel = g.get("audit_channel", "web")
-    event = AuditEvent(
-        organisation_id=organisation_id,
-        actor_id=actor.id if actor is not None else None,
-        actor_role=str(actor.role) if actor is not None else None,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        child_id=child_id,
-        household_id=household_id,
-        ip=ip,
-        channel=channel,
-        detail=detail,
+    # Core, not the ORM's unit of work (a third of the time). Nothing pending needs to be
+    # written first: the object is named by id, and only the organisation and actor, which
+    # exist already, are foreign keys.
+    session.connection().execute(
+        _INSERT,
+        {
+            "organisation_id": organisation_id,
+            "actor_id": actor.id if actor is not None else None,
+            "actor_role": str(actor.role) if actor is not None else None,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "child_id": child_id,
+            "household_id": household_id,
+            "ip": ip,
+            "channel": channel,
+            "detail": detail,
+        },
     )
-    session.add(event)
-    return event

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, select, union
+from sqlalchemy import BindParameter, Select, select, union
 from sqlalchemy.orm import selectinload
 
 from hubhome.accounts.models import Role, User
@@ -45,7 +45,7 @@ def visible_households(session: DbSession, user: User) -> Sequence[Household]:
     return session.scalars(query).all()
 
 
-def _constellation_ids(household_id: int) -> Any:
+def _constellation_ids(household_id: int | BindParameter[int]) -> Any:
     """The constellations a household belongs to now: as hub, or as a current member."""
     m = ConstellationMembership
     return union(
@@ -54,11 +54,14 @@ def _constellation_ids(household_id: int) -> Any:
     )
 
 
-def household_and_constellation(household_id: int) -> Select[Household, Constellation]:
+def household_and_constellation(
+    household_id: int | BindParameter[int],
+) -> Select[Household, Constellation]:
     """One query for a household and its current constellation (None when it has none).
 
     A hub home's own constellation comes first. Callers may add columns and joins (the
-    respite rules, say) to keep it one round trip.
+    respite rules, say) to keep it one round trip, and pass a bind parameter to build a
+    hot statement once.
     """
     return (
         select(Household, Constellation)

@@ -24,6 +24,7 @@ from hubhome.timeutil import local_today, utcnow
 
 HEARTBEAT_LIMIT = timedelta(minutes=5)
 LEASE_NAME = "scheduler"
+STALE_PURPOSE = "ops.scheduler_stale"
 
 
 def database_reachable(session: DbSession) -> bool:
@@ -98,6 +99,10 @@ def _admins(session: DbSession, organisation_id: int | None = None) -> list[User
     return list(session.scalars(query.order_by(User.id)))
 
 
+def _dedupe_key(purpose: str, key: str, admin: User) -> str:
+    return f"{purpose}:{key}:{admin.id}"
+
+
 def tell_admins(
     session: DbSession,
     *,
@@ -110,7 +115,7 @@ def tell_admins(
     queued = []
     for admin in _admins(session, organisation_id):
         message = enqueue_sms(
-            session, admin, purpose, render, dedupe_key=f"{purpose}:{key}:{admin.id}"
+            session, admin, purpose, render, dedupe_key=_dedupe_key(purpose, key, admin)
         )
         if message is not None:
             queued.append(message.id)
@@ -129,9 +134,12 @@ def alert_if_scheduler_stale(session: DbSession) -> int:
 
     beat = heartbeat(session)
     episode = beat.isoformat() if beat else "never"
+    admins = _admins(session)
+    if not admins or _stale_alert_queued(session, episode, admins[0]):
+        return 0  # every later poll of this stop: two cheap queries, whatever the admins
     queued = tell_admins(
         session,
-        purpose="ops.scheduler_stale",
+        purpose=STALE_PURPOSE,
         key=episode,
         render=lambda: _(
             "Hubhome: the scheduler has stopped. Reminders and messages are not being sent."
@@ -139,6 +147,14 @@ def alert_if_scheduler_stale(session: DbSession) -> int:
     )
     session.commit()
     return send_now(session, queued)
+
+
+def _stale_alert_queued(session: DbSession, episode: str, first_admin: User) -> bool:
+    """Were the admins texted about this stop already? The first admin's key tells (unique
+    index); a new admin since then is texted when the scheduler next stops."""
+    key = _dedupe_key(STALE_PURPOSE, episode, first_admin)
+    found = session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key))
+    return found is not None
 
 
 def report_failed_job(session: DbSession, job: str) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from hubhome.accounts.models import User
@@ -24,6 +24,15 @@ class Queued:
     new: bool
 
 
+_OUTBOX = cast(Table, OutboxMessage.__table__)
+_INSERT_NEW = {  # built once per dialect; the columns come from each call's values
+    dialect.dialect.name: dialect.insert(_OUTBOX)
+    .on_conflict_do_nothing(index_elements=["dedupe_key"])
+    .returning(_OUTBOX.c.id)
+    for dialect in (postgresql, sqlite)
+}
+
+
 def _insert(session: DbSession, values: dict[str, Any]) -> Queued:
     """Insert one outbox row; a dedupe key seen before inserts nothing.
 
@@ -31,13 +40,8 @@ def _insert(session: DbSession, values: dict[str, Any]) -> Queued:
     and two transactions queueing the same key at once cannot both insert.
     """
     values = {"channel": Channel.SMS} | {k: v for k, v in values.items() if v is not None}
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    new_id = session.scalar(
-        dialect.insert(OutboxMessage)
-        .values(values)
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(OutboxMessage.id)
-    )
+    connection = session.connection()  # Core, not the ORM's bulk insert: a third of the time
+    new_id = connection.execute(_INSERT_NEW[connection.dialect.name], values).scalar()
     if new_id is not None:
         return Queued(new_id, new=True)
     earlier = session.execute(  # the conflict was on this key, so the row is there

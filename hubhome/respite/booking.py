@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import Integer, Select, bindparam, func, select, update
 
 from hubhome.accounts.models import Role, User
 from hubhome.audit.services import record
@@ -18,7 +19,7 @@ from hubhome.network.models import Constellation, Household
 from hubhome.network.services import household_and_constellation
 from hubhome.permissions import can_book_for, can_cancel_booking, can_decide_booking
 from hubhome.respite import notify
-from hubhome.respite.capacity import availability, lock_hub
+from hubhome.respite.capacity import availability, lock_hub, lock_hub_with_carers
 from hubhome.respite.models import (
     BookingKind,
     BookingStatus,
@@ -79,23 +80,33 @@ def _nights_in_year(check_in: date, check_out: date, year: int) -> int:
     return max(0, (end - start).days)
 
 
+@cache
+def _family_and_rules() -> Select[Household, Constellation, RespiteRules, int]:
+    """Household :household_id, its constellation, the respite rules and how many of
+    :child_ids are placed in the family now: one round trip, built once (on first use)."""
+    household_id = bindparam("household_id", type_=Integer)
+    placed = (
+        select(func.count(func.distinct(Placement.child_id)))
+        .where(
+            Placement.household_id == household_id,
+            Placement.end_date.is_(None),
+            Placement.child_id.in_(bindparam("child_ids", expanding=True)),
+        )
+        .scalar_subquery()
+    )
+    return (
+        household_and_constellation(household_id)
+        .add_columns(RespiteRules, placed)
+        .outerjoin(RespiteRules, RespiteRules.constellation_id == Constellation.id)
+    )
+
+
 def _validate(
     session: DbSession, actor: User, req: BookingRequest
 ) -> tuple[Household, Constellation, RespiteRules]:
     wanted = set(req.child_ids)
-    placed = (  # how many of the children asked for are placed in the family now
-        select(func.count(func.distinct(Placement.child_id)))
-        .where(
-            Placement.household_id == req.household_id,
-            Placement.end_date.is_(None),
-            Placement.child_id.in_(list(wanted)),
-        )
-        .scalar_subquery()
-    )
-    found = session.execute(  # household, constellation, rules and children: one round trip
-        household_and_constellation(req.household_id)
-        .add_columns(RespiteRules, placed)
-        .outerjoin(RespiteRules, RespiteRules.constellation_id == Constellation.id)
+    found = session.execute(
+        _family_and_rules(), {"household_id": req.household_id, "child_ids": sorted(wanted)}
     ).first()
     household, constellation, stored_rules, placed_count = found if found else (None,) * 4
     if household is None or not can_book_for(actor, household):
@@ -141,7 +152,7 @@ def request_booking(session: DbSession, actor: User, req: BookingRequest) -> Res
         if earlier is not None:
             return earlier
     household, constellation, rules = _validate(session, actor, req)
-    hub = lock_hub(session, constellation.hub_household_id or 0)
+    hub, carers = lock_hub_with_carers(session, constellation.hub_household_id or 0, household.id)
     if req.idempotency_key:  # the first submit may have committed while we waited for the lock
         earlier = session.scalar(
             select(RespiteBooking).where(
@@ -208,9 +219,9 @@ def request_booking(session: DbSession, actor: User, req: BookingRequest) -> Res
         household_id=household.id,
         detail={"kind": str(req.kind), "nights": booking.nights, "beds": wanted},
     )
-    notify.requested(session, booking)
+    notify.requested(session, booking, carers)
     if auto_approve:
-        notify.decided(session, booking)
+        notify.decided(session, booking, [c for c in carers if c.household_id == household.id])
     return booking
 
 

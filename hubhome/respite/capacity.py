@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from flask_babel import gettext as _
 from sqlalchemy import (
     CompoundSelect,
     Date,
     Integer,
+    Select,
     String,
+    and_,
+    bindparam,
     cast,
     func,
     literal,
@@ -55,13 +59,18 @@ class Night:
         return max(0, self.beds - self.taken)
 
 
-def _hub_calendar(hub_id: int, start: date, end: date) -> CompoundSelect[str, date, date, int]:
-    """What decides the beds of nights [start, end), as rows of (what, first, last, number).
+@cache
+def _hub_calendar() -> CompoundSelect[str, date, date, int]:
+    """What decides the beds of nights [:start, :end) at hub :hub_id, as rows of
+    (what, first, last, number).
 
     `beds`: a capacity change from `first` on (`number` beds); `blocked`: nights
     [first, last) closed; `held`: a requested or approved booking [first, last) holding
-    `number` beds. One query (UNION ALL) instead of three round trips.
+    `number` beds. One query (UNION ALL) instead of three round trips, built once (on first
+    use: every availability and booking runs it).
     """
+    hub_id = bindparam("hub_id", type_=Integer)
+    start, end = bindparam("start", type_=Date), bindparam("end", type_=Date)
     capacity = select(
         literal("beds", String).label("what"),
         BedCapacityChange.effective_from.label("first"),
@@ -107,7 +116,9 @@ def availability(session: DbSession, hub: Household, start: date, end: date) -> 
     changes: list[tuple[date, int]] = []
     blocked: list[tuple[date, date]] = []
     taken: dict[date, int] = {}
-    for what, first, last, number in session.execute(_hub_calendar(hub.id, start, end)):
+    for what, first, last, number in session.execute(
+        _hub_calendar(), {"hub_id": hub.id, "start": start, "end": end}
+    ):
         if what == "beds":
             changes.append((first, number))
         elif what == "blocked":
@@ -137,6 +148,35 @@ def lock_hub(session: DbSession, hub_id: int) -> Household:
     if hub is None:
         raise ValidationFailed(_("This constellation has no hub home."))
     return hub
+
+
+@cache
+def _hub_and_carers() -> Select[Household, User]:
+    """The hub's row, locked, beside the active carers of the hub and of a family."""
+    return (
+        select(Household, User)
+        .outerjoin(
+            User,
+            and_(
+                User.household_id.in_([bindparam("hub_id"), bindparam("family_id")]),
+                User.active.is_(True),
+            ),
+        )
+        .where(Household.id == bindparam("hub_id"))
+        .order_by(User.id)
+        .with_for_update(of=Household)
+    )
+
+
+def lock_hub_with_carers(
+    session: DbSession, hub_id: int, family_id: int
+) -> tuple[Household, list[User]]:
+    """`lock_hub`, and in the same round trip the active accounts of the hub home and of the
+    family (oldest first): a booking request tells them, and the lock is taken anyway."""
+    rows = session.execute(_hub_and_carers(), {"hub_id": hub_id, "family_id": family_id}).all()
+    if not rows:
+        raise ValidationFailed(_("This constellation has no hub home."))
+    return rows[0][0], [carer for _hub, carer in rows if carer is not None]
 
 
 def set_beds(

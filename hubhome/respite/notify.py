@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -32,11 +32,13 @@ def _send(
         )
 
 
-def requested(session: DbSession, booking: RespiteBooking) -> None:
-    """Tell the hub carer about a new request (and the family, if someone booked for them)."""
+def requested(session: DbSession, booking: RespiteBooking, both: Sequence[User]) -> None:
+    """Tell the hub carer about a new request (and the family, if someone booked for them).
+
+    `both`: the active carers of the hub home and of the family, loaded with the hub's lock.
+    """
     family = session.get_one(Household, booking.household_id)
     beds = len(booking.children)
-    both = household_carers(session, [booking.hub_household_id, booking.household_id])  # one query
     _send(
         session,
         [c for c in both if c.household_id == booking.hub_household_id],
@@ -67,12 +69,16 @@ def requested(session: DbSession, booking: RespiteBooking) -> None:
         )
 
 
-def decided(session: DbSession, booking: RespiteBooking) -> None:
-    """Tell the family the hub carer's decision."""
+def decided(
+    session: DbSession, booking: RespiteBooking, family_carers: Sequence[User] | None = None
+) -> None:
+    """Tell the family the hub carer's decision (`family_carers` when already loaded)."""
     if booking.status == BookingStatus.APPROVED:
         _send(
             session,
-            household_carers(session, [booking.household_id]),
+            household_carers(session, [booking.household_id])
+            if family_carers is None
+            else family_carers,
             booking.id,
             "approved",
             lambda: _("Your respite %(dates)s is approved.", dates=_dates(booking)),
