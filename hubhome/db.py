@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import DateTime, MetaData, String, TypeDecorator
+from sqlalchemy import DateTime, MetaData, String, Table, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, registry, scoped_session
 
@@ -44,6 +44,11 @@ class Base(DeclarativeBase):
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
         type_annotation_map={datetime: UTCDateTime(), str: String()},
     )
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's table, for Core statements on hot paths (typed as a Table, which it is)."""
+    return cast(Table, model.__table__)
 
 
 def str_enum(enum_cls: type, length: int = 24) -> Any:

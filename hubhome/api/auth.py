@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import cast
 
 from flask import Flask, Response, g, has_request_context, request
-from sqlalchemy import Table, bindparam, event, text, update
+from sqlalchemy import bindparam, event, text, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from hubhome.accounts.models import ApiToken, User
 from hubhome.accounts.services import user_for_token
-from hubhome.db import DbSession
+from hubhome.db import DbSession, table_of
 from hubhome.errors import problem
 from hubhome.extensions import db
 from hubhome.timeutil import utcnow
@@ -51,7 +50,7 @@ def authenticate_api_request() -> Response | None:
     return None
 
 
-_TOKENS = cast(Table, ApiToken.__table__)
+_TOKENS = table_of(ApiToken)
 _TOUCH = (  # built once; a Core statement, since the loaded row already holds the new time
     update(_TOKENS)
     .where(_TOKENS.c.id == bindparam("token_id"))

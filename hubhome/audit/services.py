@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from flask import g, has_request_context, request
-from sqlalchemy import Table, insert
+from sqlalchemy import insert
 
 from hubhome.accounts.models import User
 from hubhome.audit.models import AuditEvent
-from hubhome.db import DbSession
+from hubhome.db import DbSession, table_of
 
-_INSERT = insert(cast(Table, AuditEvent.__table__))  # built once; the values come per call
+_INSERT = insert(table_of(AuditEvent))  # built once; the values come per call
 
 
 def record(

@@ -112,8 +112,14 @@ def tell_admins(
     organisation_id: int | None = None,
 ) -> list[int]:
     """Queue one SMS per admin (of one organisation, or all), once per `key`; return their ids."""
+    return _text(session, _admins(session, organisation_id), purpose, key, render)
+
+
+def _text(
+    session: DbSession, admins: list[User], purpose: str, key: str, render: Callable[[], str]
+) -> list[int]:
     queued = []
-    for admin in _admins(session, organisation_id):
+    for admin in admins:
         message = enqueue_sms(
             session, admin, purpose, render, dedupe_key=_dedupe_key(purpose, key, admin)
         )
@@ -137,13 +143,12 @@ def alert_if_scheduler_stale(session: DbSession) -> int:
     admins = _admins(session)
     if not admins or _stale_alert_queued(session, episode, admins[0]):
         return 0  # every later poll of this stop: two cheap queries, whatever the admins
-    queued = tell_admins(
+    queued = _text(
         session,
-        purpose=STALE_PURPOSE,
-        key=episode,
-        render=lambda: _(
-            "Hubhome: the scheduler has stopped. Reminders and messages are not being sent."
-        ),
+        admins,
+        STALE_PURPOSE,
+        episode,
+        lambda: _("Hubhome: the scheduler has stopped. Reminders and messages are not being sent."),
     )
     session.commit()
     return send_now(session, queued)

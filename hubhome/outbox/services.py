@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from flask_babel import force_locale
-from sqlalchemy import Table, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from hubhome.accounts.models import User
-from hubhome.db import DbSession
+from hubhome.db import DbSession, table_of
 from hubhome.outbox.models import Channel, OutboxMessage
 
 
@@ -24,7 +24,7 @@ class Queued:
     new: bool
 
 
-_OUTBOX = cast(Table, OutboxMessage.__table__)
+_OUTBOX = table_of(OutboxMessage)
 _INSERT_NEW = {  # built once per dialect; the columns come from each call's values
     dialect.dialect.name: dialect.insert(_OUTBOX)
     .on_conflict_do_nothing(index_elements=["dedupe_key"])

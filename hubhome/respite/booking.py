@@ -136,32 +136,31 @@ def _validate(
     return household, constellation, rules
 
 
+def _earlier_submit(session: DbSession, actor: User, req: BookingRequest) -> RespiteBooking | None:
+    """The booking an earlier submit with the same idempotency key made, if any."""
+    if not req.idempotency_key:
+        return None
+    return session.scalar(
+        select(RespiteBooking).where(
+            RespiteBooking.requested_by_id == actor.id,
+            RespiteBooking.idempotency_key == req.idempotency_key,
+        )
+    )
+
+
 def request_booking(session: DbSession, actor: User, req: BookingRequest) -> RespiteBooking:
     """Ask for nights [check_in, check_out) for some children; hold their beds at once.
 
     Raises Conflict naming the full nights when a night has fewer free beds than children.
     A repeated submit with the same idempotency key returns the first booking.
     """
-    if req.idempotency_key:
-        earlier = session.scalar(
-            select(RespiteBooking).where(
-                RespiteBooking.requested_by_id == actor.id,
-                RespiteBooking.idempotency_key == req.idempotency_key,
-            )
-        )
-        if earlier is not None:
-            return earlier
+    if (earlier := _earlier_submit(session, actor, req)) is not None:
+        return earlier
     household, constellation, rules = _validate(session, actor, req)
     hub, carers = lock_hub_with_carers(session, constellation.hub_household_id or 0, household.id)
-    if req.idempotency_key:  # the first submit may have committed while we waited for the lock
-        earlier = session.scalar(
-            select(RespiteBooking).where(
-                RespiteBooking.requested_by_id == actor.id,
-                RespiteBooking.idempotency_key == req.idempotency_key,
-            )
-        )
-        if earlier is not None:
-            return earlier
+    # the first submit may have committed while we waited for the lock
+    if (earlier := _earlier_submit(session, actor, req)) is not None:
+        return earlier
     wanted = len(set(req.child_ids))
     full = [
         n.day for n in availability(session, hub, req.check_in, req.check_out) if n.free < wanted
