@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -11,9 +10,10 @@ from sqlalchemy import delete, select
 from hubhome.activities.models import Activity
 from hubhome.extensions import db
 from hubhome.outbox.models import OutboxMessage
+from tests import clock
 
 # Monday 23 November 2026, 10:00 in Stockholm.
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+NOW = clock.WRITTEN
 
 
 def event_form(constellation_id: int, **overrides: Any) -> dict[str, Any]:

@@ -9,9 +9,11 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import pytest
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, select, text
@@ -22,11 +24,59 @@ from twilio.http.response import Response as TwilioResponse
 from config import Settings
 from hubhome import create_app
 from hubhome.extensions import db
+from tests import clock
+
+pytest_plugins = ["tests.progress"]
 
 TEST_FIELD_KEY = "t7yS2lV2dE4nZ0Sg3z2m8P7Jd3cV1o8W9QxkPp5YB0U="
 PUBLIC_URL = "https://hubhome.example.test"
 TWILIO_TOKEN = "test-auth-token-primary"
 TWILIO_TOKEN_SECONDARY = "test-auth-token-secondary"
+
+
+# --- the clock: "now" comes from tests/clock.py ---------------------------------------------
+
+_RUN_CLOCK: list[time_machine.travel] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Move this process's clock to the run's instant before any test module is imported."""
+    travel = time_machine.travel(clock.run_instant(), tick=True)
+    travel.start()
+    _RUN_CLOCK.append(travel)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    while _RUN_CLOCK:
+        _RUN_CLOCK.pop().stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"clock: {clock.ENV}={os.environ[clock.ENV]}"
+
+
+@pytest.fixture(autouse=True)
+def now(request: pytest.FixtureRequest) -> Iterator[datetime]:
+    """Start each test, and every fixture it uses, at one instant: the run's, or its module's.
+
+    `pytestmark = pytest.mark.clock(INSTANT)` pins a module that seeds or asserts fixed
+    dates to INSTANT (ticking; `tick=False` freezes it). Autouse, so it runs before `app`
+    and `demo`: the demo is always seeded at the instant the test runs at.
+    """
+    marker = request.node.get_closest_marker("clock")
+    instant = clock.run_instant() if marker is None else marker.args[0]
+    if isinstance(instant, str):
+        instant = clock.parse(instant)
+    tick = True if marker is None else marker.kwargs.get("tick", True)
+    with time_machine.travel(instant, tick=tick):
+        yield instant
+
+
+@pytest.fixture
+def frozen(now: datetime) -> Iterator[datetime]:
+    """Stop the clock at the test's instant."""
+    with time_machine.travel(now, tick=False):
+        yield now
 
 
 @functools.cache

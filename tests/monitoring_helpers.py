@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import select
 
@@ -11,10 +11,11 @@ from hubhome.accounts.passwords import hash_password
 from hubhome.children.models import Child, Gender, Placement
 from hubhome.extensions import db
 from hubhome.network.models import Household
+from tests import clock
 from tests.conftest import DEMO_PASSWORD
 
 # Monday 23 November 2026, 10:00 in Stockholm.
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+NOW = clock.WRITTEN
 TODAY = date(2026, 11, 23)
 WORKER = "handlaggare@demo.hubhome.test"
 

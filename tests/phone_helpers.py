@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from flask.testing import FlaskClient
 from twilio.request_validator import RequestValidator
 
+from tests import clock
 from tests.conftest import PUBLIC_URL, TWILIO_TOKEN
 
 # Monday 23 November 2026, 10:00 in Stockholm: the day rota is on.
-DAYTIME = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+DAYTIME = clock.WRITTEN
 BJORNEN_LINE = "+46100000001"
 RAVEN_LINE = "+46100000002"
 DUTY = "+46100000099"

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import select
 
 from hubhome.children.models import Child, Placement
 from hubhome.extensions import db
 from hubhome.network.models import Household
+from tests import clock
 
 # Monday 23 November 2026, 10:00 in Stockholm.
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+NOW = clock.WRITTEN
 
 
 def children_of(user) -> list[int]:  # type: ignore[no-untyped-def]

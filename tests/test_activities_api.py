@@ -16,13 +16,7 @@ from tests.activity_helpers import (
 )
 from tests.conftest import bearer, is_postgres
 
-pytestmark = pytest.mark.usefixtures("without_demo_everyday")
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.clock(NOW), pytest.mark.usefixtures("without_demo_everyday")]
 
 
 def body(constellation_id, **extra):

@@ -18,13 +18,7 @@ from tests.activity_helpers import (
 )
 from tests.conftest import login
 
-pytestmark = pytest.mark.usefixtures("without_demo_everyday")
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.clock(NOW), pytest.mark.usefixtures("without_demo_everyday")]
 
 
 @pytest.fixture

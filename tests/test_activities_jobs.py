@@ -9,6 +9,7 @@ import time_machine
 from hubhome.activities.jobs import send_activity_reminders
 from hubhome.extensions import db
 from jobs.registry import all_jobs
+from tests import clock
 from tests.activity_helpers import (
     answer_form,
     messages,
@@ -17,7 +18,7 @@ from tests.activity_helpers import (
 )
 from tests.conftest import login
 
-pytestmark = pytest.mark.usefixtures("without_demo_everyday")
+pytestmark = [pytest.mark.clock(clock.WRITTEN), pytest.mark.usefixtures("without_demo_everyday")]
 
 
 def _coming_event(app, demo, day, start, planned_at):

@@ -19,11 +19,12 @@ from hubhome.extensions import db
 from hubhome.phone.models import Call, CallStatus
 from hubhome.respite.models import BookingKind, BookingStatus, RespiteBooking, RespiteBookingChild
 from hubhome.visits.models import ContactVisit, Supervisor, VisitStatus
+from tests import clock
 from tests.activity_helpers import without_demo_everyday  # noqa: F401
 from tests.conftest import login
 from tests.permission_matrix import build_targets
 
-pytestmark = pytest.mark.usefixtures("without_demo_everyday")
+pytestmark = [pytest.mark.clock(clock.WRITTEN), pytest.mark.usefixtures("without_demo_everyday")]
 
 VIEWED_AT = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
 

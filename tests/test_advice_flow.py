@@ -20,13 +20,7 @@ from tests.activity_helpers import (
 from tests.conftest import login
 from tests.permission_matrix import Actors, Case, build_targets, run_cases
 
-pytestmark = pytest.mark.usefixtures("without_demo_everyday")
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.clock(NOW), pytest.mark.usefixtures("without_demo_everyday")]
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import time_machine
 from sqlalchemy import func, select
 
 from hubhome.audit.models import AuditEvent
@@ -20,11 +19,7 @@ from hubhome.respite.models import BookingKind, BookingStatus, RespiteBooking, R
 from tests.conftest import login
 from tests.monitoring_helpers import NOW, WORKER, household, make_worker, place_child
 
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.clock(NOW)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
 import time_machine
 from sqlalchemy import select
 
@@ -11,7 +12,10 @@ from hubhome.decisions.models import InterventionDecision, InterventionKind
 from hubhome.extensions import db
 from hubhome.outbox.models import OutboxMessage
 from jobs.registry import all_jobs
+from tests import clock
 from tests.monitoring_helpers import make_worker, place_child
+
+pytestmark = pytest.mark.clock(clock.WRITTEN)
 
 MONDAY = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # 07:00 in Stockholm
 

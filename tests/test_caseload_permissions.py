@@ -14,6 +14,8 @@ from hubhome.outcomes.models import SurveyRound
 from tests.monitoring_helpers import NOW
 from tests.permission_matrix import Case, build_targets, run_cases
 
+pytestmark = pytest.mark.clock(NOW)
+
 
 @pytest.fixture
 def targets(app, demo):

@@ -18,6 +18,7 @@ from hubhome.visits.models import ContactRestriction
 from tests.activity_helpers import without_demo_everyday  # noqa: F401
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+pytestmark = pytest.mark.clock(NOW)
 
 
 def _familj1_child_and_home(demo):  # type: ignore[no-untyped-def]

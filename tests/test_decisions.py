@@ -17,6 +17,8 @@ from hubhome.extensions import db
 from tests.conftest import login
 from tests.monitoring_helpers import NOW, WORKER, make_worker, place_child
 
+pytestmark = pytest.mark.clock(NOW)
+
 
 @pytest.fixture
 def worker(app, demo, client):

@@ -9,6 +9,8 @@ import time_machine
 
 from tests.monitoring_helpers import NOW, WORKER, make_worker, place_child
 
+pytestmark = pytest.mark.clock(NOW)
+
 
 @pytest.fixture
 def api(app, demo, client, api_headers):

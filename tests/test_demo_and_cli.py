@@ -26,6 +26,7 @@ from hubhome.children.models import Child, Gender
 from hubhome.cli import main
 from hubhome.demo.seed import BOY_NAMES, GIRL_NAMES
 from hubhome.extensions import db
+from tests import clock
 from tests.conftest import TEST_FIELD_KEY, login
 
 HUBHOME = str(Path(sys.executable).parent / "hubhome")
@@ -33,9 +34,10 @@ ROLES = ["admin", "socialsekreterare", "hubb.bjornen", "hubb.raven", "jour", "fa
 
 
 def _env(database_url: str) -> dict[str, str]:
+    """The environment of a `hubhome` process: its own settings, the test's clock."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HUBHOME_", "TWILIO_"))}
     env["HUBHOME_DATABASE_URL"] = database_url
-    return env
+    return clock.process_env(env)
 
 
 def _row_counts(url: str) -> dict[str, int]:

@@ -13,7 +13,7 @@ from tests.activity_helpers import (
 from tests.conftest import login
 from tests.permission_matrix import Case, build_targets, run_cases
 
-pytestmark = pytest.mark.usefixtures("without_demo_everyday")
+pytestmark = [pytest.mark.clock(NOW), pytest.mark.usefixtures("without_demo_everyday")]
 
 EVERYONE = [
     "admin",

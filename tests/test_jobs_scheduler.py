@@ -23,6 +23,7 @@ from hubhome.respite.models import BookingKind, BookingStatus, RespiteBooking, R
 from jobs.lock import lock_for
 from jobs.registry import JobSpec
 from jobs.scheduler import run_job
+from tests import clock
 from tests.conftest import TEST_FIELD_KEY, is_postgres
 from tests.respite_helpers import children_of
 
@@ -236,13 +237,10 @@ def _due_tomorrow_booking(demo) -> None:  # type: ignore[no-untyped-def]
     db.session.add(booking)
 
 
-RUN_JOBS_AT = (
-    "import sys, time_machine; from datetime import datetime, UTC; "
-    "time_machine.travel(datetime(2026, 10, 24, 16, {minute}, tzinfo=UTC), tick=True).start(); "
-    "from hubhome.cli import main; sys.argv = ['hubhome', 'jobs', '--once']; main()"
-)
+EVENING_BEFORE = datetime(2026, 10, 24, 16, 30, tzinfo=UTC)  # 18:30 Stockholm, the day before
 
 
+@pytest.mark.clock(EVENING_BEFORE)
 def test_two_job_processes_at_once_send_every_message_exactly_once(app, demo, db_url):
     """The evening before check-in (18:30 Stockholm, the day before the October DST change)."""
     from hubhome.outbox.services import enqueue_sms
@@ -265,16 +263,17 @@ def test_two_job_processes_at_once_send_every_message_exactly_once(app, demo, db
     }
     printed: list[str] = []
     for minute in (30, 35, 40):  # three rounds, each a few minutes after the last
-        procs = [
-            subprocess.Popen(
-                [sys.executable, "-c", RUN_JOBS_AT.format(minute=minute)],
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for _ in range(2)
-        ]
+        with time_machine.travel(EVENING_BEFORE.replace(minute=minute), tick=True):
+            procs = [
+                subprocess.Popen(
+                    [HUBHOME, "jobs", "--once"],
+                    env=clock.process_env(env),
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+                for _ in range(2)
+            ]
         outputs = [p.communicate(timeout=120) for p in procs]
         assert all(p.returncode == 0 for p in procs), outputs
         printed += re.findall(r"--- sms #(\d+) to", "".join(out for out, _err in outputs))

@@ -29,6 +29,8 @@ from hubhome.respite.models import BookingKind, BookingStatus, RespiteBooking, R
 from tests.conftest import DEMO_PASSWORD, login
 from tests.monitoring_helpers import NOW
 
+pytestmark = pytest.mark.clock(NOW)
+
 ADMIN = "chef@test.hubhome.test"
 YEAR_2025 = "/outcomes/?from=2025-01-01&to=2025-12-31"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import time_machine
 from sqlalchemy import inspect, select
 
@@ -13,6 +14,8 @@ from hubhome.outcomes.models import SurveyAnswer, SurveyInvitation, SurveyRound
 from hubhome.outcomes.survey import token_hash
 from tests.conftest import login
 from tests.monitoring_helpers import NOW
+
+pytestmark = pytest.mark.clock(NOW)
 
 
 def answer(client, token: str, hub: int, comment: str = "", stopped: str = "no"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
 import time_machine
 from sqlalchemy import delete, insert
 
@@ -19,6 +20,8 @@ from hubhome.extensions import db
 from hubhome.rota.models import OnCallShift, Rota, RotaSlot
 from tests.conftest import PUBLIC_URL
 from tests.phone_helpers import BJORNEN_LINE, DAYTIME, DUTY, FAMILJ1, HANNA, twiml
+
+pytestmark = pytest.mark.clock(DAYTIME)
 
 TODAY = date(2026, 11, 23)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import time_machine
 from sqlalchemy import func, select
 
@@ -24,6 +25,8 @@ from tests.phone_helpers import (
     verbs,
     voice,
 )
+
+pytestmark = pytest.mark.clock(DAYTIME)
 
 
 def _call(sid: str = "CA01") -> Call:

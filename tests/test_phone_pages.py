@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import time_machine
 from sqlalchemy import select
 
@@ -9,6 +10,8 @@ from hubhome.audit.models import AuditEvent
 from hubhome.extensions import db
 from hubhome.phone.models import Call
 from tests.phone_helpers import DAYTIME, dialled, voice
+
+pytestmark = pytest.mark.clock(DAYTIME)
 
 
 def test_the_person_rung_sees_the_family_and_children_while_it_rings(client, demo, login_as, app):

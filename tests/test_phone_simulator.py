@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import time_machine
 from sqlalchemy import select
 
@@ -9,6 +10,8 @@ from hubhome.extensions import db
 from hubhome.outbox.models import OutboxMessage
 from hubhome.phone.models import Call, CallStatus
 from tests.phone_helpers import BJORNEN_LINE, DAYTIME, FAMILJ1
+
+pytestmark = pytest.mark.clock(DAYTIME)
 
 
 def test_an_admin_walks_a_call_to_voicemail_in_the_simulator(login_as, demo):

@@ -26,6 +26,8 @@ from tests.phone_helpers import (
     voice,
 )
 
+pytestmark = pytest.mark.clock(DAYTIME)
+
 CALL = {"CallSid": "CA77", "From": FAMILJ1, "To": BJORNEN_LINE, "CallStatus": "ringing"}
 WEBHOOKS = [
     "/phone/voice",

@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from hubhome.extensions import db
@@ -11,13 +10,7 @@ from hubhome.outbox.models import OutboxMessage
 from hubhome.respite.models import RespiteBooking, RespiteRules
 from tests.respite_helpers import NOW, booking_body, children_of, set_beds
 
-pytestmark = pytest.mark.usefixtures("frozen")
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.clock(NOW), pytest.mark.usefixtures("frozen")]
 
 
 def book(client, headers, body):

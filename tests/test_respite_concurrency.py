@@ -4,7 +4,6 @@ import threading
 from datetime import date, timedelta
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from hubhome.extensions import db
@@ -14,18 +13,13 @@ from tests.conftest import is_postgres
 from tests.respite_helpers import NOW, booking_body, set_beds
 
 pytestmark = [
+    pytest.mark.clock(NOW),
     pytest.mark.postgres,
     pytest.mark.skipif(not is_postgres(), reason="concurrency is proven on PostgreSQL"),
 ]
 
 THREADS = 8
 ROUNDS = 20
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def race(app, calls):

@@ -14,11 +14,7 @@ from hubhome.respite.jobs import send_reminders
 from hubhome.respite.models import RespiteBooking
 from tests.respite_helpers import NOW, booking_body, children_of, set_beds
 
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.clock(NOW)
 
 
 def book(client, headers, body):

@@ -11,6 +11,8 @@ from hubhome.respite.models import BookingKind, BookingStatus, RespiteBooking, R
 from tests.permission_matrix import Case, build_targets, run_cases
 from tests.respite_helpers import NOW
 
+pytestmark = pytest.mark.clock(NOW)
+
 
 @pytest.fixture
 def targets(app, demo):

@@ -97,32 +97,37 @@ def _old_advice(demo, short: str, days_old: int) -> None:  # type: ignore[no-unt
     )
 
 
-def _in_research_sample(demo, short: str) -> bool:  # type: ignore[no-untyped-def]
+def _children_of(demo, short: str) -> list:  # type: ignore[no-untyped-def]
     from hubhome.children.models import Child, Placement
 
-    days = db.session.scalars(
-        select(Child.birth_date)
-        .join(Placement, Placement.child_id == Child.id)
-        .where(Placement.household_id == _household_of(demo, short))
-    ).all()
-    return any(in_research_sample(d) for d in days)
+    return list(
+        db.session.scalars(
+            select(Child)
+            .join(Placement, Placement.child_id == Child.id)
+            .where(Placement.household_id == _household_of(demo, short))
+            .order_by(Child.id)
+        )
+    )
+
+
+def _in_research_sample(demo, short: str) -> bool:  # type: ignore[no-untyped-def]
+    return any(in_research_sample(child.birth_date) for child in _children_of(demo, short))
 
 
 def test_case_entries_go_after_the_policy_but_never_the_research_sample(app, demo):
     from hubhome.advice.models import AdviceContact
-    from hubhome.children.models import Child, Placement
     from hubhome.phone.models import Call, CallStatus
 
+    # The demo draws birth dates relative to the day it is seeded, so which of its families
+    # fall in the research sample changes from day to day: choose their birthdays here.
     families = [f"familj{n}" for n in range(1, 14) if f"familj{n}" in demo.users]
-    plain = [f for f in families if not _in_research_sample(demo, f)]
-    assert len(plain) >= 3, "the demo needs families outside the research sample"
-    sampled = [plain.pop(1)]  # one of its children turns out to be born on the 15th
-    child = db.session.scalars(
-        select(Child)
-        .join(Placement, Placement.child_id == Child.id)
-        .where(Placement.household_id == _household_of(demo, sampled[0]))
-    ).first()
-    child.birth_date = child.birth_date.replace(day=15)
+    plain, sampled = families[:2], families[2:3]
+    for short in families[:3]:
+        for child in _children_of(demo, short):
+            child.birth_date = child.birth_date.replace(day=6)
+    first = _children_of(demo, sampled[0])[0]
+    first.birth_date = first.birth_date.replace(day=15)  # one child in the sample keeps it all
+    assert [_in_research_sample(demo, f) for f in [*plain, *sampled]] == [False, False, True]
     db.session.execute(delete_all(AdviceContact))
     org = db.session.get(Organisation, demo.user("admin").organisation_id)
     org.retention_years = 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import time_machine
 from sqlalchemy import func, select
 
@@ -9,6 +10,8 @@ from hubhome.audit.models import AuditEvent
 from hubhome.extensions import db
 from hubhome.rota.models import OnCallShift, Rota, RotaSlot, ShiftKind
 from tests.phone_helpers import DAYTIME
+
+pytestmark = pytest.mark.clock(DAYTIME)
 
 
 def test_the_rota_page_shows_who_is_on_call_and_the_demo_gap(login_as):

@@ -4,7 +4,6 @@ afterwards, restriction reviews every three months, audited reads, and the API."
 from datetime import date
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from hubhome.audit.models import AuditEvent
@@ -19,13 +18,7 @@ from tests.activity_helpers import (
 from tests.conftest import login
 from tests.permission_matrix import Case, build_targets, run_cases
 
-pytestmark = pytest.mark.usefixtures("without_demo_everyday")
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.clock(NOW), pytest.mark.usefixtures("without_demo_everyday")]
 
 
 @pytest.fixture

@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 
 from hubhome.extensions import db
+from tests import clock
 from tests.conftest import make_test_app
 
 CHROMIUM = os.environ.get("HUBHOME_CHROMIUM", "/usr/bin/chromium")
@@ -52,7 +54,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     url = f"sqlite:///{tmp_path_factory.mktemp('browser')}/browser.sqlite"
     app = make_test_app(url, WTF_CSRF_ENABLED=True)
-    with app.app_context():
+    # Seeded at the run's instant, where each test starts (tests/clock.py), not minutes later.
+    with app.app_context(), time_machine.travel(clock.run_instant(), tick=True):
         db.create_all()
         seed_demo(db.session)
         db.session.commit()
