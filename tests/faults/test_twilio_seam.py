@@ -33,8 +33,8 @@ def _run_jobs_once(start_jobs) -> None:  # type: ignore[no-untyped-def]
     assert outbox.outcome == "ok", jobs.tail()
 
 
-def test_an_sms_sent_by_the_scheduler_reaches_twilio_through_the_sdk(
-    app, demo, fake_twilio, start_jobs
+def test_an_sms_sent_by_the_scheduler_reaches_twilio_and_twilio_reports_its_delivery(
+    app, demo, fake_twilio, start_jobs, start_server
 ):
     message = _queue(demo, "Hej från felnivån")
     _run_jobs_once(start_jobs)
@@ -52,6 +52,12 @@ def test_an_sms_sent_by_the_scheduler_reaches_twilio_through_the_sdk(
     assert message.status == OutboxStatus.SENT
     assert message.provider_sid == created["sid"]  # what the SDK parsed from the fake's JSON
     assert message.attempts == 1
+    server = start_server()
+    report = {"MessageSid": created["sid"], "MessageStatus": "delivered", "To": sent.form["To"]}
+    assert server.post("/phone/sms/status", report).status == 403  # not signed by Twilio
+    assert server.webhook("/phone/sms/status", report).status == 204
+    db.session.refresh(message)
+    assert message.status == OutboxStatus.DELIVERED
 
 
 def test_a_500_from_twilio_is_recorded_as_a_failed_attempt_to_try_again(
