@@ -15,19 +15,17 @@ matching requests these replies in order, `fake.default` is the reply for the re
   client's timeout fires;
 - `DROP`: reads the request and closes the connection without a byte.
 
-State, which a test may also set: `fake.messages`, `fake.calls`, `fake.recordings`, lists
-of resources as Twilio's JSON shows them, newest first (`fake.add_message(...)` and friends
-fill in the fields a test leaves out). Sending an SMS or starting a call adds to them; the
-list endpoints (`GET .../Messages.json`, `Calls.json`, `Recordings.json`, with Twilio's
-common filters and paging) read them.
+State, which a test may also set (`twilio_state.py`): `fake.messages`, `fake.calls`,
+`fake.recordings`, lists of resources as Twilio's JSON shows them, newest first
+(`fake.add_message(...)` and friends fill in the fields a test leaves out). Sending an SMS or
+starting a call adds to them; the list endpoints (`GET .../Messages.json`, `Calls.json`,
+`Recordings.json`, with Twilio's common filters and paging) read them.
 """
 
 from __future__ import annotations
 
 import base64
-import itertools
 import json
-import re
 import sys
 import threading
 import time
@@ -35,20 +33,12 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
-from email.utils import format_datetime, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
-API = "/2010-04-01"
-RESOURCES = {"Messages": "SM", "Calls": "CA", "Recordings": "RE"}
-LIST_KEYS = {"Messages": "messages", "Calls": "calls", "Recordings": "recordings"}
-PATH = re.compile(
-    r"^/2010-04-01/Accounts/(?P<account>AC\w+)/(?P<resource>Messages|Calls|Recordings)"
-    r"(?:/(?P<sid>\w+))?(?:/(?P<sub>Recordings))?\.json$"
-)
+from tests.faults.twilio_state import PATH, Answer, TwilioState, twilio_error
 
 
 @dataclass(frozen=True)
@@ -109,11 +99,6 @@ class _Script:
         )
 
 
-def _when(moment: datetime | None = None) -> str:
-    """Twilio's RFC 2822 date format."""
-    return format_datetime(moment or datetime.now(UTC), usegmt=True).replace("GMT", "+0000")
-
-
 @dataclass
 class FakeTwilio:
     """The fake Twilio API; `start()` serves it, `close()` stops it and ends every hang."""
@@ -122,15 +107,12 @@ class FakeTwilio:
     auth_token: str
     default: Reply = ANSWER
     requests: list[Recorded] = field(default_factory=list)
-    messages: list[dict[str, Any]] = field(default_factory=list)
-    calls: list[dict[str, Any]] = field(default_factory=list)
-    recordings: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._scripts: list[_Script] = []
         self._changed = threading.Condition()
         self._released = threading.Event()
-        self._serials = itertools.count(1)
+        self.state = TwilioState(self.account_sid)
         self._server = _Server(("127.0.0.1", 0), _handler_for(self))
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.05,), name="fake-twilio", daemon=True
@@ -193,99 +175,30 @@ class FakeTwilio:
         """The forms of every SMS Hubhome asked Twilio to send."""
         return [r.form for r in self.matching("POST", "/Messages.json")]
 
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        return self.state.messages
+
+    @property
+    def calls(self) -> list[dict[str, Any]]:
+        return self.state.calls
+
+    @property
+    def recordings(self) -> list[dict[str, Any]]:
+        return self.state.recordings
+
     def add_message(self, **fields: Any) -> dict[str, Any]:
         """Add a Message resource (the fields a test gives, Twilio's defaults for the rest)."""
-        return self._add("Messages", self._message(fields))
+        with self._changed:
+            return self.state.add("Messages", fields)
 
     def add_call(self, **fields: Any) -> dict[str, Any]:
-        return self._add("Calls", self._call(fields))
+        with self._changed:
+            return self.state.add("Calls", fields)
 
     def add_recording(self, **fields: Any) -> dict[str, Any]:
-        return self._add("Recordings", self._recording(fields))
-
-    # --- resources ------------------------------------------------------------------------
-
-    def _sid(self, resource: str) -> str:
-        return f"{RESOURCES[resource]}{next(self._serials):032x}"
-
-    def _uri(self, resource: str, sid: str) -> str:
-        return f"{API}/Accounts/{self.account_sid}/{resource}/{sid}.json"
-
-    def _common(self, resource: str, fields: dict[str, Any]) -> dict[str, Any]:
-        sid = fields.get("sid") or self._sid(resource)
-        now = _when()
-        return {
-            "sid": sid,
-            "account_sid": self.account_sid,
-            "api_version": "2010-04-01",
-            "date_created": now,
-            "date_updated": now,
-            "price": None,
-            "price_unit": "USD",
-            "uri": self._uri(resource, sid),
-        }
-
-    def _message(self, fields: dict[str, Any]) -> dict[str, Any]:
-        resource = self._common("Messages", fields) | {
-            "to": None,
-            "from": None,
-            "body": "",
-            "status": "queued",
-            "direction": "outbound-api",
-            "messaging_service_sid": None,
-            "date_sent": None,
-            "error_code": None,
-            "error_message": None,
-            "num_media": "0",
-            "num_segments": "1",
-        }
-        resource |= fields
-        resource["subresource_uris"] = {"media": resource["uri"][:-5] + "/Media.json"}
-        return resource
-
-    def _call(self, fields: dict[str, Any]) -> dict[str, Any]:
-        resource = self._common("Calls", fields) | {
-            "to": None,
-            "from": None,
-            "status": "queued",
-            "direction": "outbound-api",
-            "parent_call_sid": None,
-            "start_time": None,
-            "end_time": None,
-            "duration": None,
-            "answered_by": None,
-            "caller_name": None,
-            "forwarded_from": None,
-            "queue_time": "0",
-        }
-        resource |= fields
-        resource["subresource_uris"] = {"recordings": resource["uri"][:-5] + "/Recordings.json"}
-        return resource
-
-    def _recording(self, fields: dict[str, Any]) -> dict[str, Any]:
-        resource = self._common("Recordings", fields) | {
-            "call_sid": None,
-            "conference_sid": None,
-            "channels": 1,
-            "start_time": _when(),
-            "duration": "0",
-            "source": "RecordVerb",
-            "status": "completed",
-            "error_code": None,
-            "encryption_details": None,
-        }
-        resource |= fields
-        resource["media_url"] = "https://api.twilio.com" + resource["uri"][:-5]
-        return resource
-
-    def _add(self, resource: str, item: dict[str, Any]) -> dict[str, Any]:
         with self._changed:
-            self._state(resource).insert(0, item)
-        return item
-
-    def _state(self, resource: str) -> list[dict[str, Any]]:
-        state: list[dict[str, Any]] = getattr(self, LIST_KEYS[resource])
-        return state
+            return self.state.add("Recordings", fields)
 
     # --- the server's side ----------------------------------------------------------------
 
@@ -298,129 +211,12 @@ class FakeTwilio:
             self._changed.notify_all()
         return recorded
 
-    def _answer(self, request: Recorded) -> tuple[int, dict[str, Any] | None]:
-        """Answer as Twilio would: (status, JSON body or None for 204)."""
+    def _answer(self, request: Recorded) -> Answer:
+        """Answer as Twilio would."""
         if request.auth != (self.account_sid, self.auth_token):
-            return _error(401, 20003, "Authenticate")
-        match = PATH.match(request.path)
-        if match is None or match["account"] != self.account_sid:
-            return _error(404, 20404, "The requested resource was not found")
-        resource, sid, sub = match["resource"], match["sid"], match["sub"]
+            return twilio_error(401, 20003, "Authenticate")
         with self._changed:
-            if sub:  # a call's recordings
-                return 200, self._page(request, "Recordings", {"call_sid": sid})
-            if sid is None and request.method == "GET":
-                return 200, self._page(request, resource, {})
-            if sid is None and request.method == "POST" and resource in ("Messages", "Calls"):
-                return 201, self._create(resource, request.form)
-            found = next((r for r in self._state(resource) if r["sid"] == sid), None)
-            if found is None:
-                return _error(404, 20404, f"The requested resource {request.path} was not found")
-            if request.method == "GET":
-                return 200, found
-            if request.method == "POST":
-                found.update(_fields(request.form), date_updated=_when())
-                return 200, found
-            if request.method == "DELETE":
-                self._state(resource).remove(found)
-                return 204, None
-        return _error(405, 20004, "Method not allowed")
-
-    def _create(self, resource: str, form: dict[str, str]) -> dict[str, Any]:
-        fields = _fields(form)
-        if resource == "Messages":
-            fields["status"] = "accepted" if fields.get("messaging_service_sid") else "queued"
-            item = self._message(fields)
-        else:
-            item = self._call(fields)
-        self._state(resource).insert(0, item)
-        return item
-
-    def _page(self, request: Recorded, resource: str, fixed: dict[str, Any]) -> dict[str, Any]:
-        query = request.query
-        items = [i for i in self._state(resource) if _kept(i, query, fixed)]
-        size = int(query.get("PageSize", 50))
-        number = int(query.get("Page", 0))
-        chunk = items[number * size : (number + 1) * size]
-
-        def uri(page: int) -> str:
-            return request.path + "?" + urlencode(query | {"Page": page, "PageSize": size})
-
-        more = (number + 1) * size < len(items)
-        return {
-            LIST_KEYS[resource]: chunk,
-            "first_page_uri": uri(0),
-            "next_page_uri": uri(number + 1) if more else None,
-            "previous_page_uri": uri(number - 1) if number else None,
-            "page": number,
-            "page_size": size,
-            "start": number * size,
-            "end": number * size + max(len(chunk) - 1, 0),
-            "uri": uri(number),
-        }
-
-
-def _error(status: int, code: int, message: str) -> tuple[int, dict[str, Any]]:
-    info = f"https://www.twilio.com/docs/errors/{code}"
-    return status, {"code": code, "message": message, "more_info": info, "status": status}
-
-
-def _fields(form: dict[str, str]) -> dict[str, Any]:
-    """Twilio's form parameters (`MessagingServiceSid`) as resource fields."""
-    return {re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower(): value for key, value in form.items()}
-
-
-# Twilio's list filters: parameter -> (resource field, comparison).
-_FILTERS: dict[str, tuple[str, str]] = {
-    "To": ("to", "="),
-    "From": ("from", "="),
-    "Status": ("status", "="),
-    "CallSid": ("call_sid", "="),
-    "ParentCallSid": ("parent_call_sid", "="),
-    "DateSent": ("date_sent", "day"),
-    "DateSent<": ("date_sent", "<"),
-    "DateSent>": ("date_sent", ">"),
-    "StartTime": ("start_time", "day"),
-    "StartTime<": ("start_time", "<"),
-    "StartTime>": ("start_time", ">"),
-    "EndTime": ("end_time", "day"),
-    "EndTime<": ("end_time", "<"),
-    "EndTime>": ("end_time", ">"),
-    "DateCreated": ("date_created", "day"),
-    "DateCreated<": ("date_created", "<"),
-    "DateCreated>": ("date_created", ">"),
-}
-
-
-def _kept(item: dict[str, Any], query: dict[str, str], fixed: dict[str, Any]) -> bool:
-    if any(item.get(key) != value for key, value in fixed.items()):
-        return False
-    for parameter, value in query.items():
-        if parameter not in _FILTERS:
-            continue  # paging, or a filter the fake does not know: ignored, as Twilio does
-        key, comparison = _FILTERS[parameter]
-        if comparison == "=":
-            if item.get(key) != value:
-                return False
-            continue
-        if item.get(key) is None:
-            return False
-        moment = parsedate_to_datetime(item[key])
-        if comparison == "day":
-            if moment.date() != date.fromisoformat(value[:10]):
-                return False
-            continue
-        bound = _moment(value)
-        # Twilio's `<` and `>` on dates are inclusive (on or before, on or after).
-        if (comparison == "<" and moment > bound) or (comparison == ">" and moment < bound):
-            return False
-    return True
-
-
-def _moment(value: str) -> datetime:
-    if len(value) == 10:
-        return datetime.combine(date.fromisoformat(value), datetime.min.time(), UTC)
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return self.state.answer(request.method, request.path, request.query, request.form)
 
 
 class _Server(ThreadingHTTPServer):
@@ -458,7 +254,7 @@ def _handler_for(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
                 fake._released.wait(reply.seconds)
             if reply.kind == "error":
                 phrase = HTTPStatus(reply.status).phrase
-                status, body = _error(reply.status, 20000 + reply.status, phrase)
+                status, body = twilio_error(reply.status, 20000 + reply.status, phrase)
             else:
                 status, body = fake._answer(request)
             self._send(status, body)

@@ -114,12 +114,12 @@ class DatabaseProxy:
 
     def close(self) -> None:
         """Cut every connection and stop; safe to call twice."""
-        if not self._thread.is_alive():
-            return
-        self._call(self._stop())
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=SWITCH_SECONDS)
-        self._loop.close()
+        if self._thread.is_alive():
+            self._call(self._stop())
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=SWITCH_SECONDS)
+        if not self._loop.is_closed():
+            self._loop.close()
 
     def pass_through(self) -> None:
         self._call(self._switch(Mode.PASS))
