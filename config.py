@@ -50,8 +50,12 @@ class Settings:
     twilio_auth_token_secondary: str = ""
     twilio_messaging_service_sid: str = ""
     twilio_from_number: str = ""
+    twilio_timeout: float = 10.0
+    twilio_api_base: str = ""
     fallback_number: str = ""
     phone_simulator: bool = False
+    db_connect_timeout: int = 2
+    db_statement_timeout_ms: int = 30_000
     log_level: str = "INFO"
     count_queries: bool = False
 
@@ -72,6 +76,11 @@ class Settings:
                     values[field.name] = int(raw)
                 except ValueError as exc:
                     raise ConfigError(f"{field.name} must be an integer, got {raw!r}") from exc
+            elif kind == "float":
+                try:
+                    values[field.name] = float(raw)
+                except ValueError as exc:
+                    raise ConfigError(f"{field.name} must be a number, got {raw!r}") from exc
             else:
                 values[field.name] = raw
         return cls(**values)
@@ -94,6 +103,8 @@ class Settings:
             raise ConfigError("HUBHOME_SECRET_KEY must be at least 32 characters in production")
         if self.phone_simulator:
             raise ConfigError("the phone simulator must be off in production")
+        if self.twilio_api_base:
+            raise ConfigError("HUBHOME_TWILIO_API_BASE is for tests and staging, not production")
 
     def flask_config(self) -> dict[str, Any]:
         """Translate settings into the Flask and extension configuration keys."""
@@ -103,7 +114,7 @@ class Settings:
             "HUBHOME": self,
             "SECRET_KEY": self.secret_key or "dev-only-not-secret",
             "SQLALCHEMY_DATABASE_URI": self.database_url or "sqlite:///hubhome.sqlite",
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            "SQLALCHEMY_ENGINE_OPTIONS": self.engine_options(),
             "PERMANENT_SESSION_LIFETIME": timedelta(minutes=self.session_minutes),
             "SESSION_REFRESH_EACH_REQUEST": True,
             "SESSION_COOKIE_HTTPONLY": True,
@@ -122,6 +133,30 @@ class Settings:
             "OPENAPI_URL_PREFIX": "/api/v1",
             "OPENAPI_JSON_PATH": "openapi.json",
         }
+
+    def engine_options(self) -> dict[str, Any]:
+        """SQLAlchemy engine options: on PostgreSQL, bounded connecting and statements.
+
+        `connect_timeout` bounds opening a connection (libpq counts whole seconds, at least
+        2); `statement_timeout` bounds a statement the server runs. Neither bounds a
+        statement on a connection that has stalled, whose query the server never sees: a
+        view under `hubhome.deadline.answer_within` is bounded by its deadline instead.
+        """
+        options: dict[str, Any] = {"pool_pre_ping": True}
+        if not self.database_url.startswith("postgresql"):
+            return options
+        from sqlalchemy.engine import make_url
+
+        connect_args: dict[str, Any] = {}
+        if self.db_connect_timeout > 0:
+            connect_args["connect_timeout"] = self.db_connect_timeout
+        if self.db_statement_timeout_ms > 0:
+            given = make_url(self.database_url).query.get("options")
+            server_options = [given] if isinstance(given, str) else list(given or ())
+            server_options.append(f"-c statement_timeout={self.db_statement_timeout_ms}")
+            connect_args["options"] = " ".join(server_options)
+        options["connect_args"] = connect_args
+        return options
 
 
 ENV_ALIASES = {

@@ -70,6 +70,7 @@ def prepare(db_url: str, quick: bool, seed: int) -> Any:
 
     _recreate_database(db_url)
     env = _server_env(db_url, 0)
+    env["HUBHOME_DB_STATEMENT_TIMEOUT_MS"] = "0"  # VACUUM ANALYZE of a country takes minutes
     app = create_app(Settings.from_env(env), CHEAP_PASSWORD_HASHES=False)
     with app.app_context():
         upgrade()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
+from sqlalchemy import text
 
 from config import ConfigError, Settings, describe
 from hubhome import create_app
+from hubhome.extensions import db
+from tests.conftest import is_postgres
 
 GOOD_PRODUCTION = {
     "HUBHOME_ENV": "production",
@@ -73,3 +78,63 @@ def test_describe_masks_secrets():
     assert shown["field_key"] == "***"
     assert shown["twilio_auth_token"] == "***"
     assert shown["database_url"].startswith("postgresql")
+
+
+def test_production_refuses_a_fake_twilio():
+    with pytest.raises(ConfigError, match="HUBHOME_TWILIO_API_BASE"):
+        Settings.from_env({**GOOD_PRODUCTION, "HUBHOME_TWILIO_API_BASE": "http://x"}).check()
+
+
+def test_numbers_may_have_decimals():
+    assert Settings.from_env({"HUBHOME_TWILIO_TIMEOUT": "2.5"}).twilio_timeout == 2.5
+    with pytest.raises(ConfigError, match="twilio_timeout"):
+        Settings.from_env({"HUBHOME_TWILIO_TIMEOUT": "soon"})
+
+
+def test_postgresql_connections_and_statements_are_bounded():
+    settings = Settings.from_env({"HUBHOME_DATABASE_URL": "postgresql+psycopg://h@db/hubhome"})
+    assert settings.engine_options() == {
+        "pool_pre_ping": True,
+        "connect_args": {"connect_timeout": 2, "options": "-c statement_timeout=30000"},
+    }
+    given = Settings.from_env(
+        {
+            "HUBHOME_DATABASE_URL": "postgresql+psycopg://h@db/hubhome?options=-c%20work_mem%3D8MB",
+            "HUBHOME_DB_CONNECT_TIMEOUT": "5",
+            "HUBHOME_DB_STATEMENT_TIMEOUT_MS": "1500",
+        }
+    )
+    assert given.engine_options()["connect_args"] == {
+        "connect_timeout": 5,
+        "options": "-c work_mem=8MB -c statement_timeout=1500",
+    }
+    unbounded = Settings.from_env(
+        {
+            "HUBHOME_DATABASE_URL": "postgresql+psycopg://h@db/hubhome",
+            "HUBHOME_DB_CONNECT_TIMEOUT": "0",
+            "HUBHOME_DB_STATEMENT_TIMEOUT_MS": "0",
+        }
+    )
+    assert unbounded.engine_options()["connect_args"] == {}
+    assert Settings.from_env({}).engine_options() == {"pool_pre_ping": True}  # SQLite
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not is_postgres(), reason="a PostgreSQL server setting")
+def test_the_statement_timeout_is_in_force_on_postgresql(app):
+    assert db.session.execute(text("SHOW statement_timeout")).scalar() == "30s"
+
+
+def test_the_twilio_transport_has_a_timeout_and_may_be_sent_elsewhere(app):
+    from hubhome.telephony.client import TwilioTransport, rebase, twilio_client
+
+    base = "http://127.0.0.1:5299/fake"
+    api = "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json"
+    assert rebase(api, base) == "http://127.0.0.1:5299/fake/2010-04-01/Accounts/AC1/Messages.json"
+    assert rebase("https://messaging.twilio.com/v1/Services", base).endswith("/fake/v1/Services")
+    assert rebase("https://example.com/x?y=1", base) == "https://example.com/x?y=1"
+    other = dataclasses.replace(app.config["HUBHOME"], twilio_timeout=3.5, twilio_api_base=base)
+    app.config["HUBHOME"] = other
+    transport = twilio_client().http_client
+    assert isinstance(transport, TwilioTransport)
+    assert (transport.timeout, transport.api_base) == (3.5, base)
