@@ -26,6 +26,7 @@ from urllib.parse import urlencode
 from twilio.request_validator import RequestValidator
 
 from config import ENV_ALIASES, Settings
+from tests import clock
 
 HUBHOME = str(Path(sys.executable).parent / "hubhome")
 START_SECONDS = 90.0  # a gunicorn worker boots in seconds, but the machine may be busy
@@ -80,7 +81,7 @@ class HubhomeProcess:
         self._log = self.log_path.open("wb")
         self._process = subprocess.Popen(
             self.args,
-            env=self.env,
+            env=clock.process_env(self.env),  # on the test's clock, as it is when it starts
             stdin=subprocess.DEVNULL,
             stdout=self._log,
             stderr=subprocess.STDOUT,
