@@ -60,21 +60,23 @@ def test_outside_the_main_thread_a_deadline_cannot_be_armed():
     assert armed == [False]
 
 
-def test_a_view_past_its_deadline_answers_the_fallback_and_drops_its_connection(app):
-    invalidated: list[object] = []
-    event.listen(db.engine, "invalidate", lambda *args: invalidated.append(args))
+def test_a_view_past_its_deadline_answers_the_fallback_and_drops_its_connection(other_app):
+    app = other_app()  # its own app: this test adds routes and an engine listener
+    with app.app_context():
+        invalidated: list[object] = []
+        event.listen(db.engine, "invalidate", lambda *args: invalidated.append(args))
 
-    @answer_within(0.2, lambda: ("too late", 503))
-    def stuck() -> str:
-        db.session.execute(text("SELECT 1"))
-        time.sleep(10)  # as on a connection that stopped answering
-        return "never"
+        @answer_within(0.2, lambda: ("too late", 503))
+        def stuck() -> str:
+            db.session.execute(text("SELECT 1"))
+            time.sleep(10)  # as on a connection that stopped answering
+            return "never"
 
-    app.add_url_rule("/stuck", view_func=stuck)
-    app.add_url_rule("/quick", view_func=answer_within(5, lambda: "")(lambda: "in time"))
-    client = app.test_client()
-    response = client.get("/stuck")
-    assert (response.status_code, response.get_data(as_text=True)) == (503, "too late")
-    assert len(invalidated) == 1  # thrown away, not rolled back and returned to the pool
-    assert client.get("/quick").get_data(as_text=True) == "in time"
-    assert db.session.execute(text("SELECT 2")).scalar() == 2
+        app.add_url_rule("/stuck", view_func=stuck)
+        app.add_url_rule("/quick", view_func=answer_within(5, lambda: "")(lambda: "in time"))
+        client = app.test_client()
+        response = client.get("/stuck")
+        assert (response.status_code, response.get_data(as_text=True)) == (503, "too late")
+        assert len(invalidated) == 1  # thrown away, not rolled back and returned to the pool
+        assert client.get("/quick").get_data(as_text=True) == "in time"
+        assert db.session.execute(text("SELECT 2")).scalar() == 2
