@@ -15,9 +15,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     """Build a Hubhome application from settings (the environment when none are given)."""
+    from hubhome.transaction import UnitOfWorkFlask
+
     settings = settings or Settings.from_env()
     settings.check()
-    app = Flask(
+    app = UnitOfWorkFlask(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from hubhome.api.auth import authenticate_api_request, init_token_use
+from hubhome.api.auth import authenticate_api_request
 from hubhome.api.core import api
 
 
@@ -43,4 +43,3 @@ def init_api(app: Flask) -> None:
         api.register_blueprint(blp)
         csrf.exempt(blp)  # bearer tokens, never cookies: no cross-site request can carry one
     app.before_request(authenticate_api_request)
-    init_token_use(app)
