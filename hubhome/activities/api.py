@@ -160,7 +160,6 @@ def create_activity(body: dict[str, Any]) -> Any:
             count=body["count"],
         ),
     )
-    db.session.commit()
     return [_out(a, user) for a in created]
 
 
@@ -190,7 +189,6 @@ def rsvp(body: dict[str, Any], activity_id: int) -> Any:
             accept_waiting=body["waiting"],
         ),
     )
-    db.session.commit()
     return {
         "household_id": saved.household_id,
         "status": str(saved.status),

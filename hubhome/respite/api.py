@@ -130,9 +130,7 @@ def create_booking(body: dict[str, Any]) -> Any:
             idempotency_key=body["idempotency_key"],
         ),
     )
-    answer = _out(created)  # before the commit, which would expire it and cost a reload
-    db.session.commit()
-    return answer
+    return _out(created)
 
 
 @blp.route("/bookings/<int:booking_id>/<string:action>", methods=["POST"])
@@ -150,5 +148,4 @@ def change_booking(body: dict[str, Any], booking_id: int, action: str) -> Any:
         bookings.decline(db.session, user, booking, body["reason"])
     else:
         bookings.cancel(db.session, user, booking, body["reason"])
-    db.session.commit()
     return _out(booking)
