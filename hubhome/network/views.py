@@ -68,7 +68,6 @@ def household(household_id: int) -> Any:
         for child in services.placed_children(db.session, item)
     ]
     record(db.session, current_user, "household.view", item)
-    db.session.commit()
     return render_template(
         "network/household.html",
         household=item,
