@@ -26,9 +26,9 @@ from hubhome.activities.models import Activity, ActivityKind, AnswerStatus
 from hubhome.activities.panels import home_panel
 from hubhome.activities.recurrence import Repeat
 from hubhome.calendar.services import register_source
-from hubhome.errors import Conflict, DomainError, ValidationFailed
+from hubhome.errors import Conflict, ValidationFailed
 from hubhome.extensions import db
-from hubhome.forms import choices, show_errors
+from hubhome.forms import attempt, choices, submit
 from hubhome.home import panels
 from hubhome.network.models import Constellation, Household
 from hubhome.network.services import visible_constellations
@@ -141,40 +141,33 @@ def new() -> Any:
         for h in planning.constellation_household_ids(db.session, chosen.id)
     ]
     form.household_ids.choices = choices((h.id, h.name) for h in households)
-    if form.validate_on_submit():
-        plan = planning.ActivityPlan(
-            constellation_id=chosen.id,
-            kind=ActivityKind(form.kind.data),
-            title=form.title.data or "",
-            day=form.day.data,
-            start=form.start.data,
-            end=form.end.data,
-            place=form.place.data or "",
-            description=form.description.data or "",
-            capacity=form.capacity.data,
-            household_ids=list(form.household_ids.data or [])
-            if form.invite.data == "chosen"
-            else [],
-            repeat=Repeat(form.repeat.data),
-            count=form.count.data or 1,
-        )
-        if form.invite.data == "chosen" and not plan.household_ids:
-            form.household_ids.errors = [_("Choose at least one family.")]
-        else:
-            try:
-                created = planning.create_activities(db.session, current_user, plan)
-            except ValidationFailed as exc:
-                db.session.rollback()
-                show_errors(form, exc)
-            else:
-                db.session.commit()
-                flash(
-                    _("%(num)s events planned and the families invited.", num=len(created)),
-                    "success",
-                )
-                return redirect(url_for("activities.show", activity_id=created[0].id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("activities/new.html", form=form), status
+    done = submit(form, lambda: _plan(form, chosen))
+    if done.saved:
+        flash(_("%(num)s events planned and the families invited.", num=len(done.value)), "success")
+        return redirect(url_for("activities.show", activity_id=done.value[0].id))
+    return render_template("activities/new.html", form=form), done.status
+
+
+def _plan(form: ActivityForm, chosen: Constellation) -> list[Activity]:
+    chosen_only = form.invite.data == "chosen"
+    if chosen_only and not form.household_ids.data:
+        message = _("Choose at least one family.")
+        raise ValidationFailed(message, errors={"household_ids": [message]})
+    plan = planning.ActivityPlan(
+        constellation_id=chosen.id,
+        kind=ActivityKind(form.kind.data),
+        title=form.title.data or "",
+        day=form.day.data,
+        start=form.start.data,
+        end=form.end.data,
+        place=form.place.data or "",
+        description=form.description.data or "",
+        capacity=form.capacity.data,
+        household_ids=list(form.household_ids.data or []) if chosen_only else [],
+        repeat=Repeat(form.repeat.data),
+        count=form.count.data or 1,
+    )
+    return planning.create_activities(db.session, current_user, plan)
 
 
 def _answer_form(activity: Activity) -> AnswerForm | None:
@@ -242,30 +235,28 @@ def answer(activity_id: int) -> Any:
     form = _answer_form(activity)
     if form is None:
         abort(403)
-    if not form.validate_on_submit():
-        return _render_show(activity, form, status=422)
-    given = answers.Answer(
-        household_id=form.household_id.data,
-        attending=form.attending.data == "yes",
-        adults=form.adults.data or 0,
-        children=form.children.data or 0,
-        needs=form.needs.data or "",
-        accept_waiting=form.accept_waiting.data == "yes",
+    done = submit(
+        form,
+        lambda: answers.answer(
+            db.session,
+            current_user,
+            activity,
+            answers.Answer(
+                household_id=form.household_id.data,
+                attending=form.attending.data == "yes",
+                adults=form.adults.data or 0,
+                children=form.children.data or 0,
+                needs=form.needs.data or "",
+                accept_waiting=form.accept_waiting.data == "yes",
+            ),
+        ),
     )
-    try:
-        saved = answers.answer(db.session, current_user, activity, given)
-    except Conflict as exc:
-        db.session.rollback()
-        form.form_errors.append(exc.message)
-        return _render_show(activity, form, full=True, status=409)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        show_errors(form, exc)
-        return _render_show(activity, form, status=422)
-    db.session.commit()
+    if not done.saved:
+        full = isinstance(done.error, Conflict)  # a full event offers a waiting place
+        return _render_show(activity, form, full=full, status=done.status)
     flash(
         _("You have a waiting place. We send an SMS if a place becomes free.")
-        if saved.status == AnswerStatus.WAITING
+        if done.value.status == AnswerStatus.WAITING
         else _("Thank you, your answer is saved."),
         "success",
     )
@@ -289,29 +280,25 @@ def edit(activity_id: int) -> Any:
         local_start, local_end = to_local(activity.starts_at), to_local(activity.ends_at)
         form.day.data, form.start.data = local_start.date(), local_start.time()
         form.end.data = local_end.time()
-    if form.validate_on_submit():
-        try:
-            planning.change_activity(
-                db.session,
-                current_user,
-                activity,
-                title=form.title.data or "",
-                day=form.day.data,
-                start=form.start.data,
-                end=form.end.data,
-                place=form.place.data or "",
-                description=form.description.data or "",
-                capacity=form.capacity.data,
-            )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The event has been changed."), "success")
-            return redirect(url_for("activities.show", activity_id=activity.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("activities/edit.html", form=form, activity=activity), status
+    done = submit(
+        form,
+        lambda: planning.change_activity(
+            db.session,
+            current_user,
+            activity,
+            title=form.title.data or "",
+            day=form.day.data,
+            start=form.start.data,
+            end=form.end.data,
+            place=form.place.data or "",
+            description=form.description.data or "",
+            capacity=form.capacity.data,
+        ),
+    )
+    if done.saved:
+        flash(_("The event has been changed."), "success")
+        return redirect(url_for("activities.show", activity_id=activity.id))
+    return render_template("activities/edit.html", form=form, activity=activity), done.status
 
 
 @bp.route("/<int:activity_id>/cancel", methods=["POST"])
@@ -329,7 +316,6 @@ def cancel(activity_id: int) -> Any:
     else:
         planning.cancel_activity(db.session, current_user, activity)
         message = _("The event is cancelled and those coming have been told.")
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("activities.show", activity_id=activity.id), 303)
 
@@ -345,16 +331,11 @@ def attendance(activity_id: int) -> Any:
     )
     if not form.validate_on_submit():
         abort(400)
-    try:
-        planning.record_attendance(
+    attempt(
+        lambda: planning.record_attendance(
             db.session, current_user, activity, form.household_ids.data or []
         )
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Attendance saved."), "success")
+    ).flash(_("Attendance saved."))
     return redirect(url_for("activities.show", activity_id=activity.id), 303)
 
 

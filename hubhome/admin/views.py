@@ -19,7 +19,7 @@ from hubhome.audit.queries import search_audit
 from hubhome.audit.services import record
 from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
-from hubhome.forms import choices, show_errors
+from hubhome.forms import choices, show_errors, submit
 from hubhome.network.models import Organisation
 from hubhome.network.services import update_organisation_settings, visible_households
 from hubhome.ops.health import heartbeat
@@ -106,24 +106,20 @@ def organisation() -> Any:
     """The organisation's last-resort duty number and retention policy."""
     org = db.session.get_one(Organisation, current_user.organisation_id)
     form = OrganisationSettingsForm(obj=org)
-    if form.validate_on_submit():
-        try:
-            update_organisation_settings(
-                db.session,
-                current_user,
-                org,
-                duty_number=form.duty_number.data or None,
-                retention_years=form.retention_years.data,
-            )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The settings have been saved."), "success")
-            return redirect(url_for("admin.organisation"))
-    status = 422 if form.errors else 200
-    return render_template("admin/organisation.html", form=form, organisation=org), status
+    done = submit(
+        form,
+        lambda: update_organisation_settings(
+            db.session,
+            current_user,
+            org,
+            duty_number=form.duty_number.data or None,
+            retention_years=form.retention_years.data,
+        ),
+    )
+    if done.saved:
+        flash(_("The settings have been saved."), "success")
+        return redirect(url_for("admin.organisation"))
+    return render_template("admin/organisation.html", form=form, organisation=org), done.status
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -151,7 +147,6 @@ def users() -> Any:
         else:
             db.session.flush()
             record(db.session, current_user, "user.create", user)
-            db.session.commit()
             flash(_("The account has been created."), "success")
             return redirect(url_for("admin.users"))
     status = 422 if form.errors else 200

@@ -16,9 +16,8 @@ from hubhome.advice.forms import AdviceForm, DoneForm
 from hubhome.advice.labels import CHANNEL_LABELS, TOPIC_LABELS, URGENCY_LABELS
 from hubhome.advice.models import AdviceChannel, AdviceTopic, Urgency
 from hubhome.audit.services import record
-from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
-from hubhome.forms import choices, show_errors
+from hubhome.forms import choices, submit
 from hubhome.home import panels
 from hubhome.network.services import visible_households
 from hubhome.permissions import can_log_advice, get_advice_contact_or_404
@@ -61,7 +60,6 @@ def index() -> Any:
         else []
     )
     _audit_households(contacts)
-    db.session.commit()
     return render_template(
         "advice/index.html",
         contacts=contacts,
@@ -110,36 +108,32 @@ def new() -> Any:
     )
     if request.method == "GET":
         _prefill(form)
-    if form.validate_on_submit():
-        try:
-            contact = services.log_contact(
-                db.session,
-                current_user,
-                services.AdviceEntry(
-                    household_id=form.household_id.data,
-                    asked_by=form.asked_by.data or "",
-                    channel=AdviceChannel(form.channel.data),
-                    topic=AdviceTopic(form.topic.data),
-                    urgency=Urgency(form.urgency.data or "normal"),
-                    summary=form.summary.data or "",
-                    follow_up_on=form.follow_up_on.data,
-                    call_id=int(form.call_id.data) if (form.call_id.data or "").isdigit() else None,
-                ),
-            )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(
-                _("Logged. The responsible social worker has been told.")
-                if contact.topic == AdviceTopic.PLACEMENT_CONCERN
-                else _("Logged."),
-                "success",
-            )
-            return redirect(url_for("advice.index"))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("advice/new.html", form=form), status
+    done = submit(
+        form,
+        lambda: services.log_contact(
+            db.session,
+            current_user,
+            services.AdviceEntry(
+                household_id=form.household_id.data,
+                asked_by=form.asked_by.data or "",
+                channel=AdviceChannel(form.channel.data),
+                topic=AdviceTopic(form.topic.data),
+                urgency=Urgency(form.urgency.data or "normal"),
+                summary=form.summary.data or "",
+                follow_up_on=form.follow_up_on.data,
+                call_id=int(form.call_id.data) if (form.call_id.data or "").isdigit() else None,
+            ),
+        ),
+    )
+    if done.saved:
+        flash(
+            _("Logged. The responsible social worker has been told.")
+            if done.value.topic == AdviceTopic.PLACEMENT_CONCERN
+            else _("Logged."),
+            "success",
+        )
+        return redirect(url_for("advice.index"))
+    return render_template("advice/new.html", form=form), done.status
 
 
 @bp.route("/<int:contact_id>")
@@ -148,7 +142,6 @@ def show(contact_id: int) -> Any:
     """One advice contact."""
     contact = get_advice_contact_or_404(current_user, contact_id)
     _audit_households([contact])
-    db.session.commit()
     return render_template("advice/show.html", contact=contact, done_form=DoneForm(), labels=LABELS)
 
 
@@ -162,6 +155,5 @@ def done(contact_id: int) -> Any:
     if not DoneForm().validate_on_submit():
         abort(400)
     services.mark_done(db.session, current_user, contact)
-    db.session.commit()
     flash(_("The follow-up is done."), "success")
     return redirect(url_for("advice.follow_ups"), 303)
