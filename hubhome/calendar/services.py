@@ -12,6 +12,7 @@ from icalendar import Calendar, Event
 from sqlalchemy import select
 
 from hubhome.accounts.models import User
+from hubhome.audit.services import record
 from hubhome.calendar.models import CalendarFeed
 from hubhome.db import DbSession
 from hubhome.timeutil import utcnow
@@ -60,6 +61,15 @@ def revoke(session: DbSession, user: User) -> None:
     feed = live_feed(session, user)
     if feed is not None:
         feed.revoked_at = utcnow()
+
+
+def renew(session: DbSession, user: User) -> CalendarFeed:
+    """Give the user a new feed URL; the old one stops working at once."""
+    revoke(session, user)
+    session.flush()
+    feed = feed_for(session, user)
+    record(session, user, "calendar.feed_renewed")
+    return feed
 
 
 def user_for_feed(session: DbSession, token: str) -> User | None:
