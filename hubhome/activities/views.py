@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from hubhome import nav
 from hubhome.accounts.models import Role
-from hubhome.activities import answers, planning, queries
+from hubhome.activities import answers, planning, queries, services
 from hubhome.activities.forms import (
     ActivityForm,
     AnswerForm,
@@ -153,7 +153,7 @@ def _plan(form: ActivityForm, chosen: Constellation) -> list[Activity]:
     if chosen_only and not form.household_ids.data:
         message = _("Choose at least one family.")
         raise ValidationFailed(message, errors={"household_ids": [message]})
-    plan = planning.ActivityPlan(
+    plan = services.ActivityPlan(
         constellation_id=chosen.id,
         kind=ActivityKind(form.kind.data),
         title=form.title.data or "",
@@ -167,7 +167,7 @@ def _plan(form: ActivityForm, chosen: Constellation) -> list[Activity]:
         repeat=Repeat(form.repeat.data),
         count=form.count.data or 1,
     )
-    return planning.create_activities(db.session, current_user, plan)
+    return services.create_activities(db.session, current_user, plan)
 
 
 def _answer_form(activity: Activity) -> AnswerForm | None:
@@ -237,11 +237,11 @@ def answer(activity_id: int) -> Any:
         abort(403)
     done = submit(
         form,
-        lambda: answers.answer(
+        lambda: services.answer(
             db.session,
             current_user,
             activity,
-            answers.Answer(
+            services.Answer(
                 household_id=form.household_id.data,
                 attending=form.attending.data == "yes",
                 adults=form.adults.data or 0,
@@ -282,7 +282,7 @@ def edit(activity_id: int) -> Any:
         form.end.data = local_end.time()
     done = submit(
         form,
-        lambda: planning.change_activity(
+        lambda: services.change_activity(
             db.session,
             current_user,
             activity,
@@ -308,13 +308,13 @@ def cancel(activity_id: int) -> Any:
     activity = _planner_activity(activity_id)
     if not PlainForm().validate_on_submit():
         abort(400)
-    if request.form.get("scope") == "following":
-        cancelled = planning.cancel_following(db.session, current_user, activity)
+    following = request.form.get("scope") == "following"
+    cancelled = services.cancel(db.session, current_user, activity, following=following)
+    if following:
         message = _(
             "%(num)s meetings are cancelled and those coming have been told.", num=len(cancelled)
         )
     else:
-        planning.cancel_activity(db.session, current_user, activity)
         message = _("The event is cancelled and those coming have been told.")
     flash(message, "success")
     return redirect(url_for("activities.show", activity_id=activity.id), 303)
@@ -332,7 +332,7 @@ def attendance(activity_id: int) -> Any:
     if not form.validate_on_submit():
         abort(400)
     attempt(
-        lambda: planning.record_attendance(
+        lambda: services.record_attendance(
             db.session, current_user, activity, form.household_ids.data or []
         )
     ).flash(_("Attendance saved."))
