@@ -15,7 +15,7 @@ from hubhome.advice import services
 from hubhome.advice.forms import AdviceForm, DoneForm
 from hubhome.advice.labels import CHANNEL_LABELS, TOPIC_LABELS, URGENCY_LABELS
 from hubhome.advice.models import AdviceChannel, AdviceTopic, Urgency
-from hubhome.audit.services import record
+from hubhome.audit.services import Subject, record_many
 from hubhome.extensions import db
 from hubhome.forms import choices, submit
 from hubhome.home import panels
@@ -43,8 +43,9 @@ panels.register(
 
 
 def _audit_households(contacts: Any) -> None:
-    for household_id in sorted({c.household_id for c in contacts}):
-        record(db.session, current_user, "advice.read", None, household_id=household_id)
+    households = sorted({c.household_id for c in contacts})
+    subjects = [Subject(household_id=household_id) for household_id in households]
+    record_many(db.session, current_user, "advice.read", subjects)
 
 
 @bp.route("/")
