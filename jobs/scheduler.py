@@ -88,7 +88,7 @@ class Runner:
 
 def _configure(scheduler: BlockingScheduler | BackgroundScheduler, runner: Runner) -> None:
     scheduler.add_job(runner.renew, "interval", seconds=RENEW_SECONDS, id="lock", max_instances=1)
-    for spec in all_jobs():
+    for spec in all_jobs(runner.app):
         scheduler.add_job(
             runner.guarded(spec),
             spec.trigger,
@@ -108,7 +108,7 @@ def run_once(app: Flask) -> int:
         log.warning("another scheduler holds the lock; nothing run")
         return 0
     try:
-        failed = [spec.name for spec in all_jobs() if run_job(app, spec).outcome != "ok"]
+        failed = [spec.name for spec in all_jobs(app) if run_job(app, spec).outcome != "ok"]
     finally:
         runner.release()
     return 1 if failed else 0
@@ -122,7 +122,7 @@ def run_scheduler(app: Flask, *, once: bool = False) -> int:
     runner = Runner(app)
     runner.renew()
     _configure(scheduler, runner)
-    log.info("scheduler started (%s jobs)", len(all_jobs()))
+    log.info("scheduler started (%s jobs)", len(all_jobs(app)))
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):

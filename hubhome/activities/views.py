@@ -7,11 +7,8 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from hubhome import nav
-from hubhome.accounts.models import Role
 from hubhome.activities import answers, planning, queries, services
 from hubhome.activities.forms import (
     ActivityForm,
@@ -20,16 +17,12 @@ from hubhome.activities.forms import (
     EventFields,
     PlainForm,
 )
-from hubhome.activities.ical import activity_events
 from hubhome.activities.labels import ANSWER_LABELS, KIND_LABELS, STATUS_LABELS
 from hubhome.activities.models import Activity, ActivityKind, AnswerStatus
-from hubhome.activities.panels import home_panel
 from hubhome.activities.recurrence import Repeat
-from hubhome.calendar.services import register_source
 from hubhome.errors import Conflict, ValidationFailed
 from hubhome.extensions import db
 from hubhome.forms import attempt, choices, submit
-from hubhome.home import panels
 from hubhome.network.models import Constellation, Household
 from hubhome.network.services import visible_constellations
 from hubhome.permissions import can_plan_activities, get_activity_or_404, get_constellation_or_404
@@ -37,11 +30,6 @@ from hubhome.timeutil import local_today, to_local, utcnow
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 
-nav.add("activities.index", _l("Activities"), list(Role), order=45)
-register_source(activity_events)
-panels.register(
-    "activities/_home_panel.html", [Role.HUB_CARER, Role.FOSTER_CARER], home_panel, order=15
-)
 
 LABELS = {"kind": KIND_LABELS, "answer": ANSWER_LABELS, "status": STATUS_LABELS}
 

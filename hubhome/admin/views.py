@@ -6,11 +6,9 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from hubhome import nav
 from hubhome.accounts.forms import UserForm
 from hubhome.accounts.models import Role, User
 from hubhome.accounts.services import create_user
@@ -28,12 +26,6 @@ from hubhome.outbox.services import list_outbox
 from hubhome.permissions import require_role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-nav.add("admin.audit", _l("Audit log"), [Role.ADMIN], order=80)
-nav.add("admin.outbox", _l("Messages"), [Role.ADMIN], order=81)
-nav.add("admin.users", _l("Accounts"), [Role.ADMIN], order=82)
-nav.add("admin.jobs", _l("Scheduled jobs"), [Role.ADMIN], order=83)
-nav.add("admin.organisation", _l("Organisation"), [Role.ADMIN], order=84)
 
 
 @bp.before_request

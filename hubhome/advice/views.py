@@ -6,10 +6,8 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from hubhome import nav
 from hubhome.accounts.models import Role, User
 from hubhome.advice import services
 from hubhome.advice.forms import AdviceForm, DoneForm
@@ -18,28 +16,18 @@ from hubhome.advice.models import AdviceChannel, AdviceTopic, Urgency
 from hubhome.audit.services import Subject, record_many
 from hubhome.extensions import db
 from hubhome.forms import choices, submit
-from hubhome.home import panels
 from hubhome.network.services import visible_households
 from hubhome.permissions import can_log_advice, get_advice_contact_or_404
 
 bp = Blueprint("advice", __name__, url_prefix="/advice")
 
 ADVICE_ROLES = [Role.HUB_CARER, Role.ONCALL_STAFF, Role.SOCIAL_WORKER, Role.FOSTER_CARER]
-nav.add("advice.index", _l("Advice"), ADVICE_ROLES, order=50)
 LABELS = {"channel": CHANNEL_LABELS, "topic": TOPIC_LABELS, "urgency": URGENCY_LABELS}
 
 
 def follow_up_panel(user: User) -> dict[str, Any] | None:
     """Open follow-ups on the user's list, and the quick way to log advice."""
     return {"open": len(services.open_follow_ups(db.session, user))}
-
-
-panels.register(
-    "advice/_home_panel.html",
-    [Role.HUB_CARER, Role.ONCALL_STAFF, Role.SOCIAL_WORKER],
-    follow_up_panel,
-    order=20,
-)
 
 
 def _audit_households(contacts: Any) -> None:

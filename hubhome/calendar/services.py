@@ -15,16 +15,12 @@ from hubhome.accounts.models import User
 from hubhome.audit.services import record
 from hubhome.calendar.models import CalendarFeed
 from hubhome.db import DbSession
+from hubhome.registry import Registry
 from hubhome.timeutil import utcnow
 
-# Areas add the events they contribute: function(session, user) -> list[Event].
+# Areas add the events they contribute, in their init_app: function(session, user) -> events.
 EventSource = Callable[[DbSession, User], list[Event]]
-_sources: list[EventSource] = []
-
-
-def register_source(source: EventSource) -> None:
-    if source not in _sources:
-        _sources.append(source)
+event_sources: Registry[EventSource] = Registry("calendar_sources")
 
 
 def _hash(token: str) -> str:
@@ -92,7 +88,7 @@ def build_calendar(session: DbSession, user: User) -> bytes:
     calendar.add("x-wr-calname", "Hubhome")
     calendar.add("x-wr-timezone", "Europe/Stockholm")
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
-    for source in _sources:
+    for source in event_sources.items():
         for event in source(session, user):
             calendar.add_component(event)
     return calendar.to_ical()

@@ -6,25 +6,18 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from hubhome import nav
 from hubhome.accounts.models import Role, User
 from hubhome.caseload import queries, services
 from hubhome.caseload.forms import ReviewForm, SettingsForm, VisitForm
-from hubhome.caseload.panels import home_panel
 from hubhome.caseload.sources import has_sources
 from hubhome.extensions import db
 from hubhome.forms import submit
-from hubhome.home import panels
 from hubhome.permissions import can_follow_up, can_see_caseloads, get_child_or_404
 from hubhome.timeutil import local_today
 
 bp = Blueprint("caseload", __name__, url_prefix="/caseload")
-
-nav.add("caseload.index", _l("Caseload"), [Role.SOCIAL_WORKER, Role.ADMIN], order=25)
-panels.register("caseload/_home_panel.html", [Role.SOCIAL_WORKER], home_panel, order=5)
 
 
 def _worker() -> User:

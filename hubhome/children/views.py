@@ -6,11 +6,8 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from hubhome import nav
-from hubhome.accounts.models import Role
 from hubhome.audit.services import record
 from hubhome.children import services
 from hubhome.children.forms import ChildForm, EndPlacementForm
@@ -28,13 +25,6 @@ from hubhome.permissions import (
 from hubhome.timeutil import age_on, local_today
 
 bp = Blueprint("children", __name__)
-
-nav.add(
-    "children.index",
-    _l("Children"),
-    [Role.ADMIN, Role.SOCIAL_WORKER, Role.HUB_CARER, Role.FOSTER_CARER],
-    order=30,
-)
 
 
 @bp.route("/children")

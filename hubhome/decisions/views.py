@@ -6,11 +6,9 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from hubhome import nav
 from hubhome.accounts.models import Role, User
 from hubhome.audit.services import record
 from hubhome.children.models import Child
@@ -33,8 +31,6 @@ from hubhome.permissions import (
 from hubhome.timeutil import local_today
 
 bp = Blueprint("decisions", __name__, url_prefix="/decisions")
-
-nav.add("decisions.index", _l("Decisions"), [Role.SOCIAL_WORKER, Role.ADMIN], order=26)
 
 
 @bp.before_request

@@ -16,15 +16,12 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from hubhome import nav
 from hubhome.accounts.models import Role, User
 from hubhome.extensions import db
 from hubhome.forms import submit
-from hubhome.home import panels
 from hubhome.network.models import Constellation
 from hubhome.permissions import (
     ROTA_VIEWERS,
@@ -36,13 +33,9 @@ from hubhome.phone import services
 from hubhome.phone.calls import ringing_for
 from hubhome.phone.forms import CallNoteForm, HandledForm
 from hubhome.phone.models import CallStatus, FollowUpKind, LegOutcome
-from hubhome.phone.panels import home_panel
 from hubhome.phone.simulator import Exchange, start, step
 
 bp = Blueprint("phone", __name__, url_prefix="/phone")
-
-nav.add("phone.now", _l("Phone"), ROTA_VIEWERS, order=55)
-panels.register("phone/_home_panel.html", ROTA_VIEWERS, home_panel, order=5)
 
 
 @bp.app_context_processor

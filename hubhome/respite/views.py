@@ -9,15 +9,11 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from hubhome import nav
 from hubhome.accounts.models import Role
-from hubhome.calendar.services import register_source
 from hubhome.extensions import db
 from hubhome.forms import attempt, choices, submit
-from hubhome.home import panels
 from hubhome.network.models import Household
 from hubhome.network.services import current_constellation, visible_constellations
 from hubhome.permissions import (
@@ -30,19 +26,11 @@ from hubhome.permissions import (
 from hubhome.respite import queries, services
 from hubhome.respite.capacity import availability
 from hubhome.respite.forms import BookingForm, ReasonForm, WaitlistForm
-from hubhome.respite.ical import respite_events
 from hubhome.respite.models import BookingKind
-from hubhome.respite.panels import home_panel
 from hubhome.respite.reports import household_mix
 from hubhome.timeutil import local_today
 
 bp = Blueprint("respite", __name__, url_prefix="/respite")
-
-nav.add("respite.index", _l("Respite"), list(Role), order=40)
-register_source(respite_events)
-panels.register(
-    "respite/_home_panel.html", [Role.HUB_CARER, Role.FOSTER_CARER], home_panel, order=10
-)
 
 
 @bp.route("/")

@@ -7,11 +7,9 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from hubhome import nav
 from hubhome.accounts.models import Role
 from hubhome.extensions import db
 from hubhome.forms import choices, submit
@@ -30,8 +28,6 @@ from hubhome.rota.models import OVERRIDE_KINDS, Rota, ShiftKind
 from hubhome.timeutil import local_to_utc, utcnow
 
 bp = Blueprint("rota", __name__, url_prefix="/rota")
-
-nav.add("rota.index", _l("On-call rota"), ROTA_VIEWERS, order=60)
 
 
 @bp.route("/")

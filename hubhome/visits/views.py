@@ -7,14 +7,11 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from hubhome import nav
 from hubhome.accounts.models import Role, User
 from hubhome.extensions import db
 from hubhome.forms import attempt, choices, submit
-from hubhome.home import panels
 from hubhome.permissions import (
     can_decide_restrictions,
     can_write_visits,
@@ -31,7 +28,6 @@ from hubhome.visits.models import Supervisor
 bp = Blueprint("visits", __name__, url_prefix="/visits")
 
 VISIT_ROLES = [Role.ADMIN, Role.SOCIAL_WORKER, Role.HUB_CARER, Role.FOSTER_CARER]
-nav.add("visits.index", _l("Contact visits"), VISIT_ROLES, order=55)
 LABELS = {"supervisor": SUPERVISOR_LABELS, "status": VISIT_STATUS_LABELS}
 
 
@@ -43,11 +39,6 @@ def reviews_panel(user: User) -> dict[str, Any] | None:
     if not due:
         return None
     return {"due": len(due), "overdue": sum(1 for d in due if d.overdue)}
-
-
-panels.register(
-    "visits/_home_panel.html", [Role.SOCIAL_WORKER, Role.ADMIN], reviews_panel, order=30
-)
 
 
 def _require_role() -> None:
