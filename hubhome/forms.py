@@ -81,12 +81,15 @@ class Submission(Generic[T]):
         """What the service returned (only when saved)."""
         return cast(T, self.result)
 
-    def flash(self, success: str) -> None:
-        """Tell the next page whether it worked: `success`, or the refusal's message."""
+    def flash(self, success: str, invalid: str | None = None) -> None:
+        """Tell the next page whether it worked: `success`, the refusal's message, or
+        `invalid` when the form did not validate."""
         if self.saved:
             flash(success, "success")
         elif self.error is not None:
             flash(self.error.message, "error")
+        elif invalid is not None and self.status == 422:
+            flash(invalid, "error")
 
 
 def attempt(save: Callable[[], T], form: Any = None) -> Submission[T]:

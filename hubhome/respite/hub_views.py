@@ -14,7 +14,7 @@ from hubhome.accounts.models import Role
 from hubhome.audit.services import record
 from hubhome.errors import Conflict
 from hubhome.extensions import db
-from hubhome.forms import attempt, submit
+from hubhome.forms import submit
 from hubhome.network.models import Household
 from hubhome.permissions import can_set_respite_rules, get_constellation_or_404
 from hubhome.respite import capacity, queries, services
@@ -95,18 +95,19 @@ def set_beds() -> Any:
     """Change the number of beds from a date on."""
     household = _own_hub()
     form = BedsForm()
-    if not form.validate_on_submit():
-        flash(_("Enter a date and a number of beds between 0 and 10."), "error")
-        return redirect(url_for("respite.hub"), 303)
-    attempt(
+    submit(
+        form,
         lambda: services.set_beds(
             db.session,
             current_user,
             household,
             effective_from=form.effective_from.data,
             beds=form.beds.data,
-        )
-    ).flash(_("The number of beds has been saved."))
+        ),
+    ).flash(
+        _("The number of beds has been saved."),
+        invalid=_("Enter a date and a number of beds between 0 and 10."),
+    )
     return redirect(url_for("respite.hub"), 303)
 
 
@@ -116,10 +117,8 @@ def block() -> Any:
     """Close the hub home for a period; refused with the list of bookings to resolve first."""
     household = _own_hub()
     form = BlockForm()
-    if not form.validate_on_submit():
-        flash(_("Enter the first and the last night."), "error")
-        return redirect(url_for("respite.hub"), 303)
-    done = attempt(
+    done = submit(
+        form,
         lambda: services.block_period(
             db.session,
             current_user,
@@ -127,15 +126,16 @@ def block() -> Any:
             start=form.start_date.data,
             end=form.last_night.data + timedelta(days=1),
             reason=form.reason.data or "",
-        )
+        ),
     )
     if isinstance(done.error, Conflict):  # bookings to resolve first: shown on the page
-        form.form_errors.append(done.error.message)
         colliding = done.error.extra.get("bookings", [])
         return _render_hub(
             household, local_today(), block_form=form, colliding=colliding, status=409
         )
-    done.flash(_("The period is closed for respite."))
+    done.flash(
+        _("The period is closed for respite."), invalid=_("Enter the first and the last night.")
+    )
     return redirect(url_for("respite.hub"), 303)
 
 

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from hubhome.accounts.models import Role, User
 from hubhome.extensions import db
-from hubhome.forms import attempt, choices, submit
+from hubhome.forms import choices, submit
 from hubhome.permissions import (
     can_decide_restrictions,
     can_write_visits,
@@ -190,18 +190,16 @@ def review(restriction_id: int) -> Any:
     if not can_decide_restrictions(current_user):
         abort(403)
     form = ReviewForm()
-    if not form.validate_on_submit():
-        flash(_("Give the date of the review."), "error")
-        return redirect(url_for("visits.reviews"), 303)
-    attempt(
+    submit(
+        form,
         lambda: services.review_restriction(
             db.session,
             current_user,
             restriction,
             on=form.reviewed_on.data,
             keep=form.keep.data == "keep",
-        )
-    ).flash(_("The review is recorded."))
+        ),
+    ).flash(_("The review is recorded."), invalid=_("Give the date of the review."))
     return redirect(url_for("visits.reviews"), 303)
 
 
