@@ -31,6 +31,7 @@ from flask import Flask, Response
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from hubhome.db import DbSession
@@ -161,6 +162,11 @@ def retried_once_on(
     return decorator
 
 
+def _request_session() -> Session | None:
+    """The request's session, if it has used one (no session is made just to end it)."""
+    return db.session() if db.session.registry.has() else None
+
+
 class UnitOfWorkFlask(Flask):
     """Flask, with each request one unit of work on `db.session`."""
 
@@ -171,27 +177,31 @@ class UnitOfWorkFlask(Flask):
     def dispatch_request(self) -> ResponseReturnValue:
         """Run the view; commit on a status under 400, roll back on an error status."""
         response = self.make_response(super().dispatch_request())
-        if response.status_code < 400:
-            commit(db.session)
-        else:
-            roll_back(db.session)
+        if (session := _request_session()) is not None:
+            if response.status_code < 400:
+                commit(session)
+            else:
+                roll_back(session)
         return response
 
     def handle_user_exception(self, e: Exception) -> HTTPException | ResponseReturnValue:
         """Roll back before an error handler renders the error."""
-        roll_back(db.session)
+        if (session := _request_session()) is not None:
+            roll_back(session)
         return super().handle_user_exception(e)
 
     def handle_exception(self, e: Exception) -> Response:
-        roll_back(db.session)
+        if (session := _request_session()) is not None:
+            roll_back(session)
         return super().handle_exception(e)
 
     @staticmethod
     def _end_unit_of_work(_error: BaseException | None) -> None:
         """A request that did not commit (an error, a refusal before the view) still writes
         what must outlive its rollback; its after-commit work is dropped."""
-        pending = db.session.info.get(_PENDING)
-        if pending is None:
+        session = _request_session()
+        pending = session.info.get(_PENDING) if session is not None else None
+        if session is None or pending is None:
             return
         pending.after.clear()
-        write_alone(db.session)
+        write_alone(session)
