@@ -3,7 +3,7 @@ worker and administrators reach them."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -26,6 +26,7 @@ from hubhome.visits.labels import SUPERVISOR_LABELS, VISIT_STATUS_LABELS
 from hubhome.visits.models import Supervisor
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
+F = TypeVar("F", VisitForm, RestrictionForm)
 
 VISIT_ROLES = [Role.ADMIN, Role.SOCIAL_WORKER, Role.HUB_CARER, Role.FOSTER_CARER]
 LABELS = {"supervisor": SUPERVISOR_LABELS, "status": VISIT_STATUS_LABELS}
@@ -71,7 +72,8 @@ def index() -> Any:
     )
 
 
-def _child_choices(form: Any) -> None:
+def _for_a_child(form: F) -> F:
+    """The form with the children the user may write about, and ?child_id= chosen."""
     form.child_id.choices = choices(
         [(0, _("Choose a child"))]
         + [
@@ -79,6 +81,10 @@ def _child_choices(form: Any) -> None:
             for c in services.writable_children(db.session, current_user)
         ]
     )
+    wanted = request.args.get("child_id", type=int)
+    if request.method == "GET" and wanted:
+        form.child_id.data = wanted
+    return form
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -87,11 +93,7 @@ def new() -> Any:
     """Plan a contact visit."""
     if not can_write_visits(current_user):
         abort(403)
-    form = VisitForm()
-    _child_choices(form)
-    wanted = request.args.get("child_id", type=int)
-    if request.method == "GET" and wanted:
-        form.child_id.data = wanted
+    form = _for_a_child(VisitForm())
     done = submit(
         form,
         lambda: services.plan_visit(
@@ -160,11 +162,7 @@ def new_restriction() -> Any:
     """Record a decision restricting contact."""
     if not can_decide_restrictions(current_user):
         abort(403)
-    form = RestrictionForm()
-    _child_choices(form)
-    wanted = request.args.get("child_id", type=int)
-    if request.method == "GET" and wanted:
-        form.child_id.data = wanted
+    form = _for_a_child(RestrictionForm())
     done = submit(
         form,
         lambda: services.record_restriction(
