@@ -15,9 +15,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     """Build a Hubhome application from settings (the environment when none are given)."""
+    from hubhome.transaction import UnitOfWorkFlask
+
     settings = settings or Settings.from_env()
     settings.check()
-    app = Flask(
+    app = UnitOfWorkFlask(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
@@ -28,8 +30,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     logging.basicConfig(level=settings.log_level)
 
     register_extensions(app)
-    register_blueprints(app)
-    register_contributions()
+    register_areas(app)
     register_cli(app)
     register_error_handlers(app)
     register_security(app)
@@ -66,62 +67,59 @@ def register_extensions(app: Flask) -> None:
     import hubhome.models  # noqa: F401  (every model registered on the metadata)
 
 
-def register_blueprints(app: Flask) -> None:
-    from hubhome.about.views import bp as about_bp
-    from hubhome.accounts.views import bp as accounts_bp
-    from hubhome.activities.views import bp as activities_bp
-    from hubhome.admin.views import bp as admin_bp
-    from hubhome.advice.views import bp as advice_bp
+def register_areas(app: Flask) -> None:
+    """Plug in every area: each registers its pages, API, menu entries, home panels, what it
+    adds to the caseload, health figures and calendar, its retention rules and its jobs.
+
+    The order is the menu's tie-break and the jobs' order (the outbox first, so a one-off run
+    sends what earlier runs queued before queueing more).
+    """
+    from hubhome import (
+        about,
+        accounts,
+        activities,
+        admin,
+        advice,
+        audit,
+        calendar,
+        caseload,
+        children,
+        decisions,
+        home,
+        network,
+        ops,
+        outbox,
+        outcomes,
+        phone,
+        respite,
+        rota,
+        visits,
+    )
     from hubhome.api import init_api
-    from hubhome.calendar.views import bp as calendar_bp
-    from hubhome.caseload.views import bp as caseload_bp
-    from hubhome.children.views import bp as children_bp
-    from hubhome.decisions.views import bp as decisions_bp
-    from hubhome.home.views import bp as home_bp
-    from hubhome.network.views import bp as network_bp
-    from hubhome.ops.views import bp as ops_bp
-    from hubhome.outcomes.survey_views import bp as survey_bp
-    from hubhome.outcomes.views import bp as outcomes_bp
-    from hubhome.respite.views import bp as respite_bp
-    from hubhome.visits.views import bp as visits_bp
 
-    for bp in (
-        home_bp,
-        about_bp,
-        accounts_bp,
-        network_bp,
-        children_bp,
-        admin_bp,
-        respite_bp,
-        calendar_bp,
-        ops_bp,
-        activities_bp,
-        visits_bp,
-        advice_bp,
-        caseload_bp,
-        decisions_bp,
-        outcomes_bp,
-        survey_bp,
-    ):
-        app.register_blueprint(bp)
-    from hubhome.phone.views import bp as phone_bp
-    from hubhome.phone.webhooks import bp as phone_hooks_bp
-    from hubhome.rota.views import bp as rota_bp
-
-    for bp in (phone_hooks_bp, phone_bp, rota_bp):
-        app.register_blueprint(bp)
     init_api(app)
-
-
-def register_contributions() -> None:
-    """Areas tell each other what they know (caseload notes, health figures, call counts)
-    and what retention may remove."""
-    import hubhome.activities.contributions
-    import hubhome.advice.contributions
-    import hubhome.advice.retention
-    import hubhome.phone.contributions
-    import hubhome.phone.retention
-    import hubhome.visits.contributions  # noqa: F401
+    for area in (
+        home,
+        about,
+        accounts,
+        network,
+        children,
+        admin,
+        audit,
+        outbox,
+        respite,
+        calendar,
+        ops,
+        activities,
+        advice,
+        rota,
+        phone,
+        visits,
+        caseload,
+        decisions,
+        outcomes,
+    ):
+        area.init_app(app)
 
 
 def register_cli(app: Flask) -> None:

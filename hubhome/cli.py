@@ -55,14 +55,14 @@ def demo(port: int, no_serve: bool) -> None:
 
     from hubhome import create_app
     from hubhome.demo.seed import ACCOUNTS, DEMO_PASSWORD, seed_demo
-    from hubhome.extensions import db
+    from hubhome.transaction import unit_of_work
 
     settings = _demo_settings(port)
     app = create_app(settings, PUBLIC_URL=f"http://127.0.0.1:{port}")
     with app.app_context():
         upgrade()
-        seeded = seed_demo(db.session)
-        db.session.commit()
+        with unit_of_work() as session:
+            seeded = seed_demo(session)
     click.echo("Hubhome demo " + ("seeded." if seeded else "already seeded; nothing added."))
     click.echo(f"Open http://127.0.0.1:{port}/ and sign in with password {DEMO_PASSWORD!r}:")
     for account in ACCOUNTS:
@@ -116,11 +116,12 @@ def watchdog() -> None:
 
     Exits 1 when the scheduler's heartbeat is older than five minutes.
     """
-    from hubhome.extensions import db
     from hubhome.ops.health import alert_if_scheduler_stale, scheduler_stale
+    from hubhome.transaction import unit_of_work
 
-    alert_if_scheduler_stale(db.session)
-    stale = scheduler_stale(db.session)
+    with unit_of_work() as session:
+        alert_if_scheduler_stale(session)
+        stale = scheduler_stale(session)
     if stale:
         click.echo("The scheduler has stopped; the admins have been told.", err=True)
     sys.exit(1 if stale else 0)
@@ -155,34 +156,34 @@ def create_user_command(
     from hubhome.accounts.services import create_user
     from hubhome.audit.services import record
     from hubhome.errors import ValidationFailed
-    from hubhome.extensions import db
     from hubhome.network.models import Organisation
+    from hubhome.transaction import unit_of_work
 
-    org = db.session.scalar(select(Organisation).where(Organisation.name == organisation_name))
-    if org is None:
-        org = Organisation(name=organisation_name)
-        db.session.add(org)
-        db.session.flush()
-    try:
-        user = create_user(
-            db.session,
-            organisation_id=org.id,
-            email=email,
-            name=name,
-            role=Role(role),
-            password=password,
-            phone=phone,
-            household_id=household_id,
-        )
-    except ValidationFailed as exc:
-        db.session.rollback()
-        for field, messages in exc.errors.items():
-            click.echo(f"{field}: {' '.join(messages)}", err=True)
-        sys.exit(2)
-    db.session.flush()
-    record(db.session, None, "user.create", user, organisation_id=org.id)
-    db.session.commit()
-    click.echo(f"Created user {user.id} ({role}).")
+    with unit_of_work() as session:
+        org = session.scalar(select(Organisation).where(Organisation.name == organisation_name))
+        if org is None:
+            org = Organisation(name=organisation_name)
+            session.add(org)
+            session.flush()
+        try:
+            user = create_user(
+                session,
+                organisation_id=org.id,
+                email=email,
+                name=name,
+                role=Role(role),
+                password=password,
+                phone=phone,
+                household_id=household_id,
+            )
+        except ValidationFailed as exc:
+            for field, messages in exc.errors.items():
+                click.echo(f"{field}: {' '.join(messages)}", err=True)
+            sys.exit(2)  # leaves the unit of work: nothing is written
+        session.flush()
+        record(session, None, "user.create", user, organisation_id=org.id)
+        user_id = user.id
+    click.echo(f"Created user {user_id} ({role}).")
 
 
 def register_app_commands(app: Flask) -> None:

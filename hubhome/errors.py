@@ -92,18 +92,14 @@ def http_error_response(error: HTTPException) -> Any:
 
 
 def init_errors(app: Flask) -> None:
+    """Render errors; the unit of work is rolled back before they run (hubhome.transaction)."""
+
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException) -> Any:
-        from hubhome.extensions import db
-
-        db.session.rollback()
         return http_error_response(error)
 
     @app.errorhandler(DomainError)
     def handle_domain(error: DomainError) -> Any:
-        from hubhome.extensions import db
-
-        db.session.rollback()
         if wants_problem_json():
             return problem(
                 error.status, error.title, error.message, errors=error.errors or None, **error.extra
@@ -115,9 +111,6 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(500)
     def handle_500(error: Exception) -> Any:
-        from hubhome.extensions import db
-
-        db.session.rollback()
         if wants_problem_json():
             return problem(500, "Internal Server Error")
         message = _page_messages()[500]

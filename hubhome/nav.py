@@ -1,13 +1,15 @@
-"""The main menu: each area registers its entries with the roles that see them."""
+"""The main menu: each area adds its entries, with the roles that see them, in its init_app."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flask import Flask
 from flask_babel import LazyString
 
 from hubhome.accounts.models import Role, User
+from hubhome.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -18,16 +20,16 @@ class NavItem:
     order: int
 
 
-_items: list[NavItem] = []
+menu: Registry[NavItem] = Registry("nav", key=lambda item: item.endpoint)
 
 
-def add(endpoint: str, label: LazyString, roles: Iterable[Role], order: int = 50) -> None:
-    """Register a menu entry (idempotent, so re-imports do not duplicate it)."""
-    item = NavItem(endpoint, label, frozenset(roles), order)
-    if all(existing.endpoint != endpoint for existing in _items):
-        _items.append(item)
-        _items.sort(key=lambda i: i.order)
+def add(
+    app: Flask, endpoint: str, label: LazyString, roles: Iterable[Role], order: int = 50
+) -> None:
+    """Add a menu entry (one per endpoint), shown in `order` to users with one of `roles`."""
+    menu.add(app, NavItem(endpoint, label, frozenset(roles), order))
 
 
 def items_for(user: User) -> list[NavItem]:
-    return [item for item in _items if user.role in item.roles]
+    """The current application's menu entries `user` sees, in order."""
+    return sorted((i for i in menu.items() if user.role in i.roles), key=lambda i: i.order)

@@ -11,10 +11,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from hubhome.extensions import db
 from hubhome.ops.health import report_failed_job
 from hubhome.ops.models import JobRun
 from hubhome.timeutil import utcnow
+from hubhome.transaction import unit_of_work
 from jobs.lock import RENEW_SECONDS, lock_for
 from jobs.registry import JobSpec, all_jobs
 
@@ -22,31 +22,35 @@ log = logging.getLogger(__name__)
 
 
 def run_job(app: Flask, spec: JobSpec) -> JobRun:
-    """Run one job in its own transaction and record the run."""
+    """Run one job as one unit of work; its run is recorded in units of their own, so a
+    failed job still shows, rolled back, on the job page."""
     with app.app_context():
-        run = JobRun(job=spec.name, started_at=utcnow())
-        db.session.add(run)
-        db.session.commit()
-        run_id = run.id
+        with unit_of_work() as session:
+            run = JobRun(job=spec.name, started_at=utcnow())
+            session.add(run)
+            session.flush()
+            run_id = run.id
         try:
-            rows = spec.func(db.session)
-            db.session.commit()
+            with unit_of_work() as session:
+                rows = spec.func(session)
         except Exception as exc:
-            db.session.rollback()
             log.exception("job %s failed", spec.name)
-            run = db.session.get_one(JobRun, run_id)
-            run.outcome = "failed"
-            run.error = "".join(traceback.format_exception_only(exc))[:4000]
-            report_failed_job(db.session, spec.name)
+            with unit_of_work() as session:
+                run = session.get_one(JobRun, run_id)
+                run.outcome = "failed"
+                run.error = "".join(traceback.format_exception_only(exc))[:4000]
+                run.finished_at = utcnow()
+                report_failed_job(session, spec.name)
         else:
-            run = db.session.get_one(JobRun, run_id)
-            run.outcome = "ok"
-            run.rows = rows
-        run.finished_at = utcnow()
-        db.session.commit()
-        db.session.refresh(run)  # loaded again: the caller reads it after the session ends
-        db.session.expunge(run)
-        db.session.commit()
+            with unit_of_work() as session:
+                run = session.get_one(JobRun, run_id)
+                run.outcome = "ok"
+                run.rows = rows
+                run.finished_at = utcnow()
+        with unit_of_work() as session:
+            run = session.get_one(JobRun, run_id)
+            session.refresh(run)  # loaded again: the caller reads it after the session ends
+            session.expunge(run)
         return run
 
 
@@ -84,7 +88,7 @@ class Runner:
 
 def _configure(scheduler: BlockingScheduler | BackgroundScheduler, runner: Runner) -> None:
     scheduler.add_job(runner.renew, "interval", seconds=RENEW_SECONDS, id="lock", max_instances=1)
-    for spec in all_jobs():
+    for spec in all_jobs(runner.app):
         scheduler.add_job(
             runner.guarded(spec),
             spec.trigger,
@@ -104,7 +108,7 @@ def run_once(app: Flask) -> int:
         log.warning("another scheduler holds the lock; nothing run")
         return 0
     try:
-        failed = [spec.name for spec in all_jobs() if run_job(app, spec).outcome != "ok"]
+        failed = [spec.name for spec in all_jobs(app) if run_job(app, spec).outcome != "ok"]
     finally:
         runner.release()
     return 1 if failed else 0
@@ -118,7 +122,7 @@ def run_scheduler(app: Flask, *, once: bool = False) -> int:
     runner = Runner(app)
     runner.renew()
     _configure(scheduler, runner)
-    log.info("scheduler started (%s jobs)", len(all_jobs()))
+    log.info("scheduler started (%s jobs)", len(all_jobs(app)))
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):

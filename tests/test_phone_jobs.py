@@ -96,6 +96,6 @@ def test_a_handled_voicemail_is_not_escalated(client, demo, login_as):
     assert call.follow_up.handled_by_id == demo.user("hubb.bjornen").id
 
 
-def test_phone_and_rota_jobs_are_registered():
+def test_phone_and_rota_jobs_are_registered(app):  # the jobs are those its areas add
     names = {job.name for job in all_jobs()}
     assert {"phone_follow_up_escalation", "rota_gaps", "rota_materialise"} <= names

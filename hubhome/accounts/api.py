@@ -55,19 +55,15 @@ def create_token(body: dict[str, Any]) -> Any:
     try:
         user = services.authenticate(db.session, body["email"], body["password"])
     except services.LockedOut:
-        db.session.commit()
         return problem(429, "Too Many Requests", "Too many failed attempts; try again later.")
     except services.SignInRefused:
-        db.session.commit()
         return problem(401, "Unauthorized", "The e-mail address or password is wrong.")
     if services.mfa_required(user):
         code = body.get("otp") or ""
         if not user.totp_secret or not services.verify_totp(user, code):
-            db.session.commit()
             return problem(401, "Unauthorized", "A valid one-time code (otp) is required.")
     issued = services.issue_api_token(db.session, user)
     record(db.session, user, "auth.token_issued")
-    db.session.commit()
     return {"token": issued.token, "expires_at": issued.expires_at}
 
 
@@ -77,7 +73,6 @@ def revoke_token() -> None:
     """Revoke the token used for this request."""
     services.revoke_api_token(g.api_token)
     record(db.session, api_user(), "auth.token_revoked")
-    db.session.commit()
 
 
 @blp.route("/me")
@@ -87,7 +82,6 @@ def me() -> Any:
     user = api_user()
     ids = list(db.session.scalars(constellation_ids_visible_to(user)))
     feed = calendar_feed_for(db.session, user)
-    db.session.commit()
     return {
         "id": user.id,
         "email": user.email,

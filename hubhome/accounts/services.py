@@ -21,6 +21,7 @@ from hubhome.db import DbSession
 from hubhome.errors import ValidationFailed
 from hubhome.phones import InvalidPhone, normalize_phone
 from hubhome.timeutil import utcnow
+from hubhome.transaction import commit_regardless
 
 
 class SignInRefused(Exception):
@@ -41,18 +42,30 @@ def _email_hash(email: str) -> str:
 
 def _throttle(session: DbSession, email: str) -> LoginThrottle:
     key = _email_hash(email)
-    row = session.get(LoginThrottle, key)
-    if row is None:
-        row = LoginThrottle(email_hash=key, failures=0)
-        session.add(row)
-    return row
+    return session.get(LoginThrottle, key) or LoginThrottle(email_hash=key, failures=0)
+
+
+def _keep(throttle: LoginThrottle) -> None:
+    """Save the throttle as it stands now, even when the request answers 401 and rolls back."""
+    values = {
+        "email_hash": throttle.email_hash,
+        "failures": throttle.failures,
+        "first_failure_at": throttle.first_failure_at,
+        "locked_until": throttle.locked_until,
+    }
+
+    def write(session: DbSession) -> None:
+        session.merge(LoginThrottle(**values))
+
+    commit_regardless(write)
 
 
 def authenticate(session: DbSession, email: str, password: str) -> User:
     """Return the user for these credentials or raise SignInRefused / LockedOut.
 
     Failures are counted per address (hashed) so a guesser is locked out even for
-    addresses that do not exist, and the refusal never tells which part was wrong.
+    addresses that do not exist, and the refusal never tells which part was wrong. The
+    count is kept whatever becomes of the request (a refused one rolls back).
     """
     settings = current_app.config["HUBHOME"]
     now = utcnow()
@@ -62,9 +75,11 @@ def authenticate(session: DbSession, email: str, password: str) -> User:
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     ok = verify_password(user.password_hash if user else DUMMY_HASH, password)
     if user is not None and ok and user.active:
-        throttle.failures = 0
-        throttle.first_failure_at = None
-        throttle.locked_until = None
+        if throttle.failures or throttle.first_failure_at or throttle.locked_until:
+            throttle.failures = 0
+            throttle.first_failure_at = None
+            throttle.locked_until = None
+            _keep(throttle)
         return user
     window = timedelta(minutes=settings.lockout_minutes)
     if throttle.first_failure_at is None or now - throttle.first_failure_at > window:
@@ -75,6 +90,7 @@ def authenticate(session: DbSession, email: str, password: str) -> User:
         throttle.locked_until = now + window
         throttle.failures = 0
         throttle.first_failure_at = None
+    _keep(throttle)
     raise SignInRefused()
 
 

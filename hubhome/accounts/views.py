@@ -55,7 +55,6 @@ def _finish_login(user: User) -> Any:
     if user.locale in LOCALES:
         session["locale"] = user.locale
     record(db.session, user, "auth.login")
-    db.session.commit()
     return redirect(_safe_next(next_url))
 
 
@@ -74,18 +73,15 @@ def login() -> Any:
                 db.session, form.email.data or "", form.password.data or ""
             )
         except services.LockedOut as exc:
-            db.session.commit()
             minutes = max(1, math.ceil((exc.until - utcnow()).total_seconds() / 60))
             form.form_errors.append(
                 _("Too many failed attempts. Try again in %(minutes)s minutes.", minutes=minutes)
             )
             return render_template("accounts/login.html", form=form), 429
         except services.SignInRefused:
-            db.session.commit()
             form.form_errors.append(_("The e-mail address or password is wrong."))
             return render_template("accounts/login.html", form=form), 401
         if services.mfa_required(user):
-            db.session.commit()
             session[MFA_PENDING] = user.id
             if user.totp_secret:
                 return redirect(url_for("accounts.mfa"))
@@ -145,7 +141,6 @@ def mfa_setup() -> Any:
 def logout() -> Any:
     """Sign out."""
     record(db.session, current_user, "auth.logout")
-    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
@@ -160,5 +155,4 @@ def language() -> Any:
         session["locale"] = form.locale.data
         if current_user.is_authenticated:
             current_user.locale = form.locale.data
-            db.session.commit()
     return redirect(_safe_next(request.form.get("next")))

@@ -8,7 +8,7 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from hubhome.activities import answers, planning, queries
+from hubhome.activities import answers, queries, services
 from hubhome.activities.models import ActivityKind
 from hubhome.activities.recurrence import MAX_OCCURRENCES, Repeat
 from hubhome.api.auth import api_user
@@ -142,10 +142,10 @@ def create_activity(body: dict[str, Any]) -> Any:
     """Plan an event or a repeating series (hub carer, liaison); returns every occurrence."""
     user = api_user()
     get_constellation_or_404(user, body["constellation_id"])
-    created = planning.create_activities(
+    created = services.create_activities(
         db.session,
         user,
-        planning.ActivityPlan(
+        services.ActivityPlan(
             constellation_id=body["constellation_id"],
             kind=ActivityKind(body["kind"]),
             title=body["title"],
@@ -160,7 +160,6 @@ def create_activity(body: dict[str, Any]) -> Any:
             count=body["count"],
         ),
     )
-    db.session.commit()
     return [_out(a, user) for a in created]
 
 
@@ -177,11 +176,11 @@ def rsvp(body: dict[str, Any], activity_id: int) -> Any:
             "household_id is required",
             errors={"household_id": ["Missing data for required field."]},
         )
-    saved = answers.answer(
+    saved = services.answer(
         db.session,
         user,
         activity,
-        answers.Answer(
+        services.Answer(
             household_id=household_id,
             attending=body["attending"],
             adults=body["adults"],
@@ -190,7 +189,6 @@ def rsvp(body: dict[str, Any], activity_id: int) -> Any:
             accept_waiting=body["waiting"],
         ),
     )
-    db.session.commit()
     return {
         "household_id": saved.household_id,
         "status": str(saved.status),

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from hubhome.activities.models import Activity, ActivityKind, ActivityStatus
 from hubhome.db import DbSession
-from hubhome.outcomes.sources import HealthFigure, register_health_source
+from hubhome.outcomes.sources import HealthFigure
 from hubhome.timeutil import local_to_utc, local_today, to_local, utcnow
 
 
@@ -80,6 +80,3 @@ def health_figures(
             ),
         ]
     return result
-
-
-register_health_source(health_figures)

@@ -1,7 +1,7 @@
 """The hub's monthly report: the month's numbers for one constellation, page and CSV alike.
 
-Calls by day and night come from the phone area once it is merged: it registers a counter
-with `register_call_counter`; until then the report shows no call figures.
+Calls by day and night come from the phone area, which adds a counter to `call_counters` in
+its init_app; without one the report shows no call figures.
 """
 
 from __future__ import annotations
@@ -22,18 +22,14 @@ from hubhome.activities.queries import month_bounds
 from hubhome.advice.models import AdviceChannel, AdviceContact, AdviceTopic
 from hubhome.db import DbSession
 from hubhome.network.models import Constellation
+from hubhome.registry import Registry
 from hubhome.respite.models import BookingStatus, RespiteBooking
 from hubhome.timeutil import utcnow
 from hubhome.visits.models import ContactVisit, VisitStatus
 
 # (session, constellation_id, start_utc, end_utc) -> (calls by day, calls by night)
 CallCounter = Callable[[DbSession, int, datetime, datetime], tuple[int, int]]
-_call_counters: list[CallCounter] = []
-
-
-def register_call_counter(counter: CallCounter) -> None:
-    if counter not in _call_counters:
-        _call_counters.append(counter)
+call_counters: Registry[CallCounter] = Registry("call_counters")
 
 
 @dataclass(frozen=True)
@@ -158,9 +154,9 @@ def monthly_report(session: DbSession, constellation: Constellation, month: date
         )
         or 0
     )
-    if _call_counters:
+    if counters := call_counters.items():
         day, night = 0, 0
-        for counter in _call_counters:
+        for counter in counters:
             d, n = counter(session, constellation.id, start, end)
             day, night = day + d, night + n
         report.calls_day, report.calls_night = day, night

@@ -28,7 +28,6 @@ def _report() -> Any:
         constellation,
         detail={"month": f"{report.month:%Y-%m}"},
     )
-    db.session.commit()
     return report, [c for c in all_visible if can_see_monthly_report(current_user, c)]
 
 

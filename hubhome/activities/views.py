@@ -7,12 +7,9 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from hubhome import nav
-from hubhome.accounts.models import Role
-from hubhome.activities import answers, planning, queries
+from hubhome.activities import answers, planning, queries, services
 from hubhome.activities.forms import (
     ActivityForm,
     AnswerForm,
@@ -20,16 +17,12 @@ from hubhome.activities.forms import (
     EventFields,
     PlainForm,
 )
-from hubhome.activities.ical import activity_events
 from hubhome.activities.labels import ANSWER_LABELS, KIND_LABELS, STATUS_LABELS
 from hubhome.activities.models import Activity, ActivityKind, AnswerStatus
-from hubhome.activities.panels import home_panel
 from hubhome.activities.recurrence import Repeat
-from hubhome.calendar.services import register_source
-from hubhome.errors import Conflict, DomainError, ValidationFailed
+from hubhome.errors import Conflict, ValidationFailed
 from hubhome.extensions import db
-from hubhome.forms import choices, show_errors
-from hubhome.home import panels
+from hubhome.forms import attempt, choices, submit
 from hubhome.network.models import Constellation, Household
 from hubhome.network.services import visible_constellations
 from hubhome.permissions import can_plan_activities, get_activity_or_404, get_constellation_or_404
@@ -37,11 +30,6 @@ from hubhome.timeutil import local_today, to_local, utcnow
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 
-nav.add("activities.index", _l("Activities"), list(Role), order=45)
-register_source(activity_events)
-panels.register(
-    "activities/_home_panel.html", [Role.HUB_CARER, Role.FOSTER_CARER], home_panel, order=15
-)
 
 LABELS = {"kind": KIND_LABELS, "answer": ANSWER_LABELS, "status": STATUS_LABELS}
 
@@ -141,40 +129,33 @@ def new() -> Any:
         for h in planning.constellation_household_ids(db.session, chosen.id)
     ]
     form.household_ids.choices = choices((h.id, h.name) for h in households)
-    if form.validate_on_submit():
-        plan = planning.ActivityPlan(
-            constellation_id=chosen.id,
-            kind=ActivityKind(form.kind.data),
-            title=form.title.data or "",
-            day=form.day.data,
-            start=form.start.data,
-            end=form.end.data,
-            place=form.place.data or "",
-            description=form.description.data or "",
-            capacity=form.capacity.data,
-            household_ids=list(form.household_ids.data or [])
-            if form.invite.data == "chosen"
-            else [],
-            repeat=Repeat(form.repeat.data),
-            count=form.count.data or 1,
-        )
-        if form.invite.data == "chosen" and not plan.household_ids:
-            form.household_ids.errors = [_("Choose at least one family.")]
-        else:
-            try:
-                created = planning.create_activities(db.session, current_user, plan)
-            except ValidationFailed as exc:
-                db.session.rollback()
-                show_errors(form, exc)
-            else:
-                db.session.commit()
-                flash(
-                    _("%(num)s events planned and the families invited.", num=len(created)),
-                    "success",
-                )
-                return redirect(url_for("activities.show", activity_id=created[0].id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("activities/new.html", form=form), status
+    done = submit(form, lambda: _plan(form, chosen))
+    if done.saved:
+        flash(_("%(num)s events planned and the families invited.", num=len(done.value)), "success")
+        return redirect(url_for("activities.show", activity_id=done.value[0].id))
+    return render_template("activities/new.html", form=form), done.status
+
+
+def _plan(form: ActivityForm, chosen: Constellation) -> list[Activity]:
+    chosen_only = form.invite.data == "chosen"
+    if chosen_only and not form.household_ids.data:
+        message = _("Choose at least one family.")
+        raise ValidationFailed(message, errors={"household_ids": [message]})
+    plan = services.ActivityPlan(
+        constellation_id=chosen.id,
+        kind=ActivityKind(form.kind.data),
+        title=form.title.data or "",
+        day=form.day.data,
+        start=form.start.data,
+        end=form.end.data,
+        place=form.place.data or "",
+        description=form.description.data or "",
+        capacity=form.capacity.data,
+        household_ids=list(form.household_ids.data or []) if chosen_only else [],
+        repeat=Repeat(form.repeat.data),
+        count=form.count.data or 1,
+    )
+    return services.create_activities(db.session, current_user, plan)
 
 
 def _answer_form(activity: Activity) -> AnswerForm | None:
@@ -242,30 +223,28 @@ def answer(activity_id: int) -> Any:
     form = _answer_form(activity)
     if form is None:
         abort(403)
-    if not form.validate_on_submit():
-        return _render_show(activity, form, status=422)
-    given = answers.Answer(
-        household_id=form.household_id.data,
-        attending=form.attending.data == "yes",
-        adults=form.adults.data or 0,
-        children=form.children.data or 0,
-        needs=form.needs.data or "",
-        accept_waiting=form.accept_waiting.data == "yes",
+    done = submit(
+        form,
+        lambda: services.answer(
+            db.session,
+            current_user,
+            activity,
+            services.Answer(
+                household_id=form.household_id.data,
+                attending=form.attending.data == "yes",
+                adults=form.adults.data or 0,
+                children=form.children.data or 0,
+                needs=form.needs.data or "",
+                accept_waiting=form.accept_waiting.data == "yes",
+            ),
+        ),
     )
-    try:
-        saved = answers.answer(db.session, current_user, activity, given)
-    except Conflict as exc:
-        db.session.rollback()
-        form.form_errors.append(exc.message)
-        return _render_show(activity, form, full=True, status=409)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        show_errors(form, exc)
-        return _render_show(activity, form, status=422)
-    db.session.commit()
+    if not done.saved:
+        full = isinstance(done.error, Conflict)  # a full event offers a waiting place
+        return _render_show(activity, form, full=full, status=done.status)
     flash(
         _("You have a waiting place. We send an SMS if a place becomes free.")
-        if saved.status == AnswerStatus.WAITING
+        if done.value.status == AnswerStatus.WAITING
         else _("Thank you, your answer is saved."),
         "success",
     )
@@ -289,29 +268,25 @@ def edit(activity_id: int) -> Any:
         local_start, local_end = to_local(activity.starts_at), to_local(activity.ends_at)
         form.day.data, form.start.data = local_start.date(), local_start.time()
         form.end.data = local_end.time()
-    if form.validate_on_submit():
-        try:
-            planning.change_activity(
-                db.session,
-                current_user,
-                activity,
-                title=form.title.data or "",
-                day=form.day.data,
-                start=form.start.data,
-                end=form.end.data,
-                place=form.place.data or "",
-                description=form.description.data or "",
-                capacity=form.capacity.data,
-            )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The event has been changed."), "success")
-            return redirect(url_for("activities.show", activity_id=activity.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("activities/edit.html", form=form, activity=activity), status
+    done = submit(
+        form,
+        lambda: services.change_activity(
+            db.session,
+            current_user,
+            activity,
+            title=form.title.data or "",
+            day=form.day.data,
+            start=form.start.data,
+            end=form.end.data,
+            place=form.place.data or "",
+            description=form.description.data or "",
+            capacity=form.capacity.data,
+        ),
+    )
+    if done.saved:
+        flash(_("The event has been changed."), "success")
+        return redirect(url_for("activities.show", activity_id=activity.id))
+    return render_template("activities/edit.html", form=form, activity=activity), done.status
 
 
 @bp.route("/<int:activity_id>/cancel", methods=["POST"])
@@ -321,15 +296,14 @@ def cancel(activity_id: int) -> Any:
     activity = _planner_activity(activity_id)
     if not PlainForm().validate_on_submit():
         abort(400)
-    if request.form.get("scope") == "following":
-        cancelled = planning.cancel_following(db.session, current_user, activity)
+    following = request.form.get("scope") == "following"
+    cancelled = services.cancel(db.session, current_user, activity, following=following)
+    if following:
         message = _(
             "%(num)s meetings are cancelled and those coming have been told.", num=len(cancelled)
         )
     else:
-        planning.cancel_activity(db.session, current_user, activity)
         message = _("The event is cancelled and those coming have been told.")
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("activities.show", activity_id=activity.id), 303)
 
@@ -345,16 +319,11 @@ def attendance(activity_id: int) -> Any:
     )
     if not form.validate_on_submit():
         abort(400)
-    try:
-        planning.record_attendance(
+    attempt(
+        lambda: services.record_attendance(
             db.session, current_user, activity, form.household_ids.data or []
         )
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Attendance saved."), "success")
+    ).flash(_("Attendance saved."))
     return redirect(url_for("activities.show", activity_id=activity.id), 303)
 
 

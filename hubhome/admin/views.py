@@ -6,11 +6,9 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from hubhome import nav
 from hubhome.accounts.forms import UserForm
 from hubhome.accounts.models import Role, User
 from hubhome.accounts.services import create_user
@@ -19,7 +17,7 @@ from hubhome.audit.queries import search_audit
 from hubhome.audit.services import record
 from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
-from hubhome.forms import choices, show_errors
+from hubhome.forms import choices, show_errors, submit
 from hubhome.network.models import Organisation
 from hubhome.network.services import update_organisation_settings, visible_households
 from hubhome.ops.health import heartbeat
@@ -28,12 +26,6 @@ from hubhome.outbox.services import list_outbox
 from hubhome.permissions import require_role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-nav.add("admin.audit", _l("Audit log"), [Role.ADMIN], order=80)
-nav.add("admin.outbox", _l("Messages"), [Role.ADMIN], order=81)
-nav.add("admin.users", _l("Accounts"), [Role.ADMIN], order=82)
-nav.add("admin.jobs", _l("Scheduled jobs"), [Role.ADMIN], order=83)
-nav.add("admin.organisation", _l("Organisation"), [Role.ADMIN], order=84)
 
 
 @bp.before_request
@@ -106,24 +98,20 @@ def organisation() -> Any:
     """The organisation's last-resort duty number and retention policy."""
     org = db.session.get_one(Organisation, current_user.organisation_id)
     form = OrganisationSettingsForm(obj=org)
-    if form.validate_on_submit():
-        try:
-            update_organisation_settings(
-                db.session,
-                current_user,
-                org,
-                duty_number=form.duty_number.data or None,
-                retention_years=form.retention_years.data,
-            )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The settings have been saved."), "success")
-            return redirect(url_for("admin.organisation"))
-    status = 422 if form.errors else 200
-    return render_template("admin/organisation.html", form=form, organisation=org), status
+    done = submit(
+        form,
+        lambda: update_organisation_settings(
+            db.session,
+            current_user,
+            org,
+            duty_number=form.duty_number.data or None,
+            retention_years=form.retention_years.data,
+        ),
+    )
+    if done.saved:
+        flash(_("The settings have been saved."), "success")
+        return redirect(url_for("admin.organisation"))
+    return render_template("admin/organisation.html", form=form, organisation=org), done.status
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -151,7 +139,6 @@ def users() -> Any:
         else:
             db.session.flush()
             record(db.session, current_user, "user.create", user)
-            db.session.commit()
             flash(_("The account has been created."), "success")
             return redirect(url_for("admin.users"))
     status = 422 if form.errors else 200

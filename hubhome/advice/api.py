@@ -89,5 +89,4 @@ def create_contact(body: dict[str, Any]) -> Any:
             call_id=body["call_id"],
         ),
     )
-    db.session.commit()
     return _out(contact)

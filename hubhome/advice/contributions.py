@@ -11,10 +11,10 @@ from sqlalchemy import func, or_, select
 
 from hubhome.advice.labels import TOPIC_LABELS
 from hubhome.advice.models import AdviceContact, AdviceTopic
-from hubhome.caseload.sources import CaseloadExtra, CaseloadNote, register_caseload_source
+from hubhome.caseload.sources import CaseloadExtra, CaseloadNote
 from hubhome.children.models import Placement
 from hubhome.db import DbSession
-from hubhome.outcomes.sources import HealthFigure, register_health_source
+from hubhome.outcomes.sources import HealthFigure
 from hubhome.timeutil import local_to_utc, to_local, utcnow
 
 RECENT = timedelta(days=90)
@@ -93,7 +93,3 @@ def health_figures(
         ]
         for cid in constellation_ids
     }
-
-
-register_caseload_source(caseload_notes)
-register_health_source(health_figures)

@@ -7,7 +7,7 @@ from sqlalchemy import delete, func, select
 
 from hubhome.advice.models import AdviceContact
 from hubhome.db import DbSession
-from hubhome.ops.retention import RetentionContext, register_rule, research_sample_households
+from hubhome.ops.retention import RetentionContext, research_sample_households
 
 
 def remove_expired_advice(session: DbSession, ctx: RetentionContext) -> int:
@@ -29,6 +29,3 @@ def remove_expired_advice(session: DbSession, ctx: RetentionContext) -> int:
         )
     )
     return int(getattr(result, "rowcount", 0) or 0)
-
-
-register_rule("advice_contacts", remove_expired_advice)

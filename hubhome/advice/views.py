@@ -6,27 +6,22 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from hubhome import nav
 from hubhome.accounts.models import Role, User
 from hubhome.advice import services
 from hubhome.advice.forms import AdviceForm, DoneForm
 from hubhome.advice.labels import CHANNEL_LABELS, TOPIC_LABELS, URGENCY_LABELS
 from hubhome.advice.models import AdviceChannel, AdviceTopic, Urgency
-from hubhome.audit.services import record
-from hubhome.errors import ValidationFailed
+from hubhome.audit.services import Subject, record_many
 from hubhome.extensions import db
-from hubhome.forms import choices, show_errors
-from hubhome.home import panels
+from hubhome.forms import choices, submit
 from hubhome.network.services import visible_households
 from hubhome.permissions import can_log_advice, get_advice_contact_or_404
 
 bp = Blueprint("advice", __name__, url_prefix="/advice")
 
 ADVICE_ROLES = [Role.HUB_CARER, Role.ONCALL_STAFF, Role.SOCIAL_WORKER, Role.FOSTER_CARER]
-nav.add("advice.index", _l("Advice"), ADVICE_ROLES, order=50)
 LABELS = {"channel": CHANNEL_LABELS, "topic": TOPIC_LABELS, "urgency": URGENCY_LABELS}
 
 
@@ -35,17 +30,10 @@ def follow_up_panel(user: User) -> dict[str, Any] | None:
     return {"open": len(services.open_follow_ups(db.session, user))}
 
 
-panels.register(
-    "advice/_home_panel.html",
-    [Role.HUB_CARER, Role.ONCALL_STAFF, Role.SOCIAL_WORKER],
-    follow_up_panel,
-    order=20,
-)
-
-
 def _audit_households(contacts: Any) -> None:
-    for household_id in sorted({c.household_id for c in contacts}):
-        record(db.session, current_user, "advice.read", None, household_id=household_id)
+    households = sorted({c.household_id for c in contacts})
+    subjects = [Subject(household_id=household_id) for household_id in households]
+    record_many(db.session, current_user, "advice.read", subjects)
 
 
 @bp.route("/")
@@ -61,7 +49,6 @@ def index() -> Any:
         else []
     )
     _audit_households(contacts)
-    db.session.commit()
     return render_template(
         "advice/index.html",
         contacts=contacts,
@@ -110,36 +97,32 @@ def new() -> Any:
     )
     if request.method == "GET":
         _prefill(form)
-    if form.validate_on_submit():
-        try:
-            contact = services.log_contact(
-                db.session,
-                current_user,
-                services.AdviceEntry(
-                    household_id=form.household_id.data,
-                    asked_by=form.asked_by.data or "",
-                    channel=AdviceChannel(form.channel.data),
-                    topic=AdviceTopic(form.topic.data),
-                    urgency=Urgency(form.urgency.data or "normal"),
-                    summary=form.summary.data or "",
-                    follow_up_on=form.follow_up_on.data,
-                    call_id=int(form.call_id.data) if (form.call_id.data or "").isdigit() else None,
-                ),
-            )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(
-                _("Logged. The responsible social worker has been told.")
-                if contact.topic == AdviceTopic.PLACEMENT_CONCERN
-                else _("Logged."),
-                "success",
-            )
-            return redirect(url_for("advice.index"))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("advice/new.html", form=form), status
+    done = submit(
+        form,
+        lambda: services.log_contact(
+            db.session,
+            current_user,
+            services.AdviceEntry(
+                household_id=form.household_id.data,
+                asked_by=form.asked_by.data or "",
+                channel=AdviceChannel(form.channel.data),
+                topic=AdviceTopic(form.topic.data),
+                urgency=Urgency(form.urgency.data or "normal"),
+                summary=form.summary.data or "",
+                follow_up_on=form.follow_up_on.data,
+                call_id=int(form.call_id.data) if (form.call_id.data or "").isdigit() else None,
+            ),
+        ),
+    )
+    if done.saved:
+        flash(
+            _("Logged. The responsible social worker has been told.")
+            if done.value.topic == AdviceTopic.PLACEMENT_CONCERN
+            else _("Logged."),
+            "success",
+        )
+        return redirect(url_for("advice.index"))
+    return render_template("advice/new.html", form=form), done.status
 
 
 @bp.route("/<int:contact_id>")
@@ -148,7 +131,6 @@ def show(contact_id: int) -> Any:
     """One advice contact."""
     contact = get_advice_contact_or_404(current_user, contact_id)
     _audit_households([contact])
-    db.session.commit()
     return render_template("advice/show.html", contact=contact, done_form=DoneForm(), labels=LABELS)
 
 
@@ -162,6 +144,5 @@ def done(contact_id: int) -> Any:
     if not DoneForm().validate_on_submit():
         abort(400)
     services.mark_done(db.session, current_user, contact)
-    db.session.commit()
     flash(_("The follow-up is done."), "success")
     return redirect(url_for("advice.follow_ups"), 303)

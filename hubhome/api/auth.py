@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from flask import Flask, Response, g, has_request_context, request
-from sqlalchemy import bindparam, event, text, update
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
+from flask import Response, g, request
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from hubhome.accounts.models import ApiToken, User
@@ -17,8 +15,7 @@ from hubhome.db import DbSession, table_of
 from hubhome.errors import problem
 from hubhome.extensions import db
 from hubhome.timeutil import utcnow
-
-log = logging.getLogger(__name__)
+from hubhome.transaction import commit_regardless
 
 PUBLIC_API_PATHS = frozenset({"/api/v1/auth/token", "/api/v1/openapi.json"})
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -43,7 +40,7 @@ def authenticate_api_request() -> Response | None:
         return response
     now = utcnow()
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_PRECISION:
-        g.token_use_due = (row.id, now)  # written when the request commits, or at its end
+        commit_regardless(_last_use(row.id, now), durable=False)
         set_committed_value(row, "last_used_at", now)
     g.api_user = row.user
     g.api_token = row
@@ -58,42 +55,14 @@ _TOUCH = (  # built once; a Core statement, since the loaded row already holds t
 )
 
 
-def _write_use(session: DbSession, token_id: int, at: datetime) -> None:
-    session.connection().execute(_TOUCH, {"token_id": token_id, "at": at})
+def _last_use(token_id: int, at: datetime) -> Callable[[DbSession], None]:
+    """The write of a token's last use: in the request's commit when it commits anyway (a
+    booking, a read), alone after a rollback (a refusal), never waiting for the disk then."""
 
+    def write(session: DbSession) -> None:
+        session.connection().execute(_TOUCH, {"token_id": token_id, "at": at})
 
-def _ride_along(session: Session) -> None:
-    """Write a due last-use in the transaction the request commits anyway (no extra commit)."""
-    if has_request_context() and (due := g.pop("token_use_due", None)):
-        _write_use(session, *due)
-
-
-def _write_if_not_committed(_error: BaseException | None) -> None:
-    """At the end of a request that committed nothing (a read, a refusal), write it alone.
-
-    On PostgreSQL this commit does not wait for the disk (`synchronous_commit off`, this
-    transaction only): a crash may lose a last-use time, never anything else.
-    """
-    due = g.pop("token_use_due", None)
-    if due is None:
-        return
-    try:
-        db.session.rollback()
-        if db.session.get_bind().dialect.name == "postgresql":
-            db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
-        _write_use(db.session, *due)
-        db.session.commit()
-    except SQLAlchemyError:
-        db.session.rollback()
-        log.warning("could not record an API token's last use", exc_info=True)
-
-
-def init_token_use(app: Flask) -> None:
-    """Record each token's last use at most once a minute, without a commit of its own
-    when the request commits anyway (a booking, say)."""
-    if not event.contains(Session, "before_commit", _ride_along):
-        event.listen(Session, "before_commit", _ride_along)
-    app.teardown_request(_write_if_not_committed)
+    return write
 
 
 def api_user() -> User:

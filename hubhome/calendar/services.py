@@ -12,18 +12,15 @@ from icalendar import Calendar, Event
 from sqlalchemy import select
 
 from hubhome.accounts.models import User
+from hubhome.audit.services import record
 from hubhome.calendar.models import CalendarFeed
 from hubhome.db import DbSession
+from hubhome.registry import Registry
 from hubhome.timeutil import utcnow
 
-# Areas add the events they contribute: function(session, user) -> list[Event].
+# Areas add the events they contribute, in their init_app: function(session, user) -> events.
 EventSource = Callable[[DbSession, User], list[Event]]
-_sources: list[EventSource] = []
-
-
-def register_source(source: EventSource) -> None:
-    if source not in _sources:
-        _sources.append(source)
+event_sources: Registry[EventSource] = Registry("calendar_sources")
 
 
 def _hash(token: str) -> str:
@@ -62,6 +59,15 @@ def revoke(session: DbSession, user: User) -> None:
         feed.revoked_at = utcnow()
 
 
+def renew(session: DbSession, user: User) -> CalendarFeed:
+    """Give the user a new feed URL; the old one stops working at once."""
+    revoke(session, user)
+    session.flush()
+    feed = feed_for(session, user)
+    record(session, user, "calendar.feed_renewed")
+    return feed
+
+
 def user_for_feed(session: DbSession, token: str) -> User | None:
     feed = session.scalar(
         select(CalendarFeed).where(
@@ -82,7 +88,7 @@ def build_calendar(session: DbSession, user: User) -> bytes:
     calendar.add("x-wr-calname", "Hubhome")
     calendar.add("x-wr-timezone", "Europe/Stockholm")
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
-    for source in _sources:
+    for source in event_sources.items():
         for event in source(session, user):
             calendar.add_component(event)
     return calendar.to_ical()

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 
 from hubhome.calendar import services
 from hubhome.extensions import db, limiter
+from hubhome.forms import submit
 
 bp = Blueprint("calendar", __name__)
 
@@ -20,18 +21,10 @@ bp = Blueprint("calendar", __name__)
 def manage() -> Any:
     """Show the user's private calendar address; POST makes a new one (the old one stops)."""
     form = FlaskForm()
-    if form.validate_on_submit():
-        services.revoke(db.session, current_user)
-        db.session.flush()
-        services.feed_for(db.session, current_user)
-        from hubhome.audit.services import record
-
-        record(db.session, current_user, "calendar.feed_renewed")
-        db.session.commit()
+    if submit(form, lambda: services.renew(db.session, current_user)).saved:
         flash(_("You have a new calendar address. The old one no longer works."), "success")
         return redirect(url_for("calendar.manage"))
     feed = services.feed_for(db.session, current_user)
-    db.session.commit()
     return render_template("calendar/manage.html", url=services.feed_url(feed), form=form)
 
 

@@ -84,7 +84,6 @@ def get_caseload(args: dict[str, Any]) -> Any:
         worker = found
     filters = queries.CaseloadFilter(args["constellation"], args["due"], args["sort"])
     rows = queries.caseload(db.session, worker, local_today(), viewer=user)
-    db.session.commit()
     return {
         "children": [
             _row(r) for r in queries.sort_rows(queries.filter_rows(rows, filters), filters.sort)
@@ -114,7 +113,6 @@ def post_visit(body: dict[str, Any]) -> Any:
         note=body["note"],
         today=local_today(),
     )
-    db.session.commit()
     return {"id": visit.id, "child_id": child.id, "visit_date": visit.visit_date.isoformat()}, 201
 
 
@@ -132,7 +130,6 @@ def post_review(body: dict[str, Any]) -> Any:
         outcome=body["outcome"],
         today=local_today(),
     )
-    db.session.commit()
     return {
         "id": review.id,
         "child_id": child.id,

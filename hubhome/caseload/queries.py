@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, insert, select
+from sqlalchemy import case, func, select
 
 from hubhome.accounts.models import User
-from hubhome.audit.models import AuditEvent
+from hubhome.audit.services import Subject, record_many
 from hubhome.caseload.models import (
     DEFAULT_VISITS_PER_YEAR,
     REVIEW_MONTHS,
@@ -27,7 +27,7 @@ from hubhome.db import DbSession
 from hubhome.decisions.rules import add_months
 from hubhome.network.models import Constellation, ConstellationMembership, Household
 from hubhome.respite.models import BookingKind, BookingStatus, RespiteBooking, RespiteBookingChild
-from hubhome.timeutil import age_on, utcnow
+from hubhome.timeutil import age_on
 
 SORTS = ("visit", "review", "name", "start")
 DUE_SOON_DAYS = 14
@@ -240,31 +240,8 @@ def caseload(
 
 def audit_reads(session: DbSession, viewer: User, rows: Sequence[CaseloadRow]) -> None:
     """Log one child-record read per child shown, in a single statement."""
-    from flask import g, has_request_context, request
-
-    ip = request.remote_addr if has_request_context() else None
-    channel = g.get("audit_channel", "web") if has_request_context() else "cli"
-    now = utcnow()
-    session.execute(
-        insert(AuditEvent),
-        [
-            {
-                "organisation_id": viewer.organisation_id,
-                "actor_id": viewer.id,
-                "actor_role": str(viewer.role),
-                "action": "child.view",
-                "object_type": "children",
-                "object_id": row.child_id,
-                "child_id": row.child_id,
-                "household_id": row.household_id,
-                "ip": ip,
-                "channel": channel,
-                "detail": {"via": "caseload"},
-                "at": now,
-            }
-            for row in rows
-        ],
-    )
+    subjects = [Subject("children", r.child_id, r.child_id, r.household_id) for r in rows]
+    record_many(session, viewer, "child.view", subjects, detail={"via": "caseload"})
 
 
 def filter_rows(rows: list[CaseloadRow], filters: CaseloadFilter) -> list[CaseloadRow]:

@@ -1,8 +1,8 @@
 """Extra caseload columns supplied by other areas (contact restrictions, follow-ups, advice).
 
-An area registers `fn(session, child_ids, today) -> {child_id: CaseloadExtra}`; it must run a
-constant number of queries whatever the number of children. The caseload renders whatever
-the registered sources give and says so honestly when nothing is registered.
+An area adds `fn(session, child_ids, today) -> {child_id: CaseloadExtra}` in its init_app; it
+must run a constant number of queries whatever the number of children. The caseload renders
+whatever the sources give and says so honestly when there is none.
 """
 
 from __future__ import annotations
@@ -11,7 +11,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import Flask, current_app
+
 from hubhome.db import DbSession
+from hubhome.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -32,23 +35,20 @@ class CaseloadExtra:
 
 CaseloadSource = Callable[[DbSession, Sequence[int], date], dict[int, CaseloadExtra]]
 
-_sources: list[CaseloadSource] = []
+caseload_sources: Registry[CaseloadSource] = Registry("caseload_sources")
 
 
-def register_caseload_source(fn: CaseloadSource) -> CaseloadSource:
-    """Add a source of extra caseload notes (idempotent); usable as a decorator."""
-    if fn not in _sources:
-        _sources.append(fn)
-    return fn
+def register_caseload_source(fn: CaseloadSource, app: Flask | None = None) -> CaseloadSource:
+    """Add a source of extra caseload notes to `app` (the current one by default)."""
+    return caseload_sources.add(app or current_app, fn)
 
 
-def unregister_caseload_source(fn: CaseloadSource) -> None:
-    if fn in _sources:
-        _sources.remove(fn)
+def unregister_caseload_source(fn: CaseloadSource, app: Flask | None = None) -> None:
+    caseload_sources.remove(app or current_app, fn)
 
 
 def has_sources() -> bool:
-    return bool(_sources)
+    return bool(caseload_sources.items())
 
 
 def extras_for(
@@ -56,7 +56,7 @@ def extras_for(
 ) -> dict[int, list[CaseloadNote]]:
     """Merge every source's notes per child, concerns first, then by due date."""
     merged: dict[int, list[CaseloadNote]] = {}
-    for source in _sources:
+    for source in caseload_sources.items():
         for child_id, extra in source(session, child_ids, today).items():
             merged.setdefault(child_id, []).extend(extra.notes)
     for notes in merged.values():

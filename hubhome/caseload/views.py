@@ -6,26 +6,18 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from hubhome import nav
 from hubhome.accounts.models import Role, User
 from hubhome.caseload import queries, services
 from hubhome.caseload.forms import ReviewForm, SettingsForm, VisitForm
-from hubhome.caseload.panels import home_panel
 from hubhome.caseload.sources import has_sources
-from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
-from hubhome.forms import show_errors
-from hubhome.home import panels
+from hubhome.forms import submit
 from hubhome.permissions import can_follow_up, can_see_caseloads, get_child_or_404
 from hubhome.timeutil import local_today
 
 bp = Blueprint("caseload", __name__, url_prefix="/caseload")
-
-nav.add("caseload.index", _l("Caseload"), [Role.SOCIAL_WORKER, Role.ADMIN], order=25)
-panels.register("caseload/_home_panel.html", [Role.SOCIAL_WORKER], home_panel, order=5)
 
 
 def _worker() -> User:
@@ -54,7 +46,6 @@ def index() -> Any:
     today = local_today()
     everyone = queries.caseload(db.session, worker, today, viewer=current_user)
     rows = queries.sort_rows(queries.filter_rows(everyone, filters), filters.sort)
-    db.session.commit()
     return render_template(
         "caseload/index.html",
         rows=rows,
@@ -84,26 +75,22 @@ def visit(child_id: int) -> Any:
     """Record a follow-up visit: date, private talk with the child, short note."""
     child = _followed_child(child_id)
     form = VisitForm()
-    if form.validate_on_submit():
-        try:
-            services.record_visit(
-                db.session,
-                current_user,
-                child,
-                visit_date=form.visit_date.data,
-                private_talk=bool(form.private_talk.data),
-                note=form.note.data or "",
-                today=local_today(),
-            )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The visit has been recorded."), "success")
-            return redirect(url_for("caseload.index"))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("caseload/visit.html", form=form, child=child), status
+    done = submit(
+        form,
+        lambda: services.record_visit(
+            db.session,
+            current_user,
+            child,
+            visit_date=form.visit_date.data,
+            private_talk=bool(form.private_talk.data),
+            note=form.note.data or "",
+            today=local_today(),
+        ),
+    )
+    if done.saved:
+        flash(_("The visit has been recorded."), "success")
+        return redirect(url_for("caseload.index"))
+    return render_template("caseload/visit.html", form=form, child=child), done.status
 
 
 @bp.route("/children/<int:child_id>/review", methods=["GET", "POST"])
@@ -112,25 +99,21 @@ def review(child_id: int) -> Any:
     """Record a placement review and its outcome."""
     child = _followed_child(child_id)
     form = ReviewForm()
-    if form.validate_on_submit():
-        try:
-            services.record_review(
-                db.session,
-                current_user,
-                child,
-                review_date=form.review_date.data,
-                outcome=form.outcome.data or "",
-                today=local_today(),
-            )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The review has been recorded."), "success")
-            return redirect(url_for("caseload.index"))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("caseload/review.html", form=form, child=child), status
+    done = submit(
+        form,
+        lambda: services.record_review(
+            db.session,
+            current_user,
+            child,
+            review_date=form.review_date.data,
+            outcome=form.outcome.data or "",
+            today=local_today(),
+        ),
+    )
+    if done.saved:
+        flash(_("The review has been recorded."), "success")
+        return redirect(url_for("caseload.index"))
+    return render_template("caseload/review.html", form=form, child=child), done.status
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -144,12 +127,13 @@ def settings() -> Any:
         form.visits_per_year.data = queries.visits_per_year(
             db.session, current_user.organisation_id
         )
-    if form.validate_on_submit():
-        services.set_visits_per_year(
+    done = submit(
+        form,
+        lambda: services.set_visits_per_year(
             db.session, current_user, current_user.organisation_id, form.visits_per_year.data or 4
-        )
-        db.session.commit()
+        ),
+    )
+    if done.saved:
         flash(_("The follow-up target has been saved."), "success")
         return redirect(url_for("caseload.index"))
-    status = 422 if form.errors else 200
-    return render_template("caseload/settings.html", form=form), status
+    return render_template("caseload/settings.html", form=form), done.status

@@ -73,7 +73,6 @@ def create_child(body: dict[str, Any]) -> Any:
         social_worker_id=None,
     )
     placement = services.current_placement(db.session, child)
-    db.session.commit()
     return child_view(child, child_access(user, child), placement, local_today())
 
 
@@ -87,7 +86,6 @@ def list_children() -> Any:
     for child, placement, access in services.visible_children_with_access(db.session, user):
         out.append(child_view(child, access, placement, today))
         record(db.session, user, "child.list_view", child)
-    db.session.commit()
     return out
 
 
@@ -100,5 +98,4 @@ def get_child(child_id: int) -> Any:
     access = child_access(user, child)
     placement = services.current_placement(db.session, child)
     record(db.session, user, "child.view", child, detail={"access": access.name})
-    db.session.commit()
     return child_view(child, access, placement, local_today())

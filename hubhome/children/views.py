@@ -6,18 +6,14 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from hubhome import nav
-from hubhome.accounts.models import Role
 from hubhome.audit.services import record
 from hubhome.children import services
 from hubhome.children.forms import ChildForm, EndPlacementForm
 from hubhome.children.models import Gender, Placement
-from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
-from hubhome.forms import choices, show_errors
+from hubhome.forms import choices, submit
 from hubhome.network.services import visible_households
 from hubhome.permissions import (
     ChildAccess,
@@ -29,13 +25,6 @@ from hubhome.permissions import (
 from hubhome.timeutil import age_on, local_today
 
 bp = Blueprint("children", __name__)
-
-nav.add(
-    "children.index",
-    _l("Children"),
-    [Role.ADMIN, Role.SOCIAL_WORKER, Role.HUB_CARER, Role.FOSTER_CARER],
-    order=30,
-)
 
 
 @bp.route("/children")
@@ -62,7 +51,6 @@ def show(child_id: int) -> Any:
     access = child_access(current_user, child)
     placement = services.current_placement(db.session, child)
     record(db.session, current_user, "child.view", child, detail={"access": access.name})
-    db.session.commit()
     return render_template(
         "children/show.html",
         child=child,
@@ -84,30 +72,26 @@ def new() -> Any:
     form.household_id.choices = choices(
         (h.id, h.name) for h in visible_households(db.session, current_user)
     )
-    if form.validate_on_submit():
-        try:
-            child = services.register_child(
-                db.session,
-                current_user,
-                first_name=form.first_name.data or "",
-                last_name=form.last_name.data or "",
-                birth_date=form.birth_date.data,
-                gender=Gender(form.gender.data),
-                personnummer=form.personnummer.data or None,
-                protected_identity=bool(form.protected_identity.data),
-                household_id=form.household_id.data,
-                placement_start=form.placement_start.data,
-                social_worker_id=None,
-            )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The child has been registered."), "success")
-            return redirect(url_for("children.show", child_id=child.id))
-    status = 422 if form.errors else 200
-    return render_template("children/new.html", form=form), status
+    done = submit(
+        form,
+        lambda: services.register_child(
+            db.session,
+            current_user,
+            first_name=form.first_name.data or "",
+            last_name=form.last_name.data or "",
+            birth_date=form.birth_date.data,
+            gender=Gender(form.gender.data),
+            personnummer=form.personnummer.data or None,
+            protected_identity=bool(form.protected_identity.data),
+            household_id=form.household_id.data,
+            placement_start=form.placement_start.data,
+            social_worker_id=None,
+        ),
+    )
+    if done.saved:
+        flash(_("The child has been registered."), "success")
+        return redirect(url_for("children.show", child_id=done.value.id))
+    return render_template("children/new.html", form=form), done.status
 
 
 @bp.route("/children/<int:child_id>/placement/end", methods=["GET", "POST"])
@@ -121,17 +105,18 @@ def end_placement(child_id: int) -> Any:
     if placement is None:
         abort(404)
     form = EndPlacementForm()
-    if form.validate_on_submit():
-        services.end_placement(
+    done = submit(
+        form,
+        lambda: services.end_placement(
             db.session,
             current_user,
             placement,
             on=form.end_date.data,
             planned=form.planned.data == "yes",
             reason=form.reason.data or "",
-        )
-        db.session.commit()
+        ),
+    )
+    if done.saved:
         flash(_("The placement has been ended."), "success")
         return redirect(url_for("children.index"))
-    status = 422 if form.errors else 200
-    return render_template("children/end_placement.html", form=form, child=child), status
+    return render_template("children/end_placement.html", form=form, child=child), done.status

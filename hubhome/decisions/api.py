@@ -129,7 +129,6 @@ def create(body: dict[str, Any]) -> Any:
         ),
         local_today(),
     )
-    db.session.commit()
     return _out(decision), 201
 
 
@@ -147,7 +146,6 @@ def patch(body: dict[str, Any], decision_id: int) -> Any:
         services.add_offer(
             db.session, user, decision, offer["offered_on"], offer["declined"], today
         )
-    db.session.commit()
     db.session.refresh(decision)
     return _out(decision)
 

@@ -6,21 +6,19 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from hubhome import nav
 from hubhome.accounts.models import Role, User
 from hubhome.audit.services import record
 from hubhome.children.models import Child
 from hubhome.decisions import reports, services
 from hubhome.decisions.forms import DecisionForm, DecisionUpdateForm, OfferForm
-from hubhome.decisions.models import InterventionKind
+from hubhome.decisions.models import InterventionDecision, InterventionKind
 from hubhome.decisions.rules import Quarter, limit_for
 from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
-from hubhome.forms import choices, show_errors
+from hubhome.forms import choices, submit
 from hubhome.network.models import HouseholdKind
 from hubhome.network.services import visible_households
 from hubhome.permissions import (
@@ -33,8 +31,6 @@ from hubhome.permissions import (
 from hubhome.timeutil import local_today
 
 bp = Blueprint("decisions", __name__, url_prefix="/decisions")
-
-nav.add("decisions.index", _l("Decisions"), [Role.SOCIAL_WORKER, Role.ADMIN], order=26)
 
 
 @bp.before_request
@@ -104,36 +100,33 @@ def new() -> Any:
     form.responsible_id.choices = _worker_choices()
     if request.method == "GET" and current_user.role == Role.SOCIAL_WORKER:
         form.responsible_id.data = current_user.id
-    if form.validate_on_submit() and bool(form.child_id.data) == bool(form.household_id.data):
-        form.form_errors.append(_("Choose either a child or a family."))
-    elif form.validate_on_submit():
-        subject = (
-            get_child_or_404(current_user, form.child_id.data)
-            if form.child_id.data
-            else get_household_or_404(current_user, form.household_id.data or 0)
-        )
-        try:
-            decision = services.create_decision(
-                db.session,
-                current_user,
-                subject,
-                services.DecisionInput(
-                    kind=InterventionKind(form.kind.data),
-                    decision_date=form.decision_date.data,
-                    responsible_id=form.responsible_id.data or None,
-                    delay_reason=form.delay_reason.data or "",
-                ),
-                local_today(),
-            )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The decision has been added to the register."), "success")
-            return redirect(url_for("decisions.show", decision_id=decision.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("decisions/new.html", form=form), status
+    done = submit(form, lambda: _create(form))
+    if done.saved:
+        flash(_("The decision has been added to the register."), "success")
+        return redirect(url_for("decisions.show", decision_id=done.value.id))
+    return render_template("decisions/new.html", form=form), done.status
+
+
+def _create(form: DecisionForm) -> InterventionDecision:
+    if bool(form.child_id.data) == bool(form.household_id.data):
+        raise ValidationFailed(_("Choose either a child or a family."))
+    subject = (
+        get_child_or_404(current_user, form.child_id.data)
+        if form.child_id.data
+        else get_household_or_404(current_user, form.household_id.data or 0)
+    )
+    return services.create_decision(
+        db.session,
+        current_user,
+        subject,
+        services.DecisionInput(
+            kind=InterventionKind(form.kind.data),
+            decision_date=form.decision_date.data,
+            responsible_id=form.responsible_id.data or None,
+            delay_reason=form.delay_reason.data or "",
+        ),
+        local_today(),
+    )
 
 
 def _render_show(decision: Any, form: Any, offer_form: Any, status: int = 200) -> Any:
@@ -160,19 +153,15 @@ def show(decision_id: int) -> Any:
     form.responsible_id.choices = _worker_choices()
     if request.method == "GET":
         form.responsible_id.data = decision.responsible_id or 0
-    if form.validate_on_submit():
-        changes = {name: getattr(form, name).data for name in services.EDITABLE}
-        changes["responsible_id"] = changes["responsible_id"] or None
-        try:
-            services.update_decision(db.session, current_user, decision, changes, local_today())
-        except ValidationFailed as exc:
-            db.session.rollback()
-            decision = get_decision_or_404(current_user, decision_id)
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The decision has been updated."), "success")
-            return redirect(url_for("decisions.show", decision_id=decision.id))
+    done = submit(
+        form,
+        lambda: services.update_decision(
+            db.session, current_user, decision, _changes(form), local_today()
+        ),
+    )
+    if done.saved:
+        flash(_("The decision has been updated."), "success")
+        return redirect(url_for("decisions.show", decision_id=decision.id))
     if request.method == "GET":
         record(
             db.session,
@@ -182,9 +171,13 @@ def show(decision_id: int) -> Any:
             child_id=decision.child_id,
             household_id=decision.household_id,
         )
-        db.session.commit()
-    status = 422 if form.errors or form.form_errors else 200
-    return _render_show(decision, form, OfferForm(formdata=None), status)
+    return _render_show(decision, form, OfferForm(formdata=None), done.status)
+
+
+def _changes(form: DecisionUpdateForm) -> dict[str, Any]:
+    changes = {name: getattr(form, name).data for name in services.EDITABLE}
+    changes["responsible_id"] = changes["responsible_id"] or None
+    return changes
 
 
 @bp.route("/<int:decision_id>/offers", methods=["POST"])
@@ -192,28 +185,24 @@ def offer(decision_id: int) -> Any:
     """Record a date support was offered (and whether it was declined)."""
     decision = get_decision_or_404(current_user, decision_id)
     offer_form = OfferForm()
-    if offer_form.validate_on_submit():
-        try:
-            services.add_offer(
-                db.session,
-                current_user,
-                decision,
-                offer_form.offered_on.data,
-                bool(offer_form.declined.data),
-                local_today(),
-            )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            decision = get_decision_or_404(current_user, decision_id)
-            show_errors(offer_form, exc)
-        else:
-            db.session.commit()
-            flash(_("The offer has been recorded."), "success")
-            return redirect(url_for("decisions.show", decision_id=decision.id))
+    done = submit(
+        offer_form,
+        lambda: services.add_offer(
+            db.session,
+            current_user,
+            decision,
+            offer_form.offered_on.data,
+            bool(offer_form.declined.data),
+            local_today(),
+        ),
+    )
+    if done.saved:
+        flash(_("The offer has been recorded."), "success")
+        return redirect(url_for("decisions.show", decision_id=decision.id))
     form = DecisionUpdateForm(formdata=None, obj=decision)
     form.responsible_id.choices = _worker_choices()
     form.responsible_id.data = decision.responsible_id or 0
-    return _render_show(decision, form, offer_form, 422)
+    return _render_show(decision, form, offer_form, done.status)
 
 
 def _quarter() -> Quarter:
@@ -282,7 +271,6 @@ def _audit_register(year: int, count: int, form: str) -> None:
         "decisions.foster_register_read",
         detail={"year": year, "children": count, "form": form},
     )
-    db.session.commit()
 
 
 @bp.route("/foster-home-register")

@@ -1,4 +1,4 @@
-"""Home-page panels: each area registers what its users need to see today."""
+"""Home-page panels: each area adds, in its init_app, what its users need to see today."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from flask import Flask
+
 from hubhome.accounts.models import Role, User
+from hubhome.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -17,25 +20,24 @@ class Panel:
     order: int
 
 
-_panels: list[Panel] = []
+home_panels: Registry[Panel] = Registry("home_panels", key=lambda panel: panel.template)
 
 
 def register(
+    app: Flask,
     template: str,
     roles: Iterable[Role],
     context: Callable[[User], dict[str, Any] | None],
     order: int = 50,
 ) -> None:
     """Add a panel rendered from `template` with `context(user)` on the home page."""
-    if all(p.template != template for p in _panels):
-        _panels.append(Panel(template, frozenset(roles), context, order))
-        _panels.sort(key=lambda p: p.order)
+    home_panels.add(app, Panel(template, frozenset(roles), context, order))
 
 
 def panels_for(user: User) -> list[tuple[str, dict[str, Any]]]:
-    """Return (template, context) for each panel `user` should see now."""
+    """Return (template, context) for each panel `user` should see now, in order."""
     shown = []
-    for panel in _panels:
+    for panel in sorted(home_panels.items(), key=lambda p: p.order):
         if user.role in panel.roles:
             context = panel.context(user)
             if context is not None:

@@ -5,17 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from hubhome import nav
-from hubhome.accounts.models import Role
 from hubhome.home.panels import panels_for
 from hubhome.home.services import home_summary
 
 bp = Blueprint("home", __name__)
-
-nav.add("home.index", _l("Home"), list(Role), order=0)
 
 
 @bp.route("/")

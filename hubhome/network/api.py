@@ -59,7 +59,6 @@ def list_households() -> Any:
     out = [_household_out(h, user) for h in households]
     for household in households:
         record(db.session, user, "household.list_view", household)
-    db.session.commit()
     return out
 
 
@@ -70,5 +69,4 @@ def get_household(household_id: int) -> Any:
     user = api_user()
     household = get_household_or_404(user, household_id)
     record(db.session, user, "household.view", household)
-    db.session.commit()
     return _household_out(household, user)

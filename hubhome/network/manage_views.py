@@ -10,9 +10,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from hubhome.accounts.models import Role, User
-from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
-from hubhome.forms import choices, show_errors
+from hubhome.forms import choices, submit
 from hubhome.network import services
 from hubhome.network.forms import ConstellationForm, HouseholdForm, LeaveForm, MembershipForm
 from hubhome.network.models import HouseholdKind
@@ -55,26 +54,22 @@ def edit_constellation(constellation_id: int | None = None) -> Any:
     item = get_constellation_or_404(current_user, constellation_id) if constellation_id else None
     form = ConstellationForm(obj=item)
     _constellation_choices(form)
-    if form.validate_on_submit():
-        try:
-            saved = services.save_constellation(
-                db.session,
-                current_user,
-                item,
-                name=form.name.data or "",
-                hub_household_id=form.hub_household_id.data or None,
-                liaison_id=form.liaison_id.data or None,
-                phone_number=form.phone_number.data or None,
-            )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The constellation has been saved."), "success")
-            return redirect(url_for("network.constellation", constellation_id=saved.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("network/edit_constellation.html", form=form, item=item), status
+    done = submit(
+        form,
+        lambda: services.save_constellation(
+            db.session,
+            current_user,
+            item,
+            name=form.name.data or "",
+            hub_household_id=form.hub_household_id.data or None,
+            liaison_id=form.liaison_id.data or None,
+            phone_number=form.phone_number.data or None,
+        ),
+    )
+    if done.saved:
+        flash(_("The constellation has been saved."), "success")
+        return redirect(url_for("network.constellation", constellation_id=done.value.id))
+    return render_template("network/edit_constellation.html", form=form, item=item), done.status
 
 
 @bp.route("/households")
@@ -97,8 +92,9 @@ def edit_household(household_id: int | None = None) -> Any:
     _require_admin()
     item = get_household_or_404(current_user, household_id) if household_id else None
     form = HouseholdForm(obj=item)
-    if form.validate_on_submit():
-        saved = services.save_household(
+    done = submit(
+        form,
+        lambda: services.save_household(
             db.session,
             current_user,
             item,
@@ -110,12 +106,12 @@ def edit_household(household_id: int | None = None) -> Any:
             phone=form.phone.data or None,
             respite_beds=form.respite_beds.data if form.respite_beds.data is not None else 2,
             registered_on=form.registered_on.data,
-        )
-        db.session.commit()
+        ),
+    )
+    if done.saved:
         flash(_("The household has been saved."), "success")
-        return redirect(url_for("network.household", household_id=saved.id))
-    status = 422 if form.errors else 200
-    return render_template("network/edit_household.html", form=form, item=item), status
+        return redirect(url_for("network.household", household_id=done.value.id))
+    return render_template("network/edit_household.html", form=form, item=item), done.status
 
 
 @bp.route("/households/<int:household_id>/membership", methods=["GET", "POST"])
@@ -128,28 +124,20 @@ def join(household_id: int) -> Any:
     form.constellation_id.choices = choices(
         (c.id, c.name) for c in services.visible_constellations(db.session, current_user)
     )
-    if form.validate_on_submit():
-        constellation = get_constellation_or_404(current_user, form.constellation_id.data)
-        try:
-            services.join_constellation(db.session, item, constellation, form.joined_on.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            from hubhome.audit.services import record
-
-            record(
-                db.session,
-                current_user,
-                "household.join",
-                item,
-                detail={"constellation_id": constellation.id},
-            )
-            db.session.commit()
-            flash(_("The household has joined the constellation."), "success")
-            return redirect(url_for("network.household", household_id=item.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("network/membership.html", form=form, item=item), status
+    done = submit(
+        form,
+        lambda: services.join_constellation(
+            db.session,
+            current_user,
+            item,
+            get_constellation_or_404(current_user, form.constellation_id.data),
+            form.joined_on.data,
+        ),
+    )
+    if done.saved:
+        flash(_("The household has joined the constellation."), "success")
+        return redirect(url_for("network.household", household_id=item.id))
+    return render_template("network/membership.html", form=form, item=item), done.status
 
 
 @bp.route("/households/<int:household_id>/leave", methods=["GET", "POST"])
@@ -159,21 +147,17 @@ def leave(household_id: int) -> Any:
     _require_admin()
     item = get_household_or_404(current_user, household_id)
     form = LeaveForm()
-    if form.validate_on_submit():
-        try:
-            services.leave_constellation(
-                db.session,
-                current_user,
-                item,
-                on=form.left_on.data,
-                deregister=form.deregister.data == "yes",
-            )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The change has been saved."), "success")
-            return redirect(url_for("network.household", household_id=item.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("network/leave.html", form=form, item=item), status
+    done = submit(
+        form,
+        lambda: services.leave_constellation(
+            db.session,
+            current_user,
+            item,
+            on=form.left_on.data,
+            deregister=form.deregister.data == "yes",
+        ),
+    )
+    if done.saved:
+        flash(_("The change has been saved."), "success")
+        return redirect(url_for("network.household", household_id=item.id))
+    return render_template("network/leave.html", form=form, item=item), done.status

@@ -103,7 +103,7 @@ def placed_children(session: DbSession, household: Household) -> Sequence[Child]
 
 
 def join_constellation(
-    session: DbSession, household: Household, constellation: Constellation, on: date
+    session: DbSession, actor: User, household: Household, constellation: Constellation, on: date
 ) -> ConstellationMembership:
     """Move a household into a constellation, closing its current membership."""
     current = session.scalar(
@@ -125,6 +125,9 @@ def join_constellation(
         constellation_id=constellation.id, household_id=household.id, joined_on=on
     )
     session.add(membership)
+    record(
+        session, actor, "household.join", household, detail={"constellation_id": constellation.id}
+    )
     return membership
 
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, render_template
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from hubhome import nav
 from hubhome.accounts.models import Role
 from hubhome.audit.services import record
 from hubhome.extensions import db
@@ -23,14 +21,6 @@ from hubhome.permissions import (
 )
 
 bp = Blueprint("network", __name__)
-
-nav.add("network.constellations", _l("Constellations"), list(Role), order=20)
-nav.add(
-    "network.households",
-    _l("Households"),
-    [Role.ADMIN, Role.SOCIAL_WORKER, Role.HUB_CARER, Role.ONCALL_STAFF],
-    order=25,
-)
 
 
 @bp.route("/constellations")
@@ -68,7 +58,6 @@ def household(household_id: int) -> Any:
         for child in services.placed_children(db.session, item)
     ]
     record(db.session, current_user, "household.view", item)
-    db.session.commit()
     return render_template(
         "network/household.html",
         household=item,

@@ -21,6 +21,7 @@ from hubhome.ops.models import JobRun, SchedulerLease
 from hubhome.outbox.models import OutboxMessage, OutboxStatus
 from hubhome.outbox.services import enqueue_sms
 from hubhome.timeutil import local_today, utcnow
+from hubhome.transaction import after_commit
 
 HEARTBEAT_LIMIT = timedelta(minutes=5)
 LEASE_NAME = "scheduler"
@@ -31,8 +32,7 @@ def database_reachable(session: DbSession) -> bool:
     try:
         session.execute(text("SELECT 1"))
     except SQLAlchemyError:
-        session.rollback()
-        return False
+        return False  # the unit of work rolls back: the answer is an error
     return True
 
 
@@ -129,10 +129,11 @@ def _text(
 
 
 def alert_if_scheduler_stale(session: DbSession) -> int:
-    """If the heartbeat is too old, text every admin once for this stop and send it now.
+    """If the heartbeat is too old, text every admin once for this stop, sent as soon as the
+    unit of work commits (the scheduler that would send it is the thing that stopped).
 
     Called by `/healthz` (polled by the load balancer or uptime monitor) and by
-    `hubhome watchdog` (cron). Returns the number of messages sent.
+    `hubhome watchdog` (cron). Returns the number of messages queued.
     """
     if not scheduler_stale(session):
         return 0
@@ -150,8 +151,8 @@ def alert_if_scheduler_stale(session: DbSession) -> int:
         episode,
         lambda: _("Hubhome: the scheduler has stopped. Reminders and messages are not being sent."),
     )
-    session.commit()
-    return send_now(session, queued)
+    after_commit(lambda: send_now(session, queued), session=session)
+    return len(queued)
 
 
 def _stale_alert_queued(session: DbSession, episode: str, first_admin: User) -> bool:

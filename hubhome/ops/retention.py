@@ -1,10 +1,11 @@
 """Retention (gallring): delete what the organisation's policy says may go, and log it.
 
 Each organisation sets how many years after the last entry case entries are kept
-(`Organisation.retention_years`; unset means nothing is removed). Areas register rules for
-what they own. Two things are never removed by any rule: records of a foster-home placement
-(children, placements, respite stays, follow-up visits and reviews), and anything about people
-born on the 5th, 15th or 25th of a month, whom the archives keep for research.
+(`Organisation.retention_years`; unset means nothing is removed). Areas add rules for what
+they own with `add_rule` in their init_app. Two things are never removed by any rule: records
+of a foster-home placement (children, placements, respite stays, follow-up visits and reviews),
+and anything about people born on the 5th, 15th or 25th of a month, whom the archives keep for
+research.
 Every run writes one audit event per rule and organisation with the counts it removed.
 """
 
@@ -16,18 +17,18 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from flask import Flask
 from sqlalchemy import Select, delete, extract, select
 
 from hubhome.audit.services import record
 from hubhome.db import DbSession
 from hubhome.network.models import Organisation
 from hubhome.ops.models import JobRun
-from hubhome.outbox.models import OutboxMessage, OutboxStatus
+from hubhome.registry import Registry
 from hubhome.timeutil import local_to_utc, local_today, utcnow
 
 RESEARCH_SAMPLE_DAYS = frozenset({5, 15, 25})
 # Technical records, not case entries: kept for a fixed time whatever the policy says.
-OUTBOX_KEEP = timedelta(days=90)
 JOB_RUNS_KEEP = timedelta(days=365)
 
 
@@ -67,25 +68,14 @@ class RetentionContext:
 
 # A rule removes what it may for one organisation and returns how many rows it removed.
 RetentionRule = Callable[[DbSession, RetentionContext], int]
-_rules: dict[str, RetentionRule] = {}
+retention_rules: Registry[tuple[str, RetentionRule]] = Registry(
+    "retention_rules", key=lambda named: named[0]
+)
 
 
-def register_rule(name: str, rule: RetentionRule) -> None:
-    _rules[name] = rule
-
-
-def _old_outbox_messages(session: DbSession, ctx: RetentionContext) -> int:
-    result = session.execute(
-        delete(OutboxMessage).where(
-            OutboxMessage.organisation_id == ctx.organisation.id,
-            OutboxMessage.status != OutboxStatus.PENDING,
-            OutboxMessage.created_at < ctx.now - OUTBOX_KEEP,
-        )
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
-register_rule("outbox_messages", _old_outbox_messages)
+def add_rule(app: Flask, name: str, rule: RetentionRule) -> None:
+    """Let the nightly job apply `rule` (named `name` in the audit log) to every organisation."""
+    retention_rules.add(app, (name, rule))
 
 
 def apply_retention(session: DbSession) -> int:
@@ -95,7 +85,7 @@ def apply_retention(session: DbSession) -> int:
     removed = 0
     for organisation in session.scalars(select(Organisation).order_by(Organisation.id)):
         ctx = RetentionContext(organisation=organisation, today=ctx_today, now=now)
-        for name, rule in sorted(_rules.items()):
+        for name, rule in sorted(retention_rules.items()):
             count = rule(session, ctx)
             if count:
                 record(

@@ -14,6 +14,7 @@ from hubhome.db import DbSession
 from hubhome.outbox.models import Channel, OutboxMessage, OutboxStatus
 from hubhome.phones import mask_phone
 from hubhome.timeutil import utcnow
+from hubhome.transaction import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ class SendReport:
 
 
 def send_due(session: DbSession, *, limit: int = 50) -> SendReport:
-    """Send the messages that are due, one row lock and one commit per message.
+    """Send the messages that are due, one row lock and one unit of work per message.
 
     The row is locked (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite serialises writers)
     while it is sent and marked, so two senders never pick the same message.
@@ -83,33 +84,37 @@ def send_due(session: DbSession, *, limit: int = 50) -> SendReport:
     report = SendReport()
     chosen = backend()
     for _ in range(limit):
-        message = session.scalar(
-            select(OutboxMessage)
-            .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= utcnow())
-            .order_by(OutboxMessage.due_at, OutboxMessage.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        )
+        with unit_of_work(session):
+            message = session.scalar(
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.due_at <= utcnow()
+                )
+                .order_by(OutboxMessage.due_at, OutboxMessage.id)
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            )
+            if message is not None:
+                _attempt(session, message, chosen, report)
         if message is None:
             break
-        _attempt(session, message, chosen, report)
-        session.commit()
     return report
 
 
 def send_now(session: DbSession, message_ids: list[int]) -> int:
-    """Send these messages at once if still pending (when the scheduler cannot). Commits."""
+    """Send these messages at once if still pending (when the scheduler cannot), each in a
+    unit of work of its own, like `send_due`."""
     report = SendReport()
     chosen = backend()
     for message_id in message_ids:
-        message = session.scalar(
-            select(OutboxMessage)
-            .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
-            .with_for_update(skip_locked=True)
-        )
-        if message is not None:
-            _attempt(session, message, chosen, report)
-            session.commit()
+        with unit_of_work(session):
+            message = session.scalar(
+                select(OutboxMessage)
+                .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
+                .with_for_update(skip_locked=True)
+            )
+            if message is not None:
+                _attempt(session, message, chosen, report)
     return report.sent
 
 

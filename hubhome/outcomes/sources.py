@@ -1,8 +1,8 @@
 """Constellation health figures supplied by other areas (meetings, advice, calls, voicemail).
 
-An area registers `fn(session, constellation_ids, start, end) -> {constellation_id: [HealthFigure]}`
-covering the period [start, end]; it must run a constant number of queries. The health page
-shows whatever is registered and says plainly when a figure is not connected.
+An area adds `fn(session, constellation_ids, start, end) -> {constellation_id: [HealthFigure]}`
+covering the period [start, end] in its init_app; it must run a constant number of queries.
+The health page shows whatever is added and says plainly when a figure is not connected.
 """
 
 from __future__ import annotations
@@ -11,7 +11,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from flask import Flask, current_app
+
 from hubhome.db import DbSession
+from hubhome.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -25,30 +28,27 @@ class HealthFigure:
 
 HealthSource = Callable[[DbSession, Sequence[int], date, date], dict[int, list[HealthFigure]]]
 
-_sources: list[HealthSource] = []
+health_sources: Registry[HealthSource] = Registry("health_sources")
 
 
-def register_health_source(fn: HealthSource) -> HealthSource:
-    """Add a source of constellation health figures (idempotent); usable as a decorator."""
-    if fn not in _sources:
-        _sources.append(fn)
-    return fn
+def register_health_source(fn: HealthSource, app: Flask | None = None) -> HealthSource:
+    """Add a source of constellation health figures to `app` (the current one by default)."""
+    return health_sources.add(app or current_app, fn)
 
 
-def unregister_health_source(fn: HealthSource) -> None:
-    if fn in _sources:
-        _sources.remove(fn)
+def unregister_health_source(fn: HealthSource, app: Flask | None = None) -> None:
+    health_sources.remove(app or current_app, fn)
 
 
 def has_sources() -> bool:
-    return bool(_sources)
+    return bool(health_sources.items())
 
 
 def figures_for(
     session: DbSession, constellation_ids: Sequence[int], start: date, end: date
 ) -> dict[int, list[HealthFigure]]:
     merged: dict[int, list[HealthFigure]] = {}
-    for source in _sources:
+    for source in health_sources.items():
         for constellation_id, figures in source(session, constellation_ids, start, end).items():
             merged.setdefault(constellation_id, []).extend(figures)
     return merged

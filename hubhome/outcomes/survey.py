@@ -37,7 +37,8 @@ def open_round(
         )
     )
     if existing is not None:
-        raise Conflict(_("A survey round for %(year)s is already open.", year=year))
+        message = _("A survey round for %(year)s is already open.", year=year)
+        raise ValidationFailed(message, errors={"year": [message]})
     survey = SurveyRound(organisation_id=actor.organisation_id, year=year, opened_by_id=actor.id)
     session.add(survey)
     session.flush()

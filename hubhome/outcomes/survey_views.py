@@ -10,8 +10,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from hubhome.accounts.models import Role
-from hubhome.errors import Conflict, ValidationFailed
+from hubhome.errors import Conflict
 from hubhome.extensions import db
+from hubhome.forms import submit
 from hubhome.network.models import Constellation
 from hubhome.outcomes import survey
 from hubhome.outcomes.forms import OpenRoundForm, SurveyForm
@@ -31,31 +32,26 @@ def respond(token: str) -> Any:
     if invitation.used:
         return render_template("outcomes/survey_done.html", already=True), 410
     form = SurveyForm()
-    if form.validate_on_submit():
-        try:
-            survey.answer(
-                db.session,
-                token,
-                survey.Answer(
-                    support_hub=int(form.support_hub.data or 0),
-                    support_families=int(form.support_families.data or 0),
-                    support_social_services=int(form.support_social_services.data or 0),
-                    would_have_stopped=form.would_have_stopped.data or "",
-                    placement_would_have_broken=form.placement_would_have_broken.data or "",
-                    comment=form.comment.data or "",
-                ),
-            )
-        except Conflict:
-            db.session.rollback()
-            return render_template("outcomes/survey_done.html", already=True), 410
-        except ValidationFailed as exc:
-            db.session.rollback()
-            form.form_errors.append(exc.message)
-        else:
-            db.session.commit()
-            return render_template("outcomes/survey_done.html", already=False)
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("outcomes/survey.html", form=form), status
+    done = submit(
+        form,
+        lambda: survey.answer(
+            db.session,
+            token,
+            survey.Answer(
+                support_hub=int(form.support_hub.data or 0),
+                support_families=int(form.support_families.data or 0),
+                support_social_services=int(form.support_social_services.data or 0),
+                would_have_stopped=form.would_have_stopped.data or "",
+                placement_would_have_broken=form.placement_would_have_broken.data or "",
+                comment=form.comment.data or "",
+            ),
+        ),
+    )
+    if done.saved:
+        return render_template("outcomes/survey_done.html", already=False)
+    if isinstance(done.error, Conflict):  # answered meanwhile, through the same link
+        return render_template("outcomes/survey_done.html", already=True), 410
+    return render_template("outcomes/survey.html", form=form), done.status
 
 
 def _admin() -> None:
@@ -70,29 +66,25 @@ def survey_rounds() -> Any:
     form = OpenRoundForm()
     if not form.is_submitted():
         form.year.data = local_today().year
-    if form.validate_on_submit():
-        base = current_app.config["HUBHOME"].public_url.rstrip("/")
-        try:
-            opened = survey.open_round(
-                db.session,
-                current_user,
-                form.year.data or local_today().year,
-                lambda token: f"{base}{url_for('survey.respond', token=token)}",
-            )
-        except Conflict as exc:
-            db.session.rollback()
-            form.form_errors.append(exc.message)
-        else:
-            db.session.commit()
-            flash(_("The survey is open; each family gets its link by SMS."), "success")
-            return redirect(url_for("outcomes.survey_results", round_id=opened.id))
+    base = current_app.config["HUBHOME"].public_url.rstrip("/")
+    done = submit(
+        form,
+        lambda: survey.open_round(
+            db.session,
+            current_user,
+            form.year.data or local_today().year,
+            lambda token: f"{base}{url_for('survey.respond', token=token)}",
+        ),
+    )
+    if done.saved:
+        flash(_("The survey is open; each family gets its link by SMS."), "success")
+        return redirect(url_for("outcomes.survey_results", round_id=done.value.id))
     rounds = db.session.scalars(
         select(SurveyRound)
         .where(SurveyRound.organisation_id == current_user.organisation_id)
         .order_by(SurveyRound.year.desc())
     ).all()
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("outcomes/survey_rounds.html", form=form, rounds=rounds), status
+    return render_template("outcomes/survey_rounds.html", form=form, rounds=rounds), done.status
 
 
 @outcomes_bp.route("/survey/<int:round_id>")

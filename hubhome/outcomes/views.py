@@ -9,10 +9,8 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from hubhome import nav
 from hubhome.accounts.models import Role
 from hubhome.decisions.reports import safe_cell
 from hubhome.decisions.rules import add_months
@@ -24,8 +22,6 @@ from hubhome.permissions import can_see_monitoring_reports
 from hubhome.timeutil import local_today
 
 bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")
-
-nav.add("outcomes.index", _l("Outcomes"), [Role.ADMIN, Role.SOCIAL_WORKER], order=27)
 
 
 @bp.before_request

@@ -62,11 +62,15 @@ from hubhome.permissions.phone import (
     rota_ids_visible_to,
 )
 from hubhome.permissions.respite import (
+    books_approved_at_once,
     can_book_for,
     can_cancel_booking,
     can_decide_booking,
+    can_set_respite_rules,
     get_booking_or_404,
+    get_waitlist_entry_or_404,
     respite_booking_ids_visible_to,
+    waitlist_entry_ids_visible_to,
 )
 
 __all__ = [
@@ -94,6 +98,10 @@ __all__ = [
     "can_cancel_booking",
     "respite_booking_ids_visible_to",
     "get_booking_or_404",
+    "books_approved_at_once",
+    "can_set_respite_rules",
+    "waitlist_entry_ids_visible_to",
+    "get_waitlist_entry_or_404",
     "can_plan_activities",
     "activity_ids_visible_to",
     "get_activity_or_404",

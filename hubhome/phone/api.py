@@ -69,7 +69,6 @@ def coverage(constellation_id: int) -> Any:
         "on_call_now": chain_at(db.session, constellation, now),
         "gaps": coverage_gaps(db.session, constellation, now, now + LOOK_AHEAD),
     }
-    db.session.commit()  # shifts materialised for the look-ahead
     return result
 
 

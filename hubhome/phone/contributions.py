@@ -9,11 +9,10 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from hubhome.activities.report import register_call_counter
-from hubhome.caseload.sources import CaseloadExtra, CaseloadNote, register_caseload_source
+from hubhome.caseload.sources import CaseloadExtra, CaseloadNote
 from hubhome.children.models import Placement
 from hubhome.db import DbSession
-from hubhome.outcomes.sources import HealthFigure, register_health_source
+from hubhome.outcomes.sources import HealthFigure
 from hubhome.phone.models import Call, CallStatus, FollowUp
 from hubhome.timeutil import local_to_utc, to_local
 
@@ -118,8 +117,3 @@ def caseload_notes(
             )
         )
     return extras
-
-
-register_call_counter(count_calls)
-register_health_source(health_figures)
-register_caseload_source(caseload_notes)

@@ -9,7 +9,7 @@ from sqlalchemy import delete, or_, select, update
 
 from hubhome.advice.models import AdviceContact
 from hubhome.db import DbSession
-from hubhome.ops.retention import RetentionContext, register_rule, research_sample_households
+from hubhome.ops.retention import RetentionContext, research_sample_households
 from hubhome.phone.models import Call, CallLeg, FollowUp
 
 
@@ -33,6 +33,3 @@ def remove_expired_calls(session: DbSession, ctx: RetentionContext) -> int:
     session.execute(delete(FollowUp).where(FollowUp.call_id.in_(ids)))
     session.execute(delete(Call).where(Call.id.in_(ids)))
     return len(ids)
-
-
-register_rule("calls", remove_expired_calls)

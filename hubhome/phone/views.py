@@ -16,15 +16,12 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from hubhome import nav
 from hubhome.accounts.models import Role, User
-from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
-from hubhome.home import panels
+from hubhome.forms import submit
 from hubhome.network.models import Constellation
 from hubhome.permissions import (
     ROTA_VIEWERS,
@@ -36,13 +33,9 @@ from hubhome.phone import services
 from hubhome.phone.calls import ringing_for
 from hubhome.phone.forms import CallNoteForm, HandledForm
 from hubhome.phone.models import CallStatus, FollowUpKind, LegOutcome
-from hubhome.phone.panels import home_panel
 from hubhome.phone.simulator import Exchange, start, step
 
 bp = Blueprint("phone", __name__, url_prefix="/phone")
-
-nav.add("phone.now", _l("Phone"), ROTA_VIEWERS, order=55)
-panels.register("phone/_home_panel.html", ROTA_VIEWERS, home_panel, order=5)
 
 
 @bp.app_context_processor
@@ -61,7 +54,6 @@ def _now_context() -> dict[str, Any]:
         for call in ringing_for(db.session, current_user)
     ]
     open_items = services.follow_ups(db.session, current_user, handled=False)
-    db.session.commit()
     return {"contexts": contexts, "open_items": open_items}
 
 
@@ -94,23 +86,14 @@ def call(call_id: int) -> Any:
     require_role(current_user, *ROTA_VIEWERS)
     item = get_call_or_404(current_user, call_id)
     form = CallNoteForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.save_note(db.session, current_user, item, form.note.data or "")
-        except ValidationFailed as exc:
-            db.session.rollback()
-            form.form_errors.append(exc.message)
-            status = 422
-        else:
-            db.session.commit()
-            flash(_("The note has been saved."), "success")
-            return redirect(url_for("phone.call", call_id=item.id), 303)
-    elif form.is_submitted():
-        status = 422
+    done = submit(
+        form, lambda: services.save_note(db.session, current_user, item, form.note.data or "")
+    )
+    if done.saved:
+        flash(_("The note has been saved."), "success")
+        return redirect(url_for("phone.call", call_id=item.id), 303)
     context = services.context_for(db.session, current_user, item)
-    db.session.commit()
-    return render_template("phone/call.html", call=item, context=context, form=form), status
+    return render_template("phone/call.html", call=item, context=context, form=form), done.status
 
 
 @bp.route("/follow-ups")
@@ -133,14 +116,16 @@ def follow_up(follow_up_id: int) -> Any:
     require_role(current_user, *ROTA_VIEWERS)
     item = get_follow_up_or_404(current_user, follow_up_id)
     form = HandledForm()
-    if form.validate_on_submit():
-        services.mark_handled(db.session, current_user, item, form.note.data or "")
-        db.session.commit()
+    done = submit(
+        form, lambda: services.mark_handled(db.session, current_user, item, form.note.data or "")
+    )
+    if done.saved:
         flash(_("Marked as handled."), "success")
         return redirect(url_for("phone.follow_ups"), 303)
     context = services.context_for(db.session, current_user, item.call)
-    db.session.commit()
-    return render_template("phone/follow_up.html", item=item, context=context, form=form)
+    return render_template(
+        "phone/follow_up.html", item=item, context=context, form=form
+    ), done.status
 
 
 def _simulator_allowed() -> None:
@@ -173,7 +158,6 @@ def simulator() -> Any:
     ).all()
     line_numbers = [c.phone_number for c in lines]
     caller_numbers = [u.phone for u in callers]
-    db.session.commit()  # the webhooks run as requests of their own
     exchanges: list[Exchange] = []
     if request.method == "POST":
         action = request.form.get("action", "")

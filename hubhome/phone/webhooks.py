@@ -1,15 +1,16 @@
 """Twilio's webhooks under /phone: voice, screen, dial result, recordings, status, SMS.
 
 Each one checks the signature first (403 and nothing written without it), answers with
-TwiML at once, and commits once. When the database cannot be reached the caller still
-reaches a person: the static fallback TwiML dials the configured duty number.
+TwiML at once, and is one unit of work like any request. When the database cannot be
+reached, during the webhook or at its commit, the caller still reaches a person: the webhook's
+outage answer (`on_outage`) says what to do without it, e.g. the static fallback TwiML that
+dials the configured duty number. Webhooks without one answer 500 and Twilio retries them.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, request
@@ -17,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from twilio.twiml.messaging_response import MessagingResponse
+from twilio.twiml.voice_response import VoiceResponse
 
 from hubhome.extensions import csrf, db
 from hubhome.network.models import Constellation
@@ -28,11 +30,15 @@ from hubhome.phone.signature import twilio_signed
 from hubhome.phones import display_phone
 from hubhome.rota.chain import chain_at, last_resort
 from hubhome.timeutil import utcnow
+from hubhome.transaction import retried_once_on
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("phone_hooks", __name__, url_prefix="/phone")
 csrf.exempt(bp)
+
+OutageAnswer = Callable[[], VoiceResponse | MessagingResponse]
+_outage_answers: dict[str, OutageAnswer] = {}
 
 
 @bp.before_request
@@ -40,22 +46,24 @@ def audit_as_phone() -> None:
     g.audit_channel = "phone"
 
 
-def survives_database_outage(view: Callable[..., Response]) -> Callable[..., Response]:
-    """On a database error, roll back and answer with the static fallback TwiML."""
+def on_outage(answer: OutageAnswer) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """What this webhook answers when the database fails during it or at its commit."""
 
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Response:
-        try:
-            return view(*args, **kwargs)
-        except SQLAlchemyError:
-            log.exception("database unavailable on %s; answering with the fallback", request.path)
-            try:
-                db.session.rollback()
-            except SQLAlchemyError:
-                log.warning("rollback failed as well")
-            return twiml.twiml(twiml.fallback())
+    def mark(view: Callable[..., Any]) -> Callable[..., Any]:
+        _outage_answers[f"{bp.name}.{view.__name__}"] = answer
+        return view
 
-    return wrapper
+    return mark
+
+
+@bp.errorhandler(SQLAlchemyError)
+def database_outage(error: SQLAlchemyError) -> Response:
+    """The unit of work is rolled back already; answer without the database if we can."""
+    answer = _outage_answers.get(request.endpoint or "")
+    if answer is None:
+        raise error
+    log.error("database unavailable on %s; answering without it", request.path, exc_info=error)
+    return twiml.twiml(answer())
 
 
 def _call_or_none() -> Call | None:
@@ -69,51 +77,40 @@ def _step() -> int:
 
 @bp.route("/voice", methods=["POST"])
 @twilio_signed
-@survives_database_outage
+@on_outage(twiml.fallback)
+@retried_once_on(IntegrityError)  # the same CallSid twice at once: the other request made it
 def voice() -> Response:
     """An incoming call: greet, freeze the chain, ring its first person."""
-    for attempt in (1, 2):
-        try:
-            call = calls.start_call(
-                db.session,
-                call_sid=request.form.get("CallSid", ""),
-                from_number=request.form.get("From", ""),
-                to_number=request.form.get("To", ""),
-            )
-            response = calls.answer(db.session, call)
-            db.session.commit()
-        except IntegrityError:
-            # The same CallSid delivered twice at once: the other request made the call.
-            db.session.rollback()
-            if attempt == 2:
-                raise
-        else:
-            break
-    return twiml.twiml(response)
+    call = calls.start_call(
+        db.session,
+        call_sid=request.form.get("CallSid", ""),
+        from_number=request.form.get("From", ""),
+        to_number=request.form.get("To", ""),
+    )
+    return twiml.twiml(calls.answer(db.session, call))
+
+
+def _screen_without_database() -> VoiceResponse:
+    """A person who pressed 1 is connected even when the acceptance cannot be stored."""
+    if request.form.get("Digits") == "1":
+        return twiml.connect()
+    return twiml.hang_up(twiml.NOT_CONNECTED)
 
 
 @bp.route("/voice/screen", methods=["POST"])
 @twilio_signed
+@on_outage(_screen_without_database)
 def screen() -> Response:
     """On the called person's leg: press 1 to accept; anything else hangs up."""
-    digits = request.form.get("Digits")
-    try:
-        call = _call_or_none()
-        if call is None:
-            return twiml.twiml(twiml.hang_up())
-        response = calls.screen(db.session, call, _step(), digits)
-        db.session.commit()
-    except SQLAlchemyError:
-        log.exception("database unavailable while screening")
-        db.session.rollback()
-        # A person who pressed 1 is connected even when the acceptance cannot be stored.
-        response = twiml.connect() if digits == "1" else twiml.hang_up(twiml.NOT_CONNECTED)
-    return twiml.twiml(response)
+    call = _call_or_none()
+    if call is None:
+        return twiml.twiml(twiml.hang_up())
+    return twiml.twiml(calls.screen(db.session, call, _step(), request.form.get("Digits")))
 
 
 @bp.route("/voice/dial-result", methods=["POST"])
 @twilio_signed
-@survives_database_outage
+@on_outage(twiml.fallback)
 def dial_result() -> Response:
     """One leg ended: done if accepted, else the next person, else voicemail."""
     call = _call_or_none()
@@ -127,7 +124,6 @@ def dial_result() -> Response:
         dial_call_sid=request.form.get("DialCallSid"),
         call_status=request.form.get("CallStatus"),
     )
-    db.session.commit()
     return twiml.twiml(response)
 
 
@@ -146,18 +142,14 @@ def _store_recording() -> None:
         recording_url=request.form.get("RecordingUrl"),
         seconds=request.form.get("RecordingDuration", type=int),
     )
-    db.session.commit()
 
 
 @bp.route("/voice/recorded", methods=["POST"])
 @twilio_signed
+@on_outage(lambda: twiml.hang_up(twiml.THANKS))  # the recording callback stores it later
 def recorded() -> Response:
     """The <Record> action: keep the message, thank the caller, hang up."""
-    try:
-        _store_recording()
-    except SQLAlchemyError:
-        log.exception("could not store a recording now; the recording callback will retry")
-        db.session.rollback()
+    _store_recording()
     return twiml.twiml(twiml.hang_up(twiml.THANKS))
 
 
@@ -183,7 +175,6 @@ def status() -> Response:
             status=call_status,
             duration=request.form.get("CallDuration", type=int),
         )
-        db.session.commit()
     return Response(status=204)
 
 
@@ -201,24 +192,22 @@ def fallback_recorded() -> Response:
     return twiml.twiml(twiml.hang_up(twiml.THANKS))
 
 
+def _sms_without_database() -> MessagingResponse:
+    """With the database down, Twilio itself forwards the SMS to the fallback number."""
+    response = MessagingResponse()
+    number = current_app.config["HUBHOME"].fallback_number
+    if number:
+        sender, text = request.form.get("From", ""), request.form.get("Body", "")
+        response.message(f"Sms från {sender}: {text}", to=number)
+    return response
+
+
 @bp.route("/sms", methods=["POST"])
 @twilio_signed
+@on_outage(_sms_without_database)
 def sms() -> Response:
-    """An SMS to a constellation number goes on to whoever is on call now, and is logged.
-
-    With the database down, Twilio itself forwards it to the fallback number.
-    """
-    try:
-        _forward_sms()
-    except SQLAlchemyError:
-        log.exception("database unavailable on /phone/sms; Twilio forwards to the fallback")
-        db.session.rollback()
-        response = MessagingResponse()
-        number = current_app.config["HUBHOME"].fallback_number
-        if number:
-            sender, text = request.form.get("From", ""), request.form.get("Body", "")
-            response.message(f"Sms från {sender}: {text}", to=number)
-        return twiml.twiml(response)
+    """An SMS to a constellation number goes on to whoever is on call now, and is logged."""
+    _forward_sms()
     return twiml.twiml(MessagingResponse())
 
 
@@ -264,7 +253,6 @@ def _forward_sms() -> None:
                 forwarded_to_id=forwarded_to,
             )
         )
-        db.session.commit()
 
 
 @bp.route("/sms/status", methods=["POST"])
@@ -283,5 +271,4 @@ def sms_status() -> Response:
         elif state in ("failed", "undelivered"):
             message.status = OutboxStatus.FAILED
             message.last_error = f"{state} {request.form.get('ErrorCode', '')}".strip()
-        db.session.commit()
     return Response(status=204)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast, get_args
 
 from flask import abort
 from flask_smorest import Blueprint
@@ -14,8 +14,7 @@ from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
 from hubhome.network.models import Household
 from hubhome.permissions import get_booking_or_404, get_constellation_or_404
-from hubhome.respite import booking as bookings
-from hubhome.respite import queries
+from hubhome.respite import queries, services
 from hubhome.respite.capacity import availability
 from hubhome.respite.models import BookingKind
 
@@ -117,10 +116,10 @@ def create_booking(body: dict[str, Any]) -> Any:
             "household_id is required",
             errors={"household_id": ["Missing data for required field."]},
         )
-    created = bookings.request_booking(
+    created = services.request_booking(
         db.session,
         user,
-        bookings.BookingRequest(
+        services.BookingRequest(
             household_id=household_id,
             child_ids=body["child_ids"],
             check_in=body["check_in"],
@@ -130,9 +129,7 @@ def create_booking(body: dict[str, Any]) -> Any:
             idempotency_key=body["idempotency_key"],
         ),
     )
-    answer = _out(created)  # before the commit, which would expire it and cost a reload
-    db.session.commit()
-    return answer
+    return _out(created)
 
 
 @blp.route("/bookings/<int:booking_id>/<string:action>", methods=["POST"])
@@ -140,15 +137,9 @@ def create_booking(body: dict[str, Any]) -> Any:
 @blp.response(200, BookingOut)
 def change_booking(body: dict[str, Any], booking_id: int, action: str) -> Any:
     """Approve, decline or cancel a booking; 409 when its status changed meanwhile."""
-    if action not in ("approve", "decline", "cancel"):
+    if action not in get_args(services.Decision):
         abort(404)
     user = api_user()
     booking = get_booking_or_404(user, booking_id)
-    if action == "approve":
-        bookings.approve(db.session, user, booking)
-    elif action == "decline":
-        bookings.decline(db.session, user, booking, body["reason"])
-    else:
-        bookings.cancel(db.session, user, booking, body["reason"])
-    db.session.commit()
+    services.decide(db.session, user, booking, cast(services.Decision, action), body["reason"])
     return _out(booking)

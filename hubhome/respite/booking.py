@@ -17,7 +17,13 @@ from hubhome.db import DbSession
 from hubhome.errors import Conflict, NotAllowed, ValidationFailed
 from hubhome.network.models import Constellation, Household
 from hubhome.network.services import household_and_constellation
-from hubhome.permissions import can_book_for, can_cancel_booking, can_decide_booking
+from hubhome.permissions import (
+    books_approved_at_once,
+    can_book_for,
+    can_cancel_booking,
+    can_decide_booking,
+    can_set_respite_rules,
+)
 from hubhome.respite import notify
 from hubhome.respite.capacity import availability, lock_hub, lock_hub_with_carers
 from hubhome.respite.models import (
@@ -189,10 +195,7 @@ def request_booking(session: DbSession, actor: User, req: BookingRequest) -> Res
                         allowance=rules.yearly_planned_nights,
                     ),
                 )
-    auto_approve = req.kind == BookingKind.EMERGENCY and actor.role in (
-        Role.HUB_CARER,
-        Role.ONCALL_STAFF,
-    )
+    auto_approve = books_approved_at_once(actor, req.kind)
     booking = RespiteBooking(
         constellation_id=constellation.id,
         hub_household_id=hub.id,
@@ -370,9 +373,7 @@ def save_rules(
     yearly_planned_nights: int | None,
 ) -> RespiteRules:
     """Set a constellation's local respite rules (administrators and the liaison)."""
-    if actor.role not in (Role.ADMIN, Role.SOCIAL_WORKER) or (
-        actor.role == Role.SOCIAL_WORKER and constellation.liaison_id != actor.id
-    ):
+    if not can_set_respite_rules(actor, constellation):
         raise NotAllowed(_("Only the liaison and administrators set the respite rules."))
     rules = session.get(RespiteRules, constellation.id)
     if rules is None:

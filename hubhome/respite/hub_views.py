@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import date, timedelta
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -11,14 +12,14 @@ from flask_login import current_user, login_required
 
 from hubhome.accounts.models import Role
 from hubhome.audit.services import record
-from hubhome.errors import Conflict, DomainError
+from hubhome.errors import Conflict
 from hubhome.extensions import db
+from hubhome.forms import submit
 from hubhome.network.models import Household
-from hubhome.permissions import get_constellation_or_404
-from hubhome.respite import capacity, queries
-from hubhome.respite.booking import rules_for, save_rules
+from hubhome.permissions import can_set_respite_rules, get_constellation_or_404
+from hubhome.respite import capacity, queries, services
 from hubhome.respite.forms import BedsForm, BlockForm, ReasonForm, RulesForm
-from hubhome.respite.models import BlockedPeriod, BookingStatus
+from hubhome.respite.models import BlockedPeriod, BookingStatus, RespiteBooking
 from hubhome.respite.views import bp
 from hubhome.timeutil import local_today
 
@@ -50,13 +51,28 @@ def hub() -> Any:
         hub_household_id=household.id,
         statuses=[BookingStatus.REQUESTED],
     )
-    tonight = [
-        b for b in week if b.check_in <= today < b.check_out and b.status == BookingStatus.APPROVED
-    ]
-    nights = capacity.availability(db.session, household, today, today + timedelta(days=56))
     child_ids = sorted({c.child_id for b in week for c in b.children})
     record(db.session, current_user, "respite.hub_view", household, detail={"child_ids": child_ids})
-    db.session.commit()
+    return _render_hub(
+        household,
+        today,
+        tonight=queries.tonight(db.session, current_user, household.id, today),
+        week=week,
+        pending=pending,
+    )
+
+
+def _render_hub(
+    household: Household,
+    today: date,
+    *,
+    tonight: Sequence[RespiteBooking] = (),
+    week: Sequence[RespiteBooking] = (),
+    pending: Sequence[RespiteBooking] = (),
+    block_form: BlockForm | None = None,
+    colliding: Sequence[RespiteBooking] = (),
+    status: int = 200,
+) -> Any:
     return render_template(
         "respite/hub.html",
         hub=household,
@@ -64,13 +80,13 @@ def hub() -> Any:
         tonight=tonight,
         week=week,
         pending=pending,
-        nights=nights,
+        nights=capacity.availability(db.session, household, today, today + timedelta(days=56)),
         reason_form=ReasonForm(),
         beds_form=BedsForm(),
-        block_form=BlockForm(),
+        block_form=block_form or BlockForm(),
         blocks=queries.blocked_periods(db.session, household.id, today),
-        colliding=[],
-    )
+        colliding=colliding,
+    ), status
 
 
 @bp.route("/hub/beds", methods=["POST"])
@@ -79,23 +95,19 @@ def set_beds() -> Any:
     """Change the number of beds from a date on."""
     household = _own_hub()
     form = BedsForm()
-    if form.validate_on_submit():
-        try:
-            capacity.set_beds(
-                db.session,
-                current_user,
-                household,
-                effective_from=form.effective_from.data,
-                beds=form.beds.data,
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return redirect(url_for("respite.hub"), 303)
-        db.session.commit()
-        flash(_("The number of beds has been saved."), "success")
-    else:
-        flash(_("Enter a date and a number of beds between 0 and 10."), "error")
+    submit(
+        form,
+        lambda: services.set_beds(
+            db.session,
+            current_user,
+            household,
+            effective_from=form.effective_from.data,
+            beds=form.beds.data,
+        ),
+    ).flash(
+        _("The number of beds has been saved."),
+        invalid=_("Enter a date and a number of beds between 0 and 10."),
+    )
     return redirect(url_for("respite.hub"), 303)
 
 
@@ -105,44 +117,25 @@ def block() -> Any:
     """Close the hub home for a period; refused with the list of bookings to resolve first."""
     household = _own_hub()
     form = BlockForm()
-    if form.validate_on_submit():
-        try:
-            capacity.block_period(
-                db.session,
-                current_user,
-                household,
-                start=form.start_date.data,
-                end=form.last_night.data + timedelta(days=1),
-                reason=form.reason.data or "",
-            )
-        except Conflict as exc:
-            db.session.rollback()
-            form.form_errors.append(exc.message)
-            today = local_today()
-            return render_template(
-                "respite/hub.html",
-                hub=household,
-                today=today,
-                tonight=[],
-                week=[],
-                pending=[],
-                nights=capacity.availability(
-                    db.session, household, today, today + timedelta(days=56)
-                ),
-                reason_form=ReasonForm(),
-                beds_form=BedsForm(),
-                block_form=form,
-                blocks=queries.blocked_periods(db.session, household.id, today),
-                colliding=exc.extra.get("bookings", []),
-            ), 409
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return redirect(url_for("respite.hub"), 303)
-        db.session.commit()
-        flash(_("The period is closed for respite."), "success")
-    else:
-        flash(_("Enter the first and the last night."), "error")
+    done = submit(
+        form,
+        lambda: services.block_period(
+            db.session,
+            current_user,
+            household,
+            start=form.start_date.data,
+            end=form.last_night.data + timedelta(days=1),
+            reason=form.reason.data or "",
+        ),
+    )
+    if isinstance(done.error, Conflict):  # bookings to resolve first: shown on the page
+        colliding = done.error.extra.get("bookings", [])
+        return _render_hub(
+            household, local_today(), block_form=form, colliding=colliding, status=409
+        )
+    done.flash(
+        _("The period is closed for respite."), invalid=_("Enter the first and the last night.")
+    )
     return redirect(url_for("respite.hub"), 303)
 
 
@@ -156,8 +149,7 @@ def unblock(block_id: int) -> Any:
         abort(404)
     if not ReasonForm().validate_on_submit():
         abort(400)
-    capacity.remove_block(db.session, current_user, period)
-    db.session.commit()
+    services.remove_block(db.session, current_user, period)
     return redirect(url_for("respite.hub"), 303)
 
 
@@ -166,21 +158,23 @@ def unblock(block_id: int) -> Any:
 def rules(constellation_id: int) -> Any:
     """Set how far ahead families may book, the longest stay and the yearly allowance."""
     constellation = get_constellation_or_404(current_user, constellation_id)
-    current = rules_for(db.session, constellation)
-    form = RulesForm(obj=current)
-    if form.validate_on_submit():
-        save_rules(
+    if not can_set_respite_rules(current_user, constellation):
+        abort(403)
+    form = RulesForm(obj=services.rules_for(db.session, constellation))
+    done = submit(
+        form,
+        lambda: services.save_rules(
             db.session,
             current_user,
             constellation,
             max_days_ahead=form.max_days_ahead.data,
             max_nights=form.max_nights.data,
             yearly_planned_nights=form.yearly_planned_nights.data,
-        )
-        db.session.commit()
+        ),
+    )
+    if done.saved:
         flash(_("The respite rules have been saved."), "success")
         return redirect(url_for("respite.overview"), 303)
-    if current_user.role not in (Role.ADMIN, Role.SOCIAL_WORKER):
-        abort(403)
-    status = 422 if form.errors else 200
-    return render_template("respite/rules.html", form=form, constellation=constellation), status
+    return render_template(
+        "respite/rules.html", form=form, constellation=constellation
+    ), done.status

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from hubhome.db import DbSession
 from hubhome.respite import notify
-from hubhome.respite.booking import complete_past_stays
 from hubhome.respite.models import BookingStatus, RespiteBooking
+from hubhome.respite.services import complete_past_stays
 from hubhome.timeutil import local_now
 
 REMINDER_AT = time(18, 0)

@@ -6,6 +6,7 @@ from typing import Any
 
 from hubhome.accounts.models import Role, User
 from hubhome.extensions import db
+from hubhome.respite import queries
 from hubhome.respite.models import BookingStatus
 from hubhome.respite.queries import visible_bookings
 from hubhome.timeutil import local_today
@@ -23,14 +24,7 @@ def home_panel(user: User) -> dict[str, Any] | None:
             hub_household_id=user.household_id,
             statuses=[BookingStatus.REQUESTED],
         )
-        tonight = visible_bookings(
-            db.session,
-            user,
-            start=today,
-            end=today,
-            hub_household_id=user.household_id,
-            statuses=[BookingStatus.APPROVED],
-        )
+        tonight = queries.tonight(db.session, user, user.household_id, today)
         return {"pending": len(pending), "tonight": len(tonight), "hub": True}
     coming = [
         b

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -51,6 +51,21 @@ def visible_bookings(
     if statuses:
         query = query.where(RespiteBooking.status.in_(list(statuses)))
     return session.scalars(query).all()
+
+
+def tonight(
+    session: DbSession, user: User, hub_household_id: int, today: date
+) -> Sequence[RespiteBooking]:
+    """The approved stays at a hub on the night that begins today: checked in today or
+    earlier, checking out tomorrow or later. The hub page and the home panel both count these."""
+    return visible_bookings(
+        session,
+        user,
+        start=today,
+        end=today + timedelta(days=1),
+        hub_household_id=hub_household_id,
+        statuses=[BookingStatus.APPROVED],
+    )
 
 
 def waitlist_for(session: DbSession, household_id: int) -> Sequence[RespiteWaitlistEntry]:

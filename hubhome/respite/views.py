@@ -3,41 +3,34 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from itertools import groupby
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from hubhome import nav
 from hubhome.accounts.models import Role
-from hubhome.calendar.services import register_source
-from hubhome.errors import Conflict, DomainError, ValidationFailed
 from hubhome.extensions import db
-from hubhome.forms import choices, show_errors
-from hubhome.home import panels
+from hubhome.forms import attempt, choices, submit
 from hubhome.network.models import Household
 from hubhome.network.services import current_constellation, visible_constellations
-from hubhome.permissions import can_book_for, get_booking_or_404, get_household_or_404
-from hubhome.respite import booking as bookings
-from hubhome.respite import queries, waitlist
+from hubhome.permissions import (
+    can_book_for,
+    can_set_respite_rules,
+    get_booking_or_404,
+    get_household_or_404,
+    get_waitlist_entry_or_404,
+)
+from hubhome.respite import queries, services
 from hubhome.respite.capacity import availability
 from hubhome.respite.forms import BookingForm, ReasonForm, WaitlistForm
-from hubhome.respite.ical import respite_events
-from hubhome.respite.models import BookingKind, RespiteWaitlistEntry
-from hubhome.respite.panels import home_panel
+from hubhome.respite.models import BookingKind
 from hubhome.respite.reports import household_mix
 from hubhome.timeutil import local_today
 
 bp = Blueprint("respite", __name__, url_prefix="/respite")
-
-nav.add("respite.index", _l("Respite"), list(Role), order=40)
-register_source(respite_events)
-panels.register(
-    "respite/_home_panel.html", [Role.HUB_CARER, Role.FOSTER_CARER], home_panel, order=10
-)
 
 
 @bp.route("/")
@@ -106,43 +99,31 @@ def book() -> Any:
     form = _booking_form(household)
     if household is not None and request.method == "GET":
         form.household_id.data = household.id
-    full_nights: list[str] = []
-    if form.validate_on_submit():
-        target = form.household_id.data or (household.id if household else 0)
-        try:
-            created = bookings.request_booking(
-                db.session,
-                current_user,
-                bookings.BookingRequest(
-                    household_id=target,
-                    child_ids=form.child_ids.data or [],
-                    check_in=form.check_in.data,
-                    check_out=form.check_out.data,
-                    kind=BookingKind(form.kind.data),
-                    note=form.note.data or "",
-                    idempotency_key=form.idempotency_key.data or None,
-                ),
-            )
-        except Conflict as exc:
-            db.session.rollback()
-            full_nights = list(exc.extra.get("full_nights", []))
-            form.form_errors.append(exc.message)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        except DomainError as exc:
-            db.session.rollback()
-            form.form_errors.append(exc.message)
-        else:
-            db.session.commit()
-            flash(
-                _("Your request has been sent to the hub home.")
-                if created.status == "requested"
-                else _("The booking is approved."),
-                "success",
-            )
-            return redirect(url_for("respite.index"))
-    status = 409 if full_nights else (422 if form.errors or form.form_errors else 200)
+    done = submit(
+        form,
+        lambda: services.request_booking(
+            db.session,
+            current_user,
+            services.BookingRequest(
+                household_id=form.household_id.data or (household.id if household else 0),
+                child_ids=form.child_ids.data or [],
+                check_in=form.check_in.data,
+                check_out=form.check_out.data,
+                kind=BookingKind(form.kind.data),
+                note=form.note.data or "",
+                idempotency_key=form.idempotency_key.data or None,
+            ),
+        ),
+    )
+    if done.saved:
+        flash(
+            _("Your request has been sent to the hub home.")
+            if done.value.status == "requested"
+            else _("The booking is approved."),
+            "success",
+        )
+        return redirect(url_for("respite.index"))
+    full_nights = list(done.error.extra.get("full_nights", [])) if done.error else []
     waitlist_form = (
         WaitlistForm(
             household_id=form.household_id.data,
@@ -156,7 +137,7 @@ def book() -> Any:
     )
     return render_template(
         "respite/book.html", form=form, full_nights=full_nights, waitlist_form=waitlist_form
-    ), status
+    ), done.status
 
 
 @bp.route("/waitlist", methods=["POST"])
@@ -166,22 +147,22 @@ def join_waitlist() -> Any:
     form = WaitlistForm()
     if not form.validate_on_submit():
         abort(400)
-    from datetime import date
-
     household = get_household_or_404(current_user, int(form.household_id.data or 0))
     try:
-        waitlist.join_waitlist(
-            db.session,
-            current_user,
-            household,
-            check_in=date.fromisoformat(form.check_in.data or ""),
-            check_out=date.fromisoformat(form.check_out.data or ""),
-            beds=int(form.beds.data or 0),
-            kind=BookingKind(form.kind.data or "planned"),
-        )
+        check_in = date.fromisoformat(form.check_in.data or "")
+        check_out = date.fromisoformat(form.check_out.data or "")
+        beds, kind = int(form.beds.data or 0), BookingKind(form.kind.data or "planned")
     except ValueError:
         abort(400)
-    db.session.commit()
+    services.join_waitlist(
+        db.session,
+        current_user,
+        household,
+        check_in=check_in,
+        check_out=check_out,
+        beds=beds,
+        kind=kind,
+    )
     flash(_("You are on the waiting list. We send an SMS when beds become free."), "success")
     return redirect(url_for("respite.index"))
 
@@ -189,40 +170,25 @@ def join_waitlist() -> Any:
 @bp.route("/waitlist/<int:entry_id>/withdraw", methods=["POST"])
 @login_required
 def withdraw(entry_id: int) -> Any:
-    """Leave the waiting list."""
-    entry = db.session.get(RespiteWaitlistEntry, entry_id)
-    if entry is None or entry.household.organisation_id != current_user.organisation_id:
-        abort(404)
-    form = ReasonForm()
-    if not form.validate_on_submit():
+    """Leave the waiting list (404 for a place outside the user's scope)."""
+    entry = get_waitlist_entry_or_404(current_user, entry_id)
+    if not ReasonForm().validate_on_submit():
         abort(400)
-    waitlist.withdraw(db.session, current_user, entry)
-    db.session.commit()
+    services.withdraw(db.session, current_user, entry)
     return redirect(url_for("respite.index"))
 
 
 @bp.route("/bookings/<int:booking_id>/<any(approve, decline, cancel):action>", methods=["POST"])
 @login_required
-def decide(booking_id: int, action: str) -> Any:
+def decide(booking_id: int, action: services.Decision) -> Any:
     """Approve, decline or cancel a booking (compare-and-swap on its status)."""
     booking = get_booking_or_404(current_user, booking_id)
     form = ReasonForm()
     if not form.validate_on_submit():
         abort(400)
-    reason = form.reason.data or ""
-    try:
-        if action == "approve":
-            bookings.approve(db.session, current_user, booking)
-        elif action == "decline":
-            bookings.decline(db.session, current_user, booking, reason)
-        else:
-            bookings.cancel(db.session, current_user, booking, reason)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(request.referrer or url_for("respite.index")), 303
-    db.session.commit()
-    flash(_("The booking has been updated."), "success")
+    attempt(
+        lambda: services.decide(db.session, current_user, booking, action, form.reason.data or "")
+    ).flash(_("The booking has been updated."))
     return redirect(request.referrer or url_for("respite.index")), 303
 
 
@@ -235,12 +201,11 @@ def overview() -> Any:
     year = request.args.get("year", type=int) or local_today().year
     constellations = visible_constellations(db.session, current_user)
     rows = household_mix(db.session, current_user, constellations, year)
-    can_set_rules = current_user.role in (Role.ADMIN, Role.SOCIAL_WORKER)
     return render_template(
         "respite/overview.html",
         rows=rows,
         year=year,
-        constellations=constellations if can_set_rules else [],
+        constellations=[c for c in constellations if can_set_respite_rules(current_user, c)],
     )
 
 

@@ -7,15 +7,12 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from hubhome import nav
 from hubhome.accounts.models import Role
-from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
-from hubhome.forms import choices
+from hubhome.forms import choices, submit
 from hubhome.network.models import Constellation
 from hubhome.permissions import (
     ROTA_VIEWERS,
@@ -32,8 +29,6 @@ from hubhome.timeutil import local_to_utc, utcnow
 
 bp = Blueprint("rota", __name__, url_prefix="/rota")
 
-nav.add("rota.index", _l("On-call rota"), ROTA_VIEWERS, order=60)
-
 
 @bp.route("/")
 @login_required
@@ -42,7 +37,6 @@ def index() -> Any:
     require_role(current_user, *ROTA_VIEWERS)
     coverage = queries.coverage_for(db.session, current_user)
     rotas = queries.visible_rotas(db.session, current_user)
-    db.session.commit()  # shifts materialised for the look-ahead
     return render_template(
         "rota/index.html",
         coverage=coverage,
@@ -70,22 +64,25 @@ def new() -> Any:
     require_role(current_user, Role.ADMIN, Role.HUB_CARER)
     form = RotaForm()
     form.constellation_id.choices = choices(_constellation_choices())
-    if form.validate_on_submit():
-        constellation_id = form.constellation_id.data or None
-        if not can_create_rota(current_user, constellation_id):
-            abort(403)
-        rota = services.create_rota(
-            db.session,
-            current_user,
-            name=form.name.data or "",
-            constellation_id=constellation_id,
-            level=int(form.level.data or 1),
-            cycle_weeks=form.cycle_weeks.data or 1,
-        )
-        db.session.commit()
+    done = submit(form, lambda: _create(form))
+    if done.saved:
         flash(_("The rota has been created. Add its weekly pattern."), "success")
-        return redirect(url_for("rota.show", rota_id=rota.id), 303)
-    return render_template("rota/new.html", form=form), 422 if form.errors else 200
+        return redirect(url_for("rota.show", rota_id=done.value.id), 303)
+    return render_template("rota/new.html", form=form), done.status
+
+
+def _create(form: RotaForm) -> Rota:
+    constellation_id = form.constellation_id.data or None
+    if not can_create_rota(current_user, constellation_id):
+        abort(403)
+    return services.create_rota(
+        db.session,
+        current_user,
+        name=form.name.data or "",
+        constellation_id=constellation_id,
+        level=int(form.level.data or 1),
+        cycle_weeks=form.cycle_weeks.data or 1,
+    )
 
 
 def _people_choices(rota: Rota, blank: bool = False) -> list[Any]:
@@ -107,7 +104,6 @@ def _forms(rota: Rota) -> tuple[SlotForm, OverrideForm]:
 def _render(rota: Rota, slot_form: SlotForm, override_form: OverrideForm, status: int = 200) -> Any:
     now = utcnow()
     shifts = services.upcoming(db.session, rota, now, now + timedelta(days=14))
-    db.session.commit()
     return (
         render_template(
             "rota/show.html",
@@ -145,26 +141,23 @@ def add_slots(rota_id: int) -> Any:
     """Add a stretch to the weekly pattern on the chosen days."""
     rota = _editable(rota_id)
     slot_form, override_form = _forms(rota)
-    if slot_form.validate_on_submit():
-        try:
-            services.add_slots(
-                db.session,
-                current_user,
-                rota,
-                weekdays=slot_form.weekdays.data or [],
-                starts=slot_form.starts.data,
-                ends=slot_form.ends.data,
-                user_id=slot_form.user_id.data,
-                week=(slot_form.week.data or 1) - 1,
-            )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            slot_form.form_errors.append(exc.message)
-        else:
-            db.session.commit()
-            flash(_("The pattern has been saved."), "success")
-            return redirect(url_for("rota.show", rota_id=rota.id), 303)
-    return _render(rota, slot_form, override_form, 422)
+    done = submit(
+        slot_form,
+        lambda: services.add_slots(
+            db.session,
+            current_user,
+            rota,
+            weekdays=slot_form.weekdays.data or [],
+            starts=slot_form.starts.data,
+            ends=slot_form.ends.data,
+            user_id=slot_form.user_id.data,
+            week=(slot_form.week.data or 1) - 1,
+        ),
+    )
+    if done.saved:
+        flash(_("The pattern has been saved."), "success")
+        return redirect(url_for("rota.show", rota_id=rota.id), 303)
+    return _render(rota, slot_form, override_form, done.status)
 
 
 @bp.route("/<int:rota_id>/slots/<int:slot_id>/delete", methods=["POST"])
@@ -173,7 +166,6 @@ def remove_slot(rota_id: int, slot_id: int) -> Any:
     """Remove a stretch from the weekly pattern."""
     rota = _editable(rota_id)
     services.remove_slot(db.session, current_user, rota, slot_id)
-    db.session.commit()
     flash(_("The stretch has been removed."), "success")
     return redirect(url_for("rota.show", rota_id=rota.id), 303)
 
@@ -184,26 +176,23 @@ def add_override(rota_id: int) -> Any:
     """Swap, sick cover or a deliberate gap: beats the pattern for its stretch."""
     rota = _editable(rota_id)
     slot_form, form = _forms(rota)
-    if form.validate_on_submit():
-        try:
-            services.add_override(
-                db.session,
-                current_user,
-                rota,
-                starts_at=local_to_utc(form.start_day.data, form.start_time.data),
-                ends_at=local_to_utc(form.end_day.data, form.end_time.data),
-                user_id=form.user_id.data or None,
-                kind=ShiftKind(form.kind.data),
-                note=form.note.data or "",
-            )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            form.form_errors.append(exc.message)
-        else:
-            db.session.commit()
-            flash(_("The change has been saved."), "success")
-            return redirect(url_for("rota.show", rota_id=rota.id), 303)
-    return _render(rota, slot_form, form, 422)
+    done = submit(
+        form,
+        lambda: services.add_override(
+            db.session,
+            current_user,
+            rota,
+            starts_at=local_to_utc(form.start_day.data, form.start_time.data),
+            ends_at=local_to_utc(form.end_day.data, form.end_time.data),
+            user_id=form.user_id.data or None,
+            kind=ShiftKind(form.kind.data),
+            note=form.note.data or "",
+        ),
+    )
+    if done.saved:
+        flash(_("The change has been saved."), "success")
+        return redirect(url_for("rota.show", rota_id=rota.id), 303)
+    return _render(rota, slot_form, form, done.status)
 
 
 @bp.route("/<int:rota_id>/overrides/<int:shift_id>/delete", methods=["POST"])
@@ -212,6 +201,5 @@ def remove_override(rota_id: int, shift_id: int) -> Any:
     """Remove a change; the pattern applies again."""
     rota = _editable(rota_id)
     services.remove_override(db.session, current_user, rota, shift_id)
-    db.session.commit()
     flash(_("The change has been removed."), "success")
     return redirect(url_for("rota.show", rota_id=rota.id), 303)

@@ -47,7 +47,6 @@ def list_visits(args: dict[str, Any]) -> Any:
             abort(404)
     visits = services.visible_visits(db.session, user, child_id=args["child_id"])
     services.audit_reads(db.session, user, [v.child_id for v in visits])
-    db.session.commit()
     return [
         {name: getattr(visit, name) for name in VisitOut._declared_fields}
         | {"supervisor": str(visit.supervisor), "status": str(visit.status)}

@@ -7,7 +7,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from hubhome.caseload.sources import CaseloadExtra, CaseloadNote, register_caseload_source
+from hubhome.caseload.sources import CaseloadExtra, CaseloadNote
 from hubhome.db import DbSession
 from hubhome.visits.services import restriction_reviews_due
 
@@ -29,6 +29,3 @@ def caseload_notes(
             )
         )
     return extras
-
-
-register_caseload_source(caseload_notes)

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
 from hubhome.accounts.models import User
-from hubhome.audit.services import record
+from hubhome.audit.services import Subject, record, record_many
 from hubhome.children.models import Child, Placement
 from hubhome.db import DbSession
 from hubhome.errors import NotAllowed, ValidationFailed
@@ -148,9 +148,9 @@ def visible_restrictions(session: DbSession, user: User) -> Sequence[ContactRest
 
 
 def audit_reads(session: DbSession, user: User, child_ids: Iterable[int]) -> None:
-    """Log that the user read the contact records of these children."""
-    for child_id in sorted(set(child_ids)):
-        record(session, user, "contact_visit.read", None, child_id=child_id)
+    """Log that the user read the contact records of these children (one statement)."""
+    subjects = [Subject(child_id=child_id) for child_id in sorted(set(child_ids))]
+    record_many(session, user, "contact_visit.read", subjects)
 
 
 def record_restriction(

@@ -3,19 +3,15 @@ worker and administrators reach them."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from hubhome import nav
 from hubhome.accounts.models import Role, User
-from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
-from hubhome.forms import choices, show_errors
-from hubhome.home import panels
+from hubhome.forms import choices, submit
 from hubhome.permissions import (
     can_decide_restrictions,
     can_write_visits,
@@ -30,9 +26,9 @@ from hubhome.visits.labels import SUPERVISOR_LABELS, VISIT_STATUS_LABELS
 from hubhome.visits.models import Supervisor
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
+F = TypeVar("F", VisitForm, RestrictionForm)
 
 VISIT_ROLES = [Role.ADMIN, Role.SOCIAL_WORKER, Role.HUB_CARER, Role.FOSTER_CARER]
-nav.add("visits.index", _l("Contact visits"), VISIT_ROLES, order=55)
 LABELS = {"supervisor": SUPERVISOR_LABELS, "status": VISIT_STATUS_LABELS}
 
 
@@ -44,11 +40,6 @@ def reviews_panel(user: User) -> dict[str, Any] | None:
     if not due:
         return None
     return {"due": len(due), "overdue": sum(1 for d in due if d.overdue)}
-
-
-panels.register(
-    "visits/_home_panel.html", [Role.SOCIAL_WORKER, Role.ADMIN], reviews_panel, order=30
-)
 
 
 def _require_role() -> None:
@@ -69,7 +60,6 @@ def index() -> Any:
         current_user,
         [v.child_id for v in visits] + [r.child_id for r in restrictions],
     )
-    db.session.commit()
     return render_template(
         "visits/index.html",
         visits=visits,
@@ -82,7 +72,8 @@ def index() -> Any:
     )
 
 
-def _child_choices(form: Any) -> None:
+def _for_a_child(form: F) -> F:
+    """The form with the children the user may write about, and ?child_id= chosen."""
     form.child_id.choices = choices(
         [(0, _("Choose a child"))]
         + [
@@ -90,6 +81,10 @@ def _child_choices(form: Any) -> None:
             for c in services.writable_children(db.session, current_user)
         ]
     )
+    wanted = request.args.get("child_id", type=int)
+    if request.method == "GET" and wanted:
+        form.child_id.data = wanted
+    return form
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -98,36 +93,28 @@ def new() -> Any:
     """Plan a contact visit."""
     if not can_write_visits(current_user):
         abort(403)
-    form = VisitForm()
-    _child_choices(form)
-    wanted = request.args.get("child_id", type=int)
-    if request.method == "GET" and wanted:
-        form.child_id.data = wanted
-    if form.validate_on_submit():
-        try:
-            visit = services.plan_visit(
-                db.session,
-                current_user,
-                services.VisitPlan(
-                    child_id=form.child_id.data,
-                    relatives=form.relatives.data or "",
-                    place=form.place.data or "",
-                    supervisor=Supervisor(form.supervisor.data),
-                    supervisor_name=form.supervisor_name.data or "",
-                    day=form.day.data,
-                    start=form.start.data,
-                    end=form.end.data,
-                ),
-            )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The contact visit is planned."), "success")
-            return redirect(url_for("visits.show", visit_id=visit.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("visits/new.html", form=form), status
+    form = _for_a_child(VisitForm())
+    done = submit(
+        form,
+        lambda: services.plan_visit(
+            db.session,
+            current_user,
+            services.VisitPlan(
+                child_id=form.child_id.data,
+                relatives=form.relatives.data or "",
+                place=form.place.data or "",
+                supervisor=Supervisor(form.supervisor.data),
+                supervisor_name=form.supervisor_name.data or "",
+                day=form.day.data,
+                start=form.start.data,
+                end=form.end.data,
+            ),
+        ),
+    )
+    if done.saved:
+        flash(_("The contact visit is planned."), "success")
+        return redirect(url_for("visits.show", visit_id=done.value.id))
+    return render_template("visits/new.html", form=form), done.status
 
 
 @bp.route("/<int:visit_id>")
@@ -136,7 +123,6 @@ def show(visit_id: int) -> Any:
     """One visit (the read is audited)."""
     visit = get_contact_visit_or_404(current_user, visit_id)
     services.audit_reads(db.session, current_user, [visit.child_id])
-    db.session.commit()
     return render_template(
         "visits/show.html",
         visit=visit,
@@ -156,16 +142,18 @@ def outcome(visit_id: int) -> Any:
     if not can_write_visits(current_user):
         abort(403)
     form = OutcomeForm()
-    if not form.validate_on_submit():
-        return render_template(
-            "visits/show.html", visit=visit, form=form, can_write=True, labels=LABELS
-        ), 422
-    services.record_outcome(
-        db.session, current_user, visit, held=form.held.data == "yes", note=form.note.data or ""
+    done = submit(
+        form,
+        lambda: services.record_outcome(
+            db.session, current_user, visit, held=form.held.data == "yes", note=form.note.data or ""
+        ),
     )
-    db.session.commit()
-    flash(_("The note is saved."), "success")
-    return redirect(url_for("visits.show", visit_id=visit.id), 303)
+    if done.saved:
+        flash(_("The note is saved."), "success")
+        return redirect(url_for("visits.show", visit_id=visit.id), 303)
+    return render_template(
+        "visits/show.html", visit=visit, form=form, can_write=True, labels=LABELS
+    ), done.status
 
 
 @bp.route("/restrictions/new", methods=["GET", "POST"])
@@ -174,30 +162,22 @@ def new_restriction() -> Any:
     """Record a decision restricting contact."""
     if not can_decide_restrictions(current_user):
         abort(403)
-    form = RestrictionForm()
-    _child_choices(form)
-    wanted = request.args.get("child_id", type=int)
-    if request.method == "GET" and wanted:
-        form.child_id.data = wanted
-    if form.validate_on_submit():
-        try:
-            services.record_restriction(
-                db.session,
-                current_user,
-                child_id=form.child_id.data,
-                decided_on=form.decided_on.data,
-                relatives=form.relatives.data or "",
-                decision=form.decision.data or "",
-            )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The restriction is recorded. Its review is due in three months."), "success")
-            return redirect(url_for("visits.index"))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("visits/restriction.html", form=form), status
+    form = _for_a_child(RestrictionForm())
+    done = submit(
+        form,
+        lambda: services.record_restriction(
+            db.session,
+            current_user,
+            child_id=form.child_id.data,
+            decided_on=form.decided_on.data,
+            relatives=form.relatives.data or "",
+            decision=form.decision.data or "",
+        ),
+    )
+    if done.saved:
+        flash(_("The restriction is recorded. Its review is due in three months."), "success")
+        return redirect(url_for("visits.index"))
+    return render_template("visits/restriction.html", form=form), done.status
 
 
 @bp.route("/restrictions/<int:restriction_id>/review", methods=["POST"])
@@ -208,23 +188,16 @@ def review(restriction_id: int) -> Any:
     if not can_decide_restrictions(current_user):
         abort(403)
     form = ReviewForm()
-    if not form.validate_on_submit():
-        flash(_("Give the date of the review."), "error")
-        return redirect(url_for("visits.reviews"), 303)
-    try:
-        services.review_restriction(
+    submit(
+        form,
+        lambda: services.review_restriction(
             db.session,
             current_user,
             restriction,
             on=form.reviewed_on.data,
             keep=form.keep.data == "keep",
-        )
-    except ValidationFailed as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The review is recorded."), "success")
+        ),
+    ).flash(_("The review is recorded."), invalid=_("Give the date of the review."))
     return redirect(url_for("visits.reviews"), 303)
 
 
@@ -238,7 +211,6 @@ def reviews() -> Any:
         db.session, visit_child_ids_visible_to(current_user), local_today()
     )
     services.audit_reads(db.session, current_user, [d.restriction.child_id for d in due])
-    db.session.commit()
     return render_template(
         "visits/reviews.html", due=due, review_form=ReviewForm(), today=local_today()
     )
