@@ -206,13 +206,14 @@ def app(shared_app: Flask) -> Iterator[Flask]:
     """
     from hubhome.extensions import limiter
 
-    settings = shared_app.config["HUBHOME"]
+    config = dict(shared_app.config)
     with shared_app.app_context():
         yield shared_app
         db.session.remove()
         _empty_all_tables()
         db.engine.dispose()
-    shared_app.config["HUBHOME"] = settings
+    shared_app.config.clear()
+    shared_app.config.update(config)
     shared_app.extensions.pop("twilio_http_client", None)
     limiter.reset()
 

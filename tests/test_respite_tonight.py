@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from hubhome.extensions import db
@@ -15,10 +14,7 @@ from tests.respite_helpers import NOW, booking_body, children_of
 TODAY = date(2026, 11, 23)
 
 
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.clock(NOW)
 
 
 def test_a_stay_checking_in_today_is_tonight_on_the_panel_and_the_hub_page(

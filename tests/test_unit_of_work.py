@@ -7,7 +7,6 @@ later step fails: the page, the API call and the job must roll all of it back.
 from datetime import date
 
 import pytest
-import time_machine
 from sqlalchemy import func, select
 
 from hubhome.accounts.models import ApiToken, User
@@ -23,11 +22,7 @@ from jobs.registry import JobSpec
 from jobs.scheduler import run_job
 from tests.respite_helpers import NOW, booking_body, children_of
 
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.clock(NOW)
 
 
 def _count(model, *where) -> int:  # type: ignore[no-untyped-def]
@@ -150,13 +145,14 @@ def test_a_job_that_fails_after_its_writes_writes_and_sends_nothing(app, demo, t
 
 
 @pytest.mark.parametrize(("status", "kept"), [(200, 1), (303, 1), (409, 0), (422, 0), (500, 0)])
-def test_the_status_a_view_answers_decides_commit_or_rollback(app, demo, status, kept):
+def test_the_status_a_view_answers_decides_commit_or_rollback(demo, other_app, status, kept):
     """Under 400 the request's writes are committed; an error status rolls them back."""
     from flask import redirect
 
     from hubhome.audit.services import record
 
     organisation_id = demo.user("admin").organisation_id
+    app = other_app()  # its own app: this test adds a route
 
     def writes_then_answers():  # type: ignore[no-untyped-def]
         record(db.session, None, "test.write", organisation_id=organisation_id)
