@@ -52,6 +52,7 @@ class Settings:
     twilio_from_number: str = ""
     twilio_timeout: float = 10.0
     twilio_api_base: str = ""
+    outbox_reconcile_seconds: float = 60.0
     fallback_number: str = ""
     phone_simulator: bool = False
     db_connect_timeout: int = 2
@@ -105,6 +106,10 @@ class Settings:
             raise ConfigError("the phone simulator must be off in production")
         if self.twilio_api_base:
             raise ConfigError("HUBHOME_TWILIO_API_BASE is for tests and staging, not production")
+        if self.outbox_reconcile_seconds <= self.twilio_timeout:
+            raise ConfigError(
+                "HUBHOME_OUTBOX_RECONCILE_SECONDS must be longer than HUBHOME_TWILIO_TIMEOUT"
+            )
 
     def flask_config(self) -> dict[str, Any]:
         """Translate settings into the Flask and extension configuration keys."""
@@ -126,6 +131,13 @@ class Settings:
             "BABEL_DEFAULT_LOCALE": self.default_locale,
             "BABEL_DEFAULT_TIMEZONE": self.timezone,
             "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
+            # Redis is an accelerator, not a single point of failure: when it cannot be
+            # reached within half a second, limits are counted in this process's memory
+            # until it answers again (Flask-Limiter checks it with exponential backoff).
+            "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+            "RATELIMIT_STORAGE_OPTIONS": (
+                {"socket_connect_timeout": 0.5, "socket_timeout": 0.5} if self.redis_url else {}
+            ),
             "RATELIMIT_HEADERS_ENABLED": True,
             "API_TITLE": "Hubhome API",
             "API_VERSION": "v1",

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 import traceback
 from collections.abc import Callable
+from types import FrameType
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
+from sqlalchemy import update
 
-from hubhome.ops.health import report_failed_job
+from hubhome.ops.health import alert_if_scheduler_stale, report_failed_job
 from hubhome.ops.models import JobRun
+from hubhome.ops.schedule import stop_requested
 from hubhome.timeutil import utcnow
 from hubhome.transaction import unit_of_work
 from jobs.lock import RENEW_SECONDS, lock_for
@@ -54,6 +58,32 @@ def run_job(app: Flask, spec: JobSpec) -> JobRun:
         return run
 
 
+ABANDONED = "abandoned: the scheduler stopped during this run (closed by the next runner)"
+
+
+def close_abandoned_runs(app: Flask) -> int:
+    """Close the runs a scheduler left "running" when it died (kill -9, a crash, a lost
+    machine). Called by the runner that has just taken the lock: only a holder of the lock
+    runs jobs, so every run still "running" then belongs to a runner that is gone."""
+    with app.app_context(), unit_of_work() as session:
+        result = session.execute(
+            update(JobRun)
+            .where(JobRun.outcome == "running")
+            .values(outcome="failed", error=ABANDONED, finished_at=utcnow())
+        )
+        closed = int(getattr(result, "rowcount", 0) or 0)
+    if closed:
+        log.warning("closed %s job runs left running by an earlier scheduler", closed)
+    return closed
+
+
+def alert_as_standby(app: Flask) -> None:
+    """A standby that cannot take the lock while the heartbeat is stale texts the admins
+    (once per stop): the runner that holds the lock is alive but not beating."""
+    with app.app_context(), unit_of_work() as session:
+        alert_if_scheduler_stale(session)
+
+
 class Runner:
     """Runs jobs only while this process holds the single-runner lock."""
 
@@ -71,8 +101,14 @@ class Runner:
             self.leader = False
         if self.leader and not was:
             log.info("scheduler lock taken; this process runs the jobs")
+            close_abandoned_runs(self.app)
         elif was and not self.leader:
             log.warning("scheduler lock lost; this process is idle")
+        if not self.leader:
+            try:
+                alert_as_standby(self.app)
+            except Exception:
+                log.exception("could not check the scheduler's heartbeat as a standby")
 
     def release(self) -> None:
         self.lock.release()
@@ -80,7 +116,7 @@ class Runner:
 
     def guarded(self, spec: JobSpec) -> Callable[[], None]:
         def run() -> None:
-            if self.leader:
+            if self.leader and not stop_requested.is_set():
                 run_job(self.app, spec)
 
         return run
@@ -120,16 +156,29 @@ def run_scheduler(app: Flask, *, once: bool = False) -> int:
         return run_once(app)
     scheduler = BlockingScheduler(timezone="Europe/Stockholm")
     runner = Runner(app)
-    runner.renew()
-    _configure(scheduler, runner)
-    log.info("scheduler started (%s jobs)", len(all_jobs(app)))
+    stop_requested.clear()
+    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
+        runner.renew()
+        _configure(scheduler, runner)
+        log.info("scheduler started (%s jobs)", len(all_jobs(app)))
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
-        pass
+        log.info("scheduler stopping: finishing the steps in flight")
     finally:
+        stop_requested.set()  # jobs stop taking work at their next safe point
+        if scheduler.running:
+            scheduler.shutdown(wait=True)  # each run in flight records its end
         runner.release()
+        signal.signal(signal.SIGTERM, previous)
+        log.info("scheduler stopped; lock released")
     return 0
+
+
+def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM (a service manager stopping the service): stop as Ctrl-C does."""
+    stop_requested.set()
+    raise SystemExit(0)
 
 
 def start_in_background(app: Flask) -> BackgroundScheduler:

@@ -66,14 +66,24 @@ def test_healthz_is_503_when_the_database_is_unreachable(other_app, tmp_path):
     assert response.get_json()["database"] == "unreachable"
 
 
-def test_a_stale_heartbeat_warns_on_admin_pages_and_texts_each_admin_once(
-    client, demo, login_as, twilio_http
+def _watchdog(app, runner):  # type: ignore[no-untyped-def]
+    from flask.cli import ScriptInfo
+
+    from hubhome.cli import main
+
+    return runner.invoke(main, ["watchdog"], obj=ScriptInfo(create_app=lambda: app))
+
+
+def test_a_stale_heartbeat_warns_on_admin_pages_and_the_watchdog_texts_each_admin_once(
+    app, client, demo, login_as, runner, twilio_http
 ):
     _beat(6)
     admins_with_phone = [u for u in demo.users.values() if u.role == "admin" and u.phone]
     assert admins_with_phone
     assert client.get("/healthz").status_code == 200
-    assert client.get("/healthz").status_code == 200
+    assert _outbox("ops.scheduler_stale") == []  # a web request never sends anything
+    assert _watchdog(app, runner).exit_code == 1
+    assert _watchdog(app, runner).exit_code == 1
     sent = _outbox("ops.scheduler_stale")
     assert len(sent) == len(admins_with_phone)
     assert all(m.status == OutboxStatus.SENT for m in sent)  # sent at once, not queued
@@ -82,35 +92,42 @@ def test_a_stale_heartbeat_warns_on_admin_pages_and_texts_each_admin_once(
     assert "Schemaläggaren har inte hörts av sedan" in page
 
 
-def test_later_polls_in_one_stop_text_no_one_and_cost_the_same_however_many_admins(
-    app, demo, other_app, twilio_http
-):
-    from hubhome.accounts.models import Role, User
-
+def test_health_checks_never_send_and_ready_says_what_is_wrong(app, demo, other_app, twilio_http):
     _beat(6)
-    admins_with_phone = [u for u in demo.users.values() if u.role == "admin" and u.phone]
     polls = other_app(count_queries=True)
     polls.extensions["twilio_http_client"] = twilio_http
     client = polls.test_client()
-    assert client.get("/healthz").status_code == 200  # the first poll of this stop texts them
-    few = int(client.get("/healthz").headers["X-Query-Count"])
-    org_id = admins_with_phone[0].organisation_id
-    for i in range(5):
-        db.session.add(
-            User(
-                organisation_id=org_id,
-                email=f"admin{i}@example.se",
-                name=f"Admin {i}",
-                role=Role.ADMIN,
-                phone=f"+4670111220{i}",
-                password_hash="x",
-            )
-        )
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/healthz/live").get_json() == {"status": "ok"}
+    ready = client.get("/healthz/ready")
+    assert ready.status_code == 503
+    assert ready.get_json()["scheduler"] == "stale"
+    assert ready.get_json()["redis"] == "not configured"
+    assert twilio_http.requests == []
+    assert _outbox("ops.scheduler_stale") == []
+    _beat(1)
+    ready = client.get("/healthz/ready")
+    assert ready.status_code == 200, ready.get_json()
+    assert ready.get_json()["status"] == "ok"
+
+
+def test_ready_is_503_while_an_urgent_message_waits_too_long(app, demo, client):
+    from hubhome.outbox.services import enqueue_sms
+
+    _beat(1)
+    enqueue_sms(
+        db.session,
+        demo.user("familj1"),
+        "phone.follow_up",
+        lambda: "Röstmeddelande",
+        due_at=datetime.now(UTC) - timedelta(minutes=6),
+    )
+    enqueue_sms(db.session, demo.user("familj1"), "caseload.digest", lambda: "Veckans")
     db.session.commit()
-    many = int(client.get("/healthz").headers["X-Query-Count"])
-    assert many == few
-    assert len(twilio_http.sent_sms) == len(admins_with_phone)
-    assert len(_outbox("ops.scheduler_stale")) == len(admins_with_phone)
+    body = client.get("/healthz/ready").get_json()
+    assert body["outbox"] == "behind"
+    assert body["outbox_backlog"] == 2
+    assert body["oldest_urgent_seconds"] >= 360
 
 
 def test_a_fresh_heartbeat_shows_no_warning_and_other_roles_never_see_it(client, demo, login_as):
@@ -122,12 +139,8 @@ def test_a_fresh_heartbeat_shows_no_warning_and_other_roles_never_see_it(client,
 
 
 def test_watchdog_command_exits_1_and_alerts_when_the_scheduler_stopped(app, demo, runner):
-    from hubhome.cli import main
-
     _beat(30)
-    from flask.cli import ScriptInfo
-
-    result = runner.invoke(main, ["watchdog"], obj=ScriptInfo(create_app=lambda: app))
+    result = _watchdog(app, runner)
     assert result.exit_code == 1
     assert _outbox("ops.scheduler_stale")
 

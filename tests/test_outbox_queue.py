@@ -85,3 +85,17 @@ def test_two_transactions_queueing_the_same_key_at_once_both_commit_one_message(
         assert sum(r.new for r in results) == 1  # type: ignore[attr-defined]
         assert len({r.id for r in results}) == 1  # type: ignore[attr-defined]
         assert _count(key) == 1
+
+
+def test_urgent_messages_go_before_bulk_ones_queued_earlier(app, demo, twilio_http):
+    from hubhome.outbox.sender import send_due
+
+    familj1 = demo.user("familj1")
+    for n in range(3):
+        enqueue_sms(db.session, familj1, "caseload.digest", lambda n=n: f"Veckans lista {n}")
+    enqueue_sms(db.session, familj1, "phone.follow_up", lambda: "Nytt röstmeddelande")
+    db.session.commit()
+    send_due(db.session, limit=1)
+    assert [form["Body"] for form in twilio_http.sent_sms] == ["Nytt röstmeddelande"]
+    send_due(db.session)
+    assert len(twilio_http.sent_sms) == 4

@@ -1,8 +1,10 @@
-"""Is Hubhome healthy? The database, the scheduler's heartbeat, failing jobs and messages.
+"""Is Hubhome healthy? The database, Redis, the scheduler's heartbeat, the outbox's backlog,
+failing jobs and messages.
 
 A dead scheduler, like a missed call, is never silent: admin pages warn, and the admins of
-every organisation get an SMS that is sent at once from the web process (the scheduler that
-would normally send it is the thing that has stopped).
+every organisation get an SMS sent at once by `hubhome watchdog` (cron) or by a standby
+scheduler (the scheduler that would normally send it is the thing that has stopped). Web
+requests, `/healthz` included, never send anything.
 """
 
 from __future__ import annotations
@@ -132,8 +134,8 @@ def alert_if_scheduler_stale(session: DbSession) -> int:
     """If the heartbeat is too old, text every admin once for this stop, sent as soon as the
     unit of work commits (the scheduler that would send it is the thing that stopped).
 
-    Called by `/healthz` (polled by the load balancer or uptime monitor) and by
-    `hubhome watchdog` (cron). Returns the number of messages queued.
+    Called by `hubhome watchdog` (cron) and by a standby scheduler, never by a web request.
+    Returns the number of messages queued.
     """
     if not scheduler_stale(session):
         return 0
@@ -161,6 +163,62 @@ def _stale_alert_queued(session: DbSession, episode: str, first_admin: User) -> 
     key = _dedupe_key(STALE_PURPOSE, episode, first_admin)
     found = session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key))
     return found is not None
+
+
+URGENT_WAIT_LIMIT = timedelta(minutes=5)  # an urgent SMS due longer than this: not ready
+BULK_WAIT_LIMIT = timedelta(hours=2)
+REDIS_SECONDS = 0.5
+
+
+def redis_status(url: str) -> str:
+    """ "ok", "unreachable", or "not configured" (rate limits then live in each process)."""
+    if not url:
+        return "not configured"
+    import redis
+
+    client = redis.Redis.from_url(
+        url, socket_connect_timeout=REDIS_SECONDS, socket_timeout=REDIS_SECONDS
+    )
+    try:
+        client.ping()
+    except (redis.RedisError, OSError):
+        return "unreachable"
+    finally:
+        client.close()
+    return "ok"
+
+
+@dataclass
+class OutboxHealth:
+    backlog: int  # messages due and not yet sent
+    oldest_urgent_seconds: float | None  # how long the oldest due urgent message has waited
+    oldest_bulk_seconds: float | None
+
+    @property
+    def ok(self) -> bool:
+        urgent, bulk = self.oldest_urgent_seconds, self.oldest_bulk_seconds
+        return (urgent is None or urgent <= URGENT_WAIT_LIMIT.total_seconds()) and (
+            bulk is None or bulk <= BULK_WAIT_LIMIT.total_seconds()
+        )
+
+
+def outbox_health(session: DbSession) -> OutboxHealth:
+    """The backlog and the oldest waiting messages, in one grouped query."""
+    from hubhome.outbox.models import URGENT
+
+    now = utcnow()
+    rows = session.execute(
+        select(OutboxMessage.priority, func.count(), func.min(OutboxMessage.due_at))
+        .where(
+            OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+            OutboxMessage.due_at <= now,
+        )
+        .group_by(OutboxMessage.priority)
+    ).all()
+    backlog = sum(count for _priority, count, _oldest in rows)
+    oldest = {priority: (now - due).total_seconds() for priority, _count, due in rows}
+    urgent = oldest.pop(URGENT, None)
+    return OutboxHealth(backlog, urgent, max(oldest.values(), default=None))
 
 
 def report_failed_job(session: DbSession, job: str) -> None:

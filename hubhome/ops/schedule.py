@@ -6,6 +6,7 @@ first, so `hubhome jobs --once` sends what earlier runs queued before it queues 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,10 @@ class JobSpec:
     trigger: str  # "interval" or "cron"
     trigger_args: dict[str, Any] = field(default_factory=dict)
 
+
+# Set when the scheduler process is asked to stop (SIGTERM): a long job stops taking new
+# work at its next safe point (between messages, between organisations) and returns.
+stop_requested = threading.Event()
 
 scheduled_jobs: Registry[JobSpec] = Registry("jobs", key=lambda job: job.name)
 

@@ -19,14 +19,28 @@ class Channel(enum.StrEnum):
 
 class OutboxStatus(enum.StrEnum):
     PENDING = "pending"
+    SENDING = "sending"  # handed to the provider; the outcome is not known yet
     SENT = "sent"
     DELIVERED = "delivered"
     FAILED = "failed"
 
 
+URGENT = 0
+BULK = 1
+
+# Purposes that cannot wait behind a Monday digest: a voicemail or missed call, a placement
+# concern, a gap in the on-call rota, and the machinery's own alerts to administrators.
+URGENT_PURPOSES = ("phone.", "advice.placement_concern", "rota.gap", "ops.")
+
+
+def priority_of(purpose: str) -> int:
+    """URGENT (sent first) or BULK (digests, reminders, invitations)."""
+    return URGENT if purpose.startswith(URGENT_PURPOSES) else BULK
+
+
 class OutboxMessage(Base):
     __tablename__ = "outbox_messages"
-    __table_args__ = (Index("ix_outbox_messages_due", "status", "due_at"),)
+    __table_args__ = (Index("ix_outbox_messages_queue", "status", "priority", "due_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -40,7 +54,9 @@ class OutboxMessage(Base):
     status: Mapped[OutboxStatus] = mapped_column(
         str_enum(OutboxStatus), default=OutboxStatus.PENDING
     )
+    priority: Mapped[int] = mapped_column(default=BULK, server_default=str(BULK))
     attempts: Mapped[int] = mapped_column(default=0)
+    attempt_started_at: Mapped[datetime | None]  # when the latest attempt was handed over
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     due_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
