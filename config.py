@@ -53,6 +53,7 @@ class Settings:
     twilio_timeout: float = 10.0
     twilio_api_base: str = ""
     outbox_reconcile_seconds: float = 60.0
+    outbox_backoff_seconds: float = 60.0
     fallback_number: str = ""
     phone_simulator: bool = False
     db_connect_timeout: int = 2

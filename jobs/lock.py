@@ -101,6 +101,8 @@ class AdvisoryLock:
         except DBAPIError:
             pass
         self._close()
+        with contextlib.suppress(DBAPIError), self.app.app_context():
+            lease.release(db.session, self.holder)  # the lease row shows the runner left
 
 
 def lock_for(app: Flask) -> SchedulerLock:

@@ -302,7 +302,8 @@ def _failed_attempt(session: DbSession, message: Outgoing, error: str, report: S
             )
             _tell_admins_of_failure(session, message)
         return
-    backoff = timedelta(minutes=2 ** (message.attempts - 1))
+    base = current_app.config["HUBHOME"].outbox_backoff_seconds
+    backoff = timedelta(seconds=base * 2 ** (message.attempts - 1))
     _record(
         session,
         message,
