@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -22,6 +22,7 @@ from hubhome.network.models import (
     Organisation,
 )
 from hubhome.permissions import constellation_ids_visible_to, household_ids_visible_to
+from hubhome.registry import Registry
 
 
 def visible_constellations(session: DbSession, user: User) -> Sequence[Constellation]:
@@ -193,13 +194,30 @@ def save_constellation(
     return constellation
 
 
+BedChange = Callable[[DbSession, User, Household, int], None]
+
+# Who changes a household's beds: respite adds the one that takes the hub's lock and refuses
+# a change that would strand booked children (`hubhome.respite.capacity.change_base_beds`).
+bed_changes: Registry[BedChange] = Registry("network.bed_changes")
+
+
 def save_household(
     session: DbSession, actor: User, household: Household | None, **fields: object
 ) -> Household:
-    """Create or update a household in the actor's organisation."""
+    """Create or update a household in the actor's organisation; a change of its beds goes
+    through capacity (under the hub's lock, refused if it would strand bookings)."""
+    beds = fields.pop("respite_beds", None)
     if household is None:
         household = Household(organisation_id=actor.organisation_id, name=str(fields["name"]))
+        if isinstance(beds, int):
+            household.respite_beds = beds
         session.add(household)
+    elif isinstance(beds, int) and beds != household.respite_beds:
+        changes = bed_changes.items()
+        for change in changes:
+            change(session, actor, household, beds)
+        if not changes:
+            household.respite_beds = beds
     for key, value in fields.items():
         setattr(household, key, value)
     session.flush()

@@ -13,8 +13,10 @@ def init_app(app: Flask) -> None:
     from hubhome.accounts.models import Role
     from hubhome.calendar.services import event_sources
     from hubhome.home import panels
+    from hubhome.network.services import bed_changes
     from hubhome.ops.schedule import add_job
     from hubhome.respite.api import blp
+    from hubhome.respite.capacity import change_base_beds
     from hubhome.respite.ical import respite_events
     from hubhome.respite.jobs import close_past_stays, send_reminders
     from hubhome.respite.panels import home_panel
@@ -27,5 +29,6 @@ def init_app(app: Flask) -> None:
         app, "respite/_home_panel.html", [Role.HUB_CARER, Role.FOSTER_CARER], home_panel, order=10
     )
     event_sources.add(app, respite_events)
+    bed_changes.add(app, change_base_beds)
     add_job(app, "respite_reminders", send_reminders, "cron", minute="*/10")
     add_job(app, "respite_close_past_stays", close_past_stays, "cron", hour=3, minute=15)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import (
     CompoundSelect,
@@ -37,6 +38,7 @@ from hubhome.respite.models import (
     RespiteBooking,
     RespiteBookingChild,
 )
+from hubhome.timeutil import local_today
 
 
 def nights(start: date, end: date) -> Iterator[date]:
@@ -179,6 +181,10 @@ def lock_hub_with_carers(
     return rows[0][0], [carer for _hub, carer in rows if carer is not None]
 
 
+HORIZON = timedelta(days=400)  # how far ahead a change of beds is checked against bookings
+NAMED_NIGHTS = 10
+
+
 def set_beds(
     session: DbSession, actor: User, hub: Household, *, effective_from: date, beds: int
 ) -> BedCapacityChange:
@@ -198,13 +204,10 @@ def set_beds(
     change.beds = beds
     change.created_by_id = actor.id
     session.flush()
-    horizon = effective_from + timedelta(days=400)
+    horizon = effective_from + HORIZON
     over = [n.day for n in availability(session, hub, effective_from, horizon) if n.taken > n.beds]
     if over:
-        raise Conflict(
-            _("Bookings already hold more beds on some nights. Resolve them first."),
-            full_nights=[d.isoformat() for d in over[:60]],
-        )
+        raise Conflict(stranded_message(over), full_nights=[d.isoformat() for d in over[:60]])
     record(
         session,
         actor,
@@ -214,6 +217,48 @@ def set_beds(
         detail={"beds": beds, "from": effective_from.isoformat()},
     )
     return change
+
+
+def change_base_beds(session: DbSession, actor: User, household: Household, beds: int) -> None:
+    """Change a household's own number of beds (the household form) under the hub's lock,
+    refusing a change that would leave booked children without a bed, naming the nights."""
+    if not 0 <= beds <= 10:
+        raise ValidationFailed(
+            _("Between 0 and 10."), errors={"respite_beds": [_("Between 0 and 10.")]}
+        )
+    hub = lock_hub(session, household.id)
+    before = hub.respite_beds
+    hub.respite_beds = beds
+    start = local_today()
+    over = [n.day for n in availability(session, hub, start, start + HORIZON) if n.taken > n.beds]
+    if over:
+        hub.respite_beds = before
+        raise Conflict(stranded_message(over), full_nights=[d.isoformat() for d in over[:60]])
+    record(
+        session,
+        actor,
+        "respite.beds_changed",
+        hub,
+        household_id=hub.id,
+        detail={"beds": beds, "before": before},
+    )
+
+
+def stranded_message(over: list[date]) -> str:
+    """'Booked children would have no bed on these nights: …' with the first nights named."""
+    shown = ", ".join(format_date(day, "d MMM yyyy") for day in over[:NAMED_NIGHTS])
+    more = len(over) - NAMED_NIGHTS
+    message = ngettext(
+        "Booked children would have no bed on this night: %(nights)s.",
+        "Booked children would have no bed on these nights: %(nights)s.",
+        min(len(over), NAMED_NIGHTS),
+        nights=shown,
+    )
+    if more > 0:
+        message += " " + ngettext(
+            "And %(num)d more night.", "And %(num)d more nights.", more, num=more
+        )
+    return message + " " + _("Decline, cancel or move those bookings first.")
 
 
 def block_period(
