@@ -23,7 +23,48 @@ def _create_app() -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+DATA_LOSS_FLAG = "--i-understand-data-loss"
+
+
+class HubhomeGroup(FlaskGroup):
+    """Flask's command group, with `db downgrade` guarded in production."""
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if name == "db" and isinstance(command, click.Group):
+            _guard_downgrade(command)
+        return command
+
+
+def _guard_downgrade(group: click.Group) -> None:
+    """Make `db downgrade` refuse in production unless given --i-understand-data-loss: a
+    downgrade drops tables and columns with the records in them."""
+    command = group.commands.get("downgrade")
+    if command is None or getattr(command, "hubhome_guarded", False) or command.callback is None:
+        return
+    original = command.callback
+
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        understood = kwargs.pop("i_understand_data_loss", False)
+        if Settings.from_env().env == "production" and not understood:
+            raise click.UsageError(
+                "a downgrade deletes the data of the tables and columns it removes; take a "
+                f"backup (hubhome backup --out FILE) and add {DATA_LOSS_FLAG} to go on"
+            )
+        return original(*args, **kwargs)
+
+    command.params.append(
+        click.Option(
+            [DATA_LOSS_FLAG],
+            is_flag=True,
+            help="Required in production: the downgrade may delete data.",
+        )
+    )
+    command.callback = guarded
+    command.hubhome_guarded = True  # type: ignore[attr-defined]
+
+
+@click.group(cls=HubhomeGroup, create_app=_create_app, add_version_option=False)
 def main() -> None:
     """Hubhome: support for foster-care constellations."""
 
@@ -107,6 +148,42 @@ def jobs(once: bool) -> None:
     from jobs.scheduler import run_scheduler
 
     sys.exit(run_scheduler(_create_app(), once=once))
+
+
+@main.command("backup")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="The file to write (PostgreSQL: pg_dump's custom format).",
+)
+def backup_command(out: Path) -> None:
+    """Back up the database to a file (pg_dump --format=custom)."""
+    from hubhome.ops.backup import backup
+
+    _with_database(backup, out)
+    click.echo(f"Backup written to {out} ({out.stat().st_size} bytes).")
+
+
+def _with_database(action: Any, path: Path) -> None:
+    """Run a backup tool on the configured database; its refusal is the command's error."""
+    from hubhome.ops.backup import BackupError
+
+    try:
+        action(Settings.from_env().database_url or "sqlite:///hubhome.sqlite", path)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.command("restore")
+@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore_command(backup_file: Path) -> None:
+    """Restore a backup into the (empty) database named by HUBHOME_DATABASE_URL."""
+    from hubhome.ops.backup import restore
+
+    _with_database(restore, backup_file)
+    click.echo(f"Restored {backup_file}.")
 
 
 @main.command("watchdog")
