@@ -330,3 +330,32 @@ def test_concurrent_senders_skip_each_others_rows(app, demo, db_url, other_app):
         db.session.scalar(select(func.count()).where(OutboxMessage.status == OutboxStatus.SENT))
         == 60
     )
+
+
+def test_a_national_job_commits_each_organisation_and_a_failing_one_undoes_no_other(app, demo):
+    from hubhome.network.models import Organisation
+    from hubhome.ops.schedule import for_each_organisation
+    from hubhome.outbox.services import enqueue_sms_to_number
+
+    broken = Organisation(name="Trasiga kommunen")
+    db.session.add(broken)
+    db.session.commit()
+    broken_id = broken.id
+    db.session.commit()  # SQLite: no transaction of the test's open while the job runs
+
+    def work(session, organisation_id: int) -> int:  # type: ignore[no-untyped-def]
+        enqueue_sms_to_number(session, organisation_id, "+46700000000", "test.per_org", "Hej")
+        if organisation_id == broken_id:
+            raise RuntimeError("this municipality's data is broken")
+        return 1
+
+    run = run_job(
+        app,
+        JobSpec("national_test", lambda session: for_each_organisation(session, work), "interval"),
+    )
+    assert run.outcome == "failed"
+    assert str(broken_id) in (run.error or "")
+    kept = {m.organisation_id for m in _outbox("test.per_org")}
+    organisations = set(db.session.scalars(select(Organisation.id)))
+    assert kept == organisations - {broken_id}
+    assert kept

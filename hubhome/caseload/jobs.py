@@ -14,6 +14,7 @@ from hubhome.db import DbSession
 from hubhome.decisions.models import InterventionDecision
 from hubhome.decisions.rules import limit_for
 from hubhome.decisions.services import Status, late_since, status_on
+from hubhome.ops.schedule import for_each_organisation
 from hubhome.outbox.services import enqueue_sms
 from hubhome.timeutil import local_today
 
@@ -43,13 +44,22 @@ def _decisions_near_limit(session: DbSession, worker: User, today: date) -> tupl
 def send_dues_digest(session: DbSession) -> int:
     """Send each social worker one SMS a week listing what is due; nothing when nothing is.
 
-    Idempotent: the dedupe key names the worker and the ISO week.
+    One organisation at a time, each committed on its own. Idempotent: the dedupe key names
+    the worker and the ISO week.
     """
+    return for_each_organisation(session, _dues_digest_of)
+
+
+def _dues_digest_of(session: DbSession, organisation_id: int) -> int:
     today = local_today()
     year, week, _day = today.isocalendar()
     sent = 0
     for worker in session.scalars(
-        select(User).where(User.role == Role.SOCIAL_WORKER, User.active.is_(True))
+        select(User).where(
+            User.organisation_id == organisation_id,
+            User.role == Role.SOCIAL_WORKER,
+            User.active.is_(True),
+        )
     ):
         rows = caseload(session, worker, today)
         visits = sum(1 for r in rows if r.next_visit_due <= today + WINDOW)

@@ -14,6 +14,7 @@ from hubhome.db import DbSession
 from hubhome.decisions.models import InterventionDecision
 from hubhome.decisions.reports import quarter_rows
 from hubhome.decisions.rules import Quarter
+from hubhome.ops.schedule import for_each_organisation
 from hubhome.outbox.services import enqueue_sms
 from hubhome.timeutil import local_today
 
@@ -24,17 +25,27 @@ def notify_ivo_report_ready(session: DbSession) -> int:
     """In the first two weeks of a quarter, announce last quarter's report once per person.
 
     Administrators always hear (even "nothing to report"); a social worker hears when
-    decisions they are responsible for are in it. Idempotent through dedupe keys.
+    decisions they are responsible for are in it. One organisation at a time, each
+    committed on its own, with only its decisions in memory. Idempotent through dedupe keys.
     """
     today = local_today()
     current = Quarter.containing(today)
     if today > current.start + CATCH_UP:
         return 0
     quarter = current.previous()
+    return for_each_organisation(
+        session, lambda session, organisation_id: _announce(session, organisation_id, quarter)
+    )
+
+
+def _announce(session: DbSession, organisation_id: int, quarter: Quarter) -> int:
     decisions = list(
         session.scalars(
             select(InterventionDecision)
-            .where(InterventionDecision.decision_date <= quarter.end)
+            .where(
+                InterventionDecision.organisation_id == organisation_id,
+                InterventionDecision.decision_date <= quarter.end,
+            )
             .options(
                 selectinload(InterventionDecision.offers),
                 selectinload(InterventionDecision.interruptions),
@@ -42,15 +53,17 @@ def notify_ivo_report_ready(session: DbSession) -> int:
             )
         )
     )
-    by_org: dict[int, list[InterventionDecision]] = {}
-    for decision in decisions:
-        by_org.setdefault(decision.organisation_id, []).append(decision)
     rows = {d.id: d for d in decisions}
+    report = quarter_rows(decisions, quarter)
     sent = 0
     for admin_or_worker in session.scalars(
-        select(User).where(User.role.in_((Role.ADMIN, Role.SOCIAL_WORKER)), User.active.is_(True))
+        select(User).where(
+            User.organisation_id == organisation_id,
+            User.role.in_((Role.ADMIN, Role.SOCIAL_WORKER)),
+            User.active.is_(True),
+        )
     ):
-        mine = quarter_rows(by_org.get(admin_or_worker.organisation_id, []), quarter)
+        mine = report
         if admin_or_worker.role == Role.SOCIAL_WORKER:
             mine = [r for r in mine if rows[r.decision_id].responsible_id == admin_or_worker.id]
             if not mine:

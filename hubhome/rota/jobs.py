@@ -12,6 +12,7 @@ from sqlalchemy import select
 from hubhome.accounts.models import Role, User
 from hubhome.db import DbSession
 from hubhome.network.models import Constellation
+from hubhome.ops.schedule import for_each_organisation
 from hubhome.outbox.services import enqueue_sms
 from hubhome.phone.signature import public_url
 from hubhome.rota.chain import Gap, coverage_gaps
@@ -56,12 +57,21 @@ def warn_of_gaps(session: DbSession) -> int:
 
     The message is keyed by the gaps themselves, so the same gaps are told once; a gap
     that changes, or a new one, is told again. A gap running at midnight is keyed by the
-    day, so it is repeated daily until someone fills it.
+    day, so it is repeated daily until someone fills it. One organisation at a time, each
+    committed on its own.
     """
+    return for_each_organisation(session, _warn_of_gaps_in)
+
+
+def _warn_of_gaps_in(session: DbSession, organisation_id: int) -> int:
     now = utcnow()
     start = local_to_utc(local_today(), time(0))
     sent = 0
-    for constellation in session.scalars(select(Constellation).order_by(Constellation.id)):
+    for constellation in session.scalars(
+        select(Constellation)
+        .where(Constellation.organisation_id == organisation_id)
+        .order_by(Constellation.id)
+    ):
         gaps = [
             g
             for g in coverage_gaps(session, constellation, start, now + LOOK_AHEAD)
