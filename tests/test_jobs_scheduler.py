@@ -359,3 +359,20 @@ def test_a_national_job_commits_each_organisation_and_a_failing_one_undoes_no_ot
     organisations = set(db.session.scalars(select(Organisation.id)))
     assert kept == organisations - {broken_id}
     assert kept
+
+
+def test_the_next_runner_closes_runs_a_crashed_scheduler_left_running(app, demo):
+    from hubhome.ops.models import JobRun
+    from jobs.scheduler import Runner
+
+    db.session.add(JobRun(job="outbox", started_at=datetime.now(UTC) - timedelta(minutes=3)))
+    db.session.commit()
+    runner = Runner(app)
+    runner.renew()
+    assert runner.leader
+    runner.release()
+    db.session.expire_all()
+    (run,) = db.session.scalars(select(JobRun)).all()
+    assert run.outcome == "failed"
+    assert run.finished_at is not None
+    assert "abandoned" in (run.error or "")
