@@ -14,7 +14,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 from sqlalchemy import update
 
-from hubhome.ops.health import alert_if_scheduler_stale, report_failed_job
+from hubhome.ops.health import alert_if_scheduler_stale, heartbeat, report_failed_job
 from hubhome.ops.models import JobRun
 from hubhome.ops.schedule import stop_requested
 from hubhome.timeutil import utcnow
@@ -79,9 +79,11 @@ def close_abandoned_runs(app: Flask) -> int:
 
 def alert_as_standby(app: Flask) -> None:
     """A standby that cannot take the lock while the heartbeat is stale texts the admins
-    (once per stop): the runner that holds the lock is alive but not beating."""
+    (once per stop): the runner that holds the lock is alive but not beating. A scheduler
+    that has never beaten is starting, not stopped."""
     with app.app_context(), unit_of_work() as session:
-        alert_if_scheduler_stale(session)
+        if heartbeat(session) is not None:
+            alert_if_scheduler_stale(session)
 
 
 class Runner:
@@ -104,11 +106,15 @@ class Runner:
             close_abandoned_runs(self.app)
         elif was and not self.leader:
             log.warning("scheduler lock lost; this process is idle")
-        if not self.leader:
-            try:
-                alert_as_standby(self.app)
-            except Exception:
-                log.exception("could not check the scheduler's heartbeat as a standby")
+
+    def watch(self) -> None:
+        """As a standby, text the admins when the runner holding the lock stops beating."""
+        if self.leader:
+            return
+        try:
+            alert_as_standby(self.app)
+        except Exception:
+            log.exception("could not check the scheduler's heartbeat as a standby")
 
     def release(self) -> None:
         self.lock.release()
@@ -124,6 +130,7 @@ class Runner:
 
 def _configure(scheduler: BlockingScheduler | BackgroundScheduler, runner: Runner) -> None:
     scheduler.add_job(runner.renew, "interval", seconds=RENEW_SECONDS, id="lock", max_instances=1)
+    scheduler.add_job(runner.watch, "interval", seconds=RENEW_SECONDS, id="watch", max_instances=1)
     for spec in all_jobs(runner.app):
         scheduler.add_job(
             runner.guarded(spec),

@@ -376,3 +376,19 @@ def test_the_next_runner_closes_runs_a_crashed_scheduler_left_running(app, demo)
     assert run.outcome == "failed"
     assert run.finished_at is not None
     assert "abandoned" in (run.error or "")
+
+
+def test_a_standby_texts_the_admins_once_when_the_lock_holder_stops_beating(
+    app, demo, twilio_http
+):
+    from jobs.scheduler import Runner
+
+    standby = Runner(app)  # has not taken the lock: another runner holds it, silent
+    _beat(6)
+    standby.watch()
+    standby.watch()
+    admins_with_phone = [u for u in demo.users.values() if u.role == "admin" and u.phone]
+    sent = _outbox("ops.scheduler_stale")
+    assert len(sent) == len(admins_with_phone)
+    assert all(m.status == OutboxStatus.SENT for m in sent)
+    assert len(twilio_http.sent_sms) == len(admins_with_phone)

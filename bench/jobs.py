@@ -1,0 +1,109 @@
+"""How long the national jobs take on the generated country, and how much memory they use.
+
+    python -m bench --generate-only [--quick]        # fill the database first
+    python -m bench.jobs [--db URL] [--at INSTANT]   # then time the jobs on it
+
+Each job runs as the scheduler runs it (`jobs.scheduler.run_job`: its run recorded, one unit
+of work per organisation) in a process of its own, so its peak memory is its own; the clock
+is set to `--at` (default: a Monday 07:00 in the first week of a quarter, when the dues
+digest and "IVO report ready" both have work). Prints a line per job and one JSON line. The
+outbox is not sent: the messages are queued, as they would be before the sender runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from datetime import datetime
+from typing import Any
+
+from bench.__main__ import DEFAULT_DB, _server_env
+
+JOBS = ("caseload_dues_digest", "ivo_report_ready", "rota_gaps")
+DEFAULT_AT = "2027-01-04T06:00:00+00:00"  # Monday 07:00 in Stockholm, four days into Q1
+TARGET_SECONDS = 60.0
+
+
+def _measure_one(db_url: str, job: str, at: str) -> dict[str, Any]:
+    """Run one job in this process at instant `at`; return its figures."""
+    import time_machine
+    from sqlalchemy import event, func, select
+
+    from config import Settings
+    from hubhome import create_app
+    from hubhome.extensions import db
+    from hubhome.outbox.models import OutboxMessage
+    from jobs.registry import all_jobs
+    from jobs.scheduler import run_job
+
+    env = _server_env(db_url, 0) | {"HUBHOME_DB_STATEMENT_TIMEOUT_MS": "0"}
+    app = create_app(Settings.from_env(env))
+    spec = next(s for s in all_jobs(app) if s.name == job)
+    queries = 0
+
+    def count(*_args: Any) -> None:
+        nonlocal queries
+        queries += 1
+
+    with time_machine.travel(datetime.fromisoformat(at), tick=True), app.app_context():
+        event.listen(db.engine, "before_cursor_execute", count)
+        before_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        queued_before = db.session.scalar(select(func.count(OutboxMessage.id))) or 0
+        db.session.commit()
+        started = time.monotonic()
+        run = run_job(app, spec)
+        seconds = time.monotonic() - started
+        queued = (db.session.scalar(select(func.count(OutboxMessage.id))) or 0) - queued_before
+        db.session.commit()
+    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "job": job,
+        "outcome": run.outcome,
+        "error": run.error,
+        "seconds": round(seconds, 2),
+        "queries": queries,
+        "sms_queued": queued,
+        "peak_rss_mb": round(peak_rss / 1024, 1),
+        "rss_growth_mb": round((peak_rss - before_rss) / 1024, 1),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.jobs", description=__doc__)
+    parser.add_argument("--db", default=os.environ.get("HUBHOME_BENCH_DATABASE_URL", DEFAULT_DB))
+    parser.add_argument("--at", default=DEFAULT_AT, help="the instant the jobs run at (ISO 8601)")
+    parser.add_argument("--job", choices=JOBS, help=argparse.SUPPRESS)  # one, in this process
+    args = parser.parse_args(argv)
+    if args.job:
+        print(json.dumps(_measure_one(args.db, args.job, args.at)))  # noqa: T201
+        return 0
+    results = []
+    for job in JOBS:
+        done = subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "bench.jobs", "--db", args.db, "--at", args.at, "--job", job],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            print(done.stderr, file=sys.stderr)  # noqa: T201
+            return done.returncode
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        results.append(result)
+        print(  # noqa: T201
+            f"{job:22} {result['outcome']:7} {result['seconds']:8.2f} s "
+            f"{result['queries']:7} queries {result['sms_queued']:6} SMS "
+            f"peak {result['peak_rss_mb']:6.1f} MB (+{result['rss_growth_mb']:.1f})"
+        )
+    print(json.dumps({"at": args.at, "jobs": results}, sort_keys=True))  # noqa: T201
+    missed = [r for r in results if r["outcome"] != "ok" or r["seconds"] > TARGET_SECONDS]
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
