@@ -378,9 +378,7 @@ def test_the_next_runner_closes_runs_a_crashed_scheduler_left_running(app, demo)
     assert "abandoned" in (run.error or "")
 
 
-def test_a_standby_texts_the_admins_once_when_the_lock_holder_stops_beating(
-    app, demo, twilio_http
-):
+def test_a_standby_texts_the_admins_once_when_the_lock_holder_stops_beating(app, demo, twilio_http):
     from jobs.scheduler import Runner
 
     standby = Runner(app)  # has not taken the lock: another runner holds it, silent
