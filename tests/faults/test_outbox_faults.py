@@ -14,7 +14,7 @@ import signal
 import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, text
 
@@ -189,3 +189,18 @@ def test_sigterm_mid_send_finishes_the_message_records_the_run_and_releases_the_
     assert again.wait(120) == 0, again.tail()
     _wait_until_settled(bodies, 60, again.tail)
     _assert_each_sent_once(fake_twilio, bodies)
+
+
+def test_a_refused_connection_is_a_failed_attempt_with_its_text_and_backoff(
+    demo, refusing_address, start_jobs
+):
+    bodies = ["Ingen når Twilio"]
+    _queue(bodies)
+    before = datetime.now(UTC)
+    jobs = start_jobs("--once", HUBHOME_TWILIO_API_BASE=f"http://127.0.0.1:{refusing_address.port}")
+    assert jobs.wait(120) == 0, jobs.tail()
+    (message,) = _messages(bodies)
+    assert message.status == OutboxStatus.PENDING  # never sent, so tried again, not looked up
+    assert message.attempts == 1
+    assert "refused" in (message.last_error or "").lower()
+    assert message.due_at >= before + timedelta(minutes=1)  # the first back-off
