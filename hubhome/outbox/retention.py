@@ -1,5 +1,6 @@
 """Retention of the outbox: sent and failed messages are technical records, kept 90 days
-whatever the organisation's policy says; pending ones are never removed."""
+whatever the organisation's policy says; pending ones, and those whose sending is not yet
+known to have succeeded or failed, are never removed."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ def remove_old_messages(session: DbSession, ctx: RetentionContext) -> int:
     result = session.execute(
         delete(OutboxMessage).where(
             OutboxMessage.organisation_id == ctx.organisation.id,
-            OutboxMessage.status != OutboxStatus.PENDING,
+            OutboxMessage.status.not_in([OutboxStatus.PENDING, OutboxStatus.SENDING]),
             OutboxMessage.created_at < ctx.now - OUTBOX_KEEP,
         )
     )
