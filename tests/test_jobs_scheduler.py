@@ -130,6 +130,22 @@ def test_ready_is_503_while_an_urgent_message_waits_too_long(app, demo, client):
     assert body["oldest_urgent_seconds"] >= 360
 
 
+def test_ready_counts_a_message_in_backoff_as_waiting_since_it_was_queued(app, demo, client):
+    from hubhome.outbox.services import enqueue_sms
+
+    _beat(1)
+    queued = enqueue_sms(db.session, demo.user("familj1"), "phone.follow_up", lambda: "Igen")
+    assert queued is not None
+    message = db.session.get_one(OutboxMessage, queued.id)
+    message.created_at = datetime.now(UTC) - timedelta(minutes=10)
+    message.attempts, message.due_at = 2, datetime.now(UTC) + timedelta(minutes=2)
+    db.session.commit()
+    body = client.get("/healthz/ready").get_json()
+    assert body["outbox_backlog"] == 1
+    assert body["oldest_urgent_seconds"] >= 600
+    assert body["status"] == "unavailable"
+
+
 def test_a_fresh_heartbeat_shows_no_warning_and_other_roles_never_see_it(client, demo, login_as):
     _beat(6)
     assert "Hubhome behöver åtgärdas" not in login_as("familj1").get("/home").get_data(True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, text
+from sqlalchemy import case, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from hubhome.accounts.models import Role, User
@@ -203,15 +203,21 @@ class OutboxHealth:
 
 
 def outbox_health(session: DbSession) -> OutboxHealth:
-    """The backlog and the oldest waiting messages, in one grouped query."""
+    """The backlog and the oldest waiting messages, in one grouped query.
+
+    Waiting are the messages due and never tried (waiting since they fell due) and those
+    tried and not yet sent, in backoff or being looked up (waiting since they were queued).
+    """
     from hubhome.outbox.models import URGENT
 
     now = utcnow()
+    tried = OutboxMessage.attempts > 0
+    since = case((tried, OutboxMessage.created_at), else_=OutboxMessage.due_at)
     rows = session.execute(
-        select(OutboxMessage.priority, func.count(), func.min(OutboxMessage.due_at))
+        select(OutboxMessage.priority, func.count(), func.min(since))
         .where(
             OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
-            OutboxMessage.due_at <= now,
+            tried | (OutboxMessage.due_at <= now),
         )
         .group_by(OutboxMessage.priority)
     ).all()
