@@ -7,12 +7,15 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from hubhome.accounts.models import Role, User
-from hubhome.caseload.queries import caseload
+from hubhome.caseload.models import REVIEW_MONTHS
+from hubhome.caseload.queries import last_reviews, last_visits, visit_interval, visits_per_year
+from hubhome.children.models import Child, Placement
 from hubhome.db import DbSession
 from hubhome.decisions.models import InterventionDecision
-from hubhome.decisions.rules import limit_for
+from hubhome.decisions.rules import add_months, limit_for
 from hubhome.decisions.services import Status, late_since, status_on
 from hubhome.ops.schedule import for_each_organisation
 from hubhome.outbox.services import enqueue_sms
@@ -22,15 +25,25 @@ WINDOW = timedelta(days=7)
 DECISION_WARNING = timedelta(days=14)
 
 
-def _decisions_near_limit(session: DbSession, worker: User, today: date) -> tuple[int, int]:
-    """(decisions reaching the three-month limit within two weeks, decisions already past it)."""
-    near = late = 0
+def _decisions_near_limit(
+    session: DbSession, organisation_id: int, today: date
+) -> dict[int, tuple[int, int]]:
+    """Per responsible social worker: (decisions reaching the three-month limit within two
+    weeks, decisions already past it). Two queries for the whole organisation."""
+    counts: dict[int, tuple[int, int]] = {}
     for decision in session.scalars(
-        select(InterventionDecision).where(
-            InterventionDecision.responsible_id == worker.id,
+        select(InterventionDecision)
+        .where(
+            InterventionDecision.organisation_id == organisation_id,
+            InterventionDecision.responsible_id.is_not(None),
             InterventionDecision.closed_on.is_(None),
         )
+        .options(selectinload(InterventionDecision.interruptions))
     ):
+        worker_id = decision.responsible_id
+        if worker_id is None:  # not selected; for the type checker
+            continue
+        near, late = counts.get(worker_id, (0, 0))
         if late_since(decision, today) is not None:
             late += 1
         elif (
@@ -38,7 +51,40 @@ def _decisions_near_limit(session: DbSession, worker: User, today: date) -> tupl
             and today <= limit_for(decision.decision_date) <= today + DECISION_WARNING
         ):
             near += 1
-    return near, late
+        counts[worker_id] = (near, late)
+    return counts
+
+
+def _dues(session: DbSession, organisation_id: int, today: date) -> dict[int, tuple[int, int]]:
+    """Per responsible social worker: (follow-up visits, placement reviews) due within the
+    week or overdue, as the caseload counts them. Four queries for the whole organisation."""
+    interval = visit_interval(visits_per_year(session, organisation_id))
+    placements = session.execute(
+        select(Placement.id, Placement.social_worker_id, Placement.start_date)
+        .join(Child, Child.id == Placement.child_id)
+        .where(
+            Child.organisation_id == organisation_id,
+            Placement.end_date.is_(None),
+            Placement.social_worker_id.is_not(None),
+        )
+    ).all()
+    ids = [placement_id for placement_id, _worker, _start in placements]
+    visits = last_visits(session, ids)
+    reviews = last_reviews(session, ids)
+    horizon = today + WINDOW
+    counts: dict[int, tuple[int, int]] = {}
+    for placement_id, worker_id, start in placements:
+        if worker_id is None:  # not selected; for the type checker
+            continue
+        last_visit = visits.get(placement_id, (None, None))[0]
+        next_visit = (last_visit or start) + interval
+        next_review = add_months(reviews.get(placement_id) or start, REVIEW_MONTHS)
+        visits_due, reviews_due = counts.get(worker_id, (0, 0))
+        counts[worker_id] = (
+            visits_due + (next_visit <= horizon),
+            reviews_due + (next_review <= horizon),
+        )
+    return counts
 
 
 def send_dues_digest(session: DbSession) -> int:
@@ -53,6 +99,8 @@ def send_dues_digest(session: DbSession) -> int:
 def _dues_digest_of(session: DbSession, organisation_id: int) -> int:
     today = local_today()
     year, week, _day = today.isocalendar()
+    dues = _dues(session, organisation_id, today)
+    decisions = _decisions_near_limit(session, organisation_id, today)
     sent = 0
     for worker in session.scalars(
         select(User).where(
@@ -61,10 +109,8 @@ def _dues_digest_of(session: DbSession, organisation_id: int) -> int:
             User.active.is_(True),
         )
     ):
-        rows = caseload(session, worker, today)
-        visits = sum(1 for r in rows if r.next_visit_due <= today + WINDOW)
-        reviews = sum(1 for r in rows if r.next_review_due <= today + WINDOW)
-        near, late = _decisions_near_limit(session, worker, today)
+        visits, reviews = dues.get(worker.id, (0, 0))
+        near, late = decisions.get(worker.id, (0, 0))
         if not (visits or reviews or near or late):
             continue
 

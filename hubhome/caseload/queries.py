@@ -113,7 +113,7 @@ def _constellation_names(session: DbSession, household_ids: Sequence[int]) -> di
     return {household_id: name for household_id, name in rows}
 
 
-def _last_visits(
+def last_visits(
     session: DbSession, placement_ids: Sequence[int]
 ) -> dict[int, tuple[date, date | None]]:
     v = FollowUpVisit
@@ -129,7 +129,7 @@ def _last_visits(
     return {pid: (last, talk) for pid, last, talk in rows}
 
 
-def _last_reviews(session: DbSession, placement_ids: Sequence[int]) -> dict[int, date]:
+def last_reviews(session: DbSession, placement_ids: Sequence[int]) -> dict[int, date]:
     r = PlacementReview
     rows = session.execute(
         select(r.placement_id, func.max(r.review_date))
@@ -194,8 +194,8 @@ def caseload(
     placement_ids = [p.id for p, _c, _h in found]
     child_ids = [c.id for _p, c, _h in found]
     constellations = _constellation_names(session, [h.id for _p, _c, h in found])
-    visits = _last_visits(session, placement_ids)
-    reviews = _last_reviews(session, placement_ids)
+    visits = last_visits(session, placement_ids)
+    reviews = last_reviews(session, placement_ids)
     respite = respite_nights_by_child(session, child_ids, today.year)
     notes = extras_for(session, child_ids, today)
     rows = []
