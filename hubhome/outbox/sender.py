@@ -302,8 +302,7 @@ def _failed_attempt(session: DbSession, message: Outgoing, error: str, report: S
             )
             _tell_admins_of_failure(session, message)
         return
-    base = current_app.config["HUBHOME"].outbox_backoff_seconds
-    backoff = timedelta(seconds=base * 2 ** (message.attempts - 1))
+    backoff = _backoff(message.attempts)
     _record(
         session,
         message,
@@ -357,7 +356,8 @@ def _reconcile(
             _sent(session, message, sid)
             report.sent += 1
             return
-        # The provider never got it: that attempt failed, and the message goes again.
+        # The provider never got it: that attempt failed, and the message goes again once
+        # its backoff (counted from the attempt; the lookup waited already) has passed.
         if message.attempts >= MAX_ATTEMPTS:
             _failed_attempt(session, message, "not found at the provider", report)
             return
@@ -365,10 +365,16 @@ def _reconcile(
             session,
             message,
             status=OutboxStatus.PENDING,
-            due_at=utcnow(),
+            due_at=max(utcnow(), message.attempt_started_at + _backoff(message.attempts)),
             last_error="the provider never got the last attempt",
         )
         report.retried += 1
+
+
+def _backoff(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failed attempt (doubling each time)."""
+    base = current_app.config["HUBHOME"].outbox_backoff_seconds
+    return timedelta(seconds=base * 2 ** (attempts - 1))
 
 
 def _tell_admins_of_failure(session: DbSession, message: Outgoing) -> None:
