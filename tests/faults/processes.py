@@ -12,6 +12,7 @@ import contextlib
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -256,3 +257,22 @@ class HubhomeServer(HubhomeProcess):
         """The gunicorn workers' process ids (children of the master)."""
         children = Path(f"/proc/{self.pid}/task/{self.pid}/children")
         return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+
+def form_token(server: HubhomeServer, path: str, cookie: str = "") -> tuple[str, str]:
+    """The CSRF token of the form at `path`, and the session cookie to send it with."""
+    page = server.get(path, headers={"Cookie": cookie} if cookie else None)
+    assert page.status == 200, page.body
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.body)
+    assert token is not None, page.body
+    fresh = page.headers.get("Set-Cookie")
+    return token[1], fresh.split(";")[0] if fresh else cookie
+
+
+def sign_in(server: HubhomeServer, email: str, password: str = "demo-hubhome") -> tuple[int, str]:
+    """Sign in on the web form; return the answer's status and the signed-in session cookie."""
+    token, cookie = form_token(server, "/login")
+    form = {"csrf_token": token, "email": email, "password": password}
+    answer = server.post("/login", form, headers={"Cookie": cookie})
+    fresh = answer.headers.get("Set-Cookie")
+    return answer.status, fresh.split(";")[0] if fresh else cookie

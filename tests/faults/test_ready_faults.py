@@ -8,7 +8,6 @@ unreachable, signing in (web and API) still works, and readiness says Redis is d
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,7 +17,7 @@ from hubhome.ops.models import SchedulerLease
 from hubhome.outbox.services import enqueue_sms
 from tests.conftest import DEMO_PASSWORD
 from tests.faults.fake_twilio import HANG
-from tests.faults.processes import HubhomeServer
+from tests.faults.processes import HubhomeServer, sign_in
 
 READY_SECONDS = 2.5  # the 2 s deadline, and a little for a busy machine
 
@@ -59,14 +58,7 @@ def test_ready_says_not_ready_within_2_s_with_a_stale_heartbeat_and_a_hanging_tw
 
 
 def _sign_in(server: HubhomeServer) -> int:
-    """Sign in on the web form as the demo's admin; return the answer's status."""
-    page = server.get("/login")
-    assert page.status == 200, page.body
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.body)
-    assert token is not None
-    cookie = page.headers["Set-Cookie"].split(";")[0]
-    form = {"csrf_token": token[1], "email": "admin@demo.hubhome.test", "password": DEMO_PASSWORD}
-    return server.post("/login", form, headers={"Cookie": cookie}).status
+    return sign_in(server, "admin@demo.hubhome.test")[0]
 
 
 @pytest.mark.parametrize("dead", ["silent_address", "refusing_address"])
