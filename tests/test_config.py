@@ -138,3 +138,15 @@ def test_the_twilio_transport_has_a_timeout_and_may_be_sent_elsewhere(app):
     transport = twilio_client().http_client
     assert isinstance(transport, TwilioTransport)
     assert (transport.timeout, transport.api_base) == (3.5, base)
+
+
+def test_production_refuses_a_reconcile_wait_within_the_twilio_timeout():
+    environ = {**GOOD_PRODUCTION, "HUBHOME_OUTBOX_RECONCILE_SECONDS": "10"}
+    with pytest.raises(ConfigError, match="HUBHOME_OUTBOX_RECONCILE_SECONDS"):
+        Settings.from_env(environ).check()
+
+
+def test_redis_is_optional_for_the_rate_limits():
+    with_redis = Settings.from_env({"HUBHOME_REDIS_URL": "redis://127.0.0.1:1/0"}).flask_config()
+    assert with_redis["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] is True
+    assert with_redis["RATELIMIT_STORAGE_OPTIONS"]["socket_connect_timeout"] <= 1
