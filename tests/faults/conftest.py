@@ -87,9 +87,12 @@ def fake_twilio(app: Flask) -> Iterator[FakeTwilio]:
 
 
 @pytest.fixture
-def hubhome_env(db_proxy: DatabaseProxy, fake_twilio: FakeTwilio) -> dict[str, str]:
+def hubhome_env(tmp_path: Path, db_proxy: DatabaseProxy, fake_twilio: FakeTwilio) -> dict[str, str]:
     settings = test_settings(
-        db_proxy.url, twilio_api_base=fake_twilio.url, twilio_timeout=TWILIO_SECONDS
+        db_proxy.url,
+        twilio_api_base=fake_twilio.url,
+        twilio_timeout=TWILIO_SECONDS,
+        phone_spool_dir=str(tmp_path / "phone-spool"),  # shared by the test's processes
     )
     return settings_environment(settings)
 
