@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     from hubhome.outcomes.sources import register_health_source
     from hubhome.permissions import ROTA_VIEWERS
     from hubhome.phone.api import blp
+    from hubhome.phone.commands import phone_cli
     from hubhome.phone.contributions import caseload_notes, count_calls, health_figures
     from hubhome.phone.jobs import audit_call_handling, escalate_follow_ups, replay_spool
     from hubhome.phone.panels import home_panel
@@ -28,6 +29,7 @@ def init_app(app: Flask) -> None:
     from hubhome.phone.webhooks import bp as webhooks
 
     app.register_blueprint(webhooks)
+    app.cli.add_command(phone_cli)
     app.register_blueprint(bp)
     api.register(blp)
     nav.add(app, "phone.now", _l("Phone"), ROTA_VIEWERS, order=56)

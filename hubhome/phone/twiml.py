@@ -99,7 +99,9 @@ def connect() -> VoiceResponse:
     return response
 
 
-def fallback(line: str | None = None, name: str | None = None) -> VoiceResponse:
+def fallback(
+    line: str | None = None, name: str | None = None, number: str | None = None
+) -> VoiceResponse:
     """The answer without the database: the duty number, then a message.
 
     `line` is the constellation number called (the request's `To` by default): it rides in
@@ -107,7 +109,7 @@ def fallback(line: str | None = None, name: str | None = None) -> VoiceResponse:
     """
     if line is None and has_request_context():
         line = request.form.get("To") or request.args.get("line") or None
-    number = current_app.config["HUBHOME"].fallback_number
+    number = number or current_app.config["HUBHOME"].fallback_number
     response = VoiceResponse()
     response.say(greeting(name), language=LANGUAGE)
     if number:
