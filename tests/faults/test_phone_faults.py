@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -27,6 +27,7 @@ from tests.phone_helpers import BJORNEN_LINE, DAYTIME, DUTY, FAMILJ1, HANNA, JON
 
 pytestmark = pytest.mark.clock(DAYTIME)  # the demo's day rota: Hanna first, then the chain
 
+LINE_QUERY = quote(BJORNEN_LINE)  # as Twilio requests the URL in the TwiML
 ANSWER_SECONDS = 3.0  # every webhook, whatever the database does
 REPLAY_SECONDS = 60.0  # `hubhome phone replay-spool` on a busy machine
 
@@ -107,7 +108,7 @@ def _every_webhook(call_id: int, sid: str) -> list[Webhook]:
             accepted,
         ),
         Webhook(
-            f"/phone/voice/fallback/recorded?line={BJORNEN_LINE}",
+            f"/phone/voice/fallback/recorded?line={LINE_QUERY}",
             _call_form(f"{sid}-fb") | {"RecordingSid": f"RE{sid}fb", "RecordingDuration": "9"},
             hangs_up,
         ),
