@@ -119,7 +119,9 @@ def serve(bind: str, workers: int, phone: bool) -> None:
     }
     if phone:
         # A webhook answers within HUBHOME_PHONE_DEADLINE_SECONDS; a worker stuck past
-        # this is killed and replaced long before Twilio's 15 s are up twice.
+        # this is killed and replaced long before Twilio's 15 s are up twice. The server
+        # ends a webhook's statement after 3 s unless told otherwise.
+        os.environ.setdefault("HUBHOME_DB_STATEMENT_TIMEOUT_MS", "3000")
         options |= {"timeout": 10, "proc_name": "hubhome-phone"}
     HubhomeServer(options).run()
 
