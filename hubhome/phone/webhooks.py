@@ -82,7 +82,10 @@ def kept(answer: OutageAnswer) -> OutageAnswer:
     def keep_then_answer() -> VoiceResponse | MessagingResponse | Response:
         if spool.replaying():
             return Response(status=503)
-        spool.keep()
+        try:
+            spool.keep()
+        except OSError:  # a full or read-only disk: Twilio is still answered; reconciliation
+            log.exception("could not keep %s in the phone spool", request.path)
         return answer()
 
     return keep_then_answer
