@@ -6,6 +6,7 @@ any may come first, any may come twice, and a late "ringing" may follow "complet
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections import Counter
 from collections.abc import Callable
@@ -215,3 +216,23 @@ def test_a_callback_is_kept_while_the_database_is_down_and_replayed_once_it_is_b
     call = _the_call()
     assert call.status == CallStatus.MISSED and call.follow_up is not None
     assert _texts() == {HANNA: 1, JONAS: 1, DUTY: 1}
+
+
+def test_a_spooled_webhook_twilio_did_not_sign_is_set_aside_not_replayed(app, demo, tmp_path):
+    import json
+
+    from hubhome.phone.spool import replay
+
+    folder = tmp_path / "spool"
+    folder.mkdir()
+    forged = {"path": "/phone/voice/status", "query": "", "form": {}, "signature": "forged"}
+    (folder / "1-forged.json").write_text(json.dumps(forged))
+    (folder / "2-broken.json").write_text("{not json")
+    app.config["HUBHOME"] = dataclasses.replace(app.config["HUBHOME"], phone_spool_dir=str(folder))
+    result = replay(app)
+    assert (result.done, result.failed, result.waiting) == (0, 2, 0)
+    assert sorted(p.name for p in (folder / "failed").iterdir()) == [
+        "1-forged.json",
+        "2-broken.json",
+    ]
+    assert pending(app) == []

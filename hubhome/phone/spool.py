@@ -97,7 +97,12 @@ def replay(app: Flask) -> Replayed:
     files = pending(app)
     client = app.test_client()
     for number, path in enumerate(files):
-        entry: dict[str, Any] = json.loads(path.read_text())
+        try:
+            entry: dict[str, Any] = json.loads(path.read_text())
+        except (OSError, ValueError):
+            _set_aside(path)
+            result.failed += 1
+            continue
         target = entry["path"] + (f"?{entry['query']}" if entry["query"] else "")
         with app.app_context():  # a unit of work of its own, beside the caller's
             response = client.post(
@@ -110,12 +115,18 @@ def replay(app: Flask) -> Replayed:
             path.unlink()
             result.done += 1
         elif response.status_code < 500:
-            failed = path.parent / "failed"
-            failed.mkdir(exist_ok=True, mode=0o700)
-            os.replace(path, failed / path.name)
-            log.error("spooled %s refused (%s); moved to failed/", entry["path"], response.status)
+            _set_aside(path)
+            log.error("spooled %s refused (%s)", entry["path"], response.status)
             result.failed += 1
         else:
             result.waiting = len(files) - number
             break
     return result
+
+
+def _set_aside(path: Path) -> None:
+    """Move a file that can never be replayed to `failed/`, for a person to look at."""
+    failed = path.parent / "failed"
+    failed.mkdir(exist_ok=True, mode=0o700)
+    os.replace(path, failed / path.name)
+    log.error("phone spool: %s moved to failed/", path.name)
