@@ -55,6 +55,9 @@ class Settings:
     outbox_reconcile_seconds: float = 60.0
     outbox_backoff_seconds: float = 60.0
     fallback_number: str = ""
+    phone_deadline_seconds: float = 2.0
+    phone_spool_dir: str = ""
+    phone_reconcile_hours: int = 24
     phone_simulator: bool = False
     db_connect_timeout: int = 2
     db_statement_timeout_ms: int = 30_000

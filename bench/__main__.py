@@ -227,6 +227,14 @@ def main(argv: list[str] | None = None) -> int:
             results[scenario.name]["vs_floor"] = (
                 results[scenario.name]["throughput"] / floor_result["throughput"]
             )
+        from bench.phone import under_page_load  # the line while pages are busy (issue 17)
+
+        loaded = under_page_load(
+            base, generated, start=_start, free_port=_free_port, drive=drive,
+            workers=args.workers, env=env, quick=args.quick, page_pool=server,
+        )  # fmt: skip
+        for name, result in loaded.items():
+            results[name] = result | {"vs_floor": result["throughput"] / floor_result["throughput"]}
         scaling = query_scaling(base, generated)
         rss = _worker_rss_mb(server.pid)
     finally:

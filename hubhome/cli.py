@@ -119,11 +119,20 @@ def demo(port: int, no_serve: bool) -> None:
     run_simple("127.0.0.1", port, app, use_reloader=False, use_debugger=False, threaded=True)
 
 
+# The access log names the path, never the query string (it may carry a line's number).
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s'
+
+
 @main.command("serve")
 @click.option("--bind", default="127.0.0.1:8000", show_default=True)
 @click.option("--workers", default=2, show_default=True, type=int)
-def serve(bind: str, workers: int) -> None:
-    """Serve Hubhome with gunicorn (production)."""
+@click.option(
+    "--phone",
+    is_flag=True,
+    help="Serve only Twilio's webhooks (/phone/voice…, /phone/sms…): the phone pool.",
+)
+def serve(bind: str, workers: int, phone: bool) -> None:
+    """Serve Hubhome with gunicorn (production); `--phone` for the phone pool."""
     from gunicorn.app.base import BaseApplication
 
     class HubhomeServer(BaseApplication):
@@ -136,9 +145,26 @@ def serve(bind: str, workers: int) -> None:
                 self.cfg.set(key, value)
 
         def load(self) -> Flask:
-            return _create_app()
+            app = _create_app()
+            if phone:
+                from hubhome.phone.commands import serve_phone_only
 
-    HubhomeServer({"bind": bind, "workers": workers, "accesslog": "-"}).run()
+                serve_phone_only(app)
+            return app
+
+    options: dict[str, Any] = {
+        "bind": bind,
+        "workers": workers,
+        "accesslog": "-",
+        "access_log_format": ACCESS_LOG_FORMAT,
+    }
+    if phone:
+        # A webhook answers within HUBHOME_PHONE_DEADLINE_SECONDS; a worker stuck past
+        # this is killed and replaced long before Twilio's 15 s are up twice. The server
+        # ends a webhook's statement after 3 s unless told otherwise.
+        os.environ.setdefault("HUBHOME_DB_STATEMENT_TIMEOUT_MS", "3000")
+        options |= {"timeout": 10, "proc_name": "hubhome-phone"}
+    HubhomeServer(options).run()
 
 
 @main.command("jobs")

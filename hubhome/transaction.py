@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -162,6 +162,27 @@ def retried_once_on(
     return decorator
 
 
+UNIT_DEADLINE = "unit_deadline"
+
+
+def bounded_unit(
+    seconds: Callable[[], float], fallback: Callable[[], ResponseReturnValue]
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Mark a view whose whole unit of work, the view and its commit, ends within
+    `seconds()`: past it the unit's connections are thrown away (invalidated, never rolled
+    back or returned to the pool: they may be stalled) and `fallback()` answers.
+
+    What the view wrote is then either committed or not at all; `fallback()` must not use
+    the database. Enforced where `hubhome.deadline` can arm a timer (gunicorn's sync workers).
+    """
+
+    def mark(view: Callable[..., Any]) -> Callable[..., Any]:
+        setattr(view, UNIT_DEADLINE, (seconds, fallback))
+        return view
+
+    return mark
+
+
 def _request_session() -> Session | None:
     """The request's session, if it has used one (no session is made just to end it)."""
     return db.session() if db.session.registry.has() else None
@@ -176,6 +197,28 @@ class UnitOfWorkFlask(Flask):
 
     def dispatch_request(self) -> ResponseReturnValue:
         """Run the view; commit on a status under 400, roll back on an error status."""
+        rule = request.url_rule
+        view = self.view_functions.get(rule.endpoint) if rule is not None else None
+        bound = getattr(view, UNIT_DEADLINE, None)
+        if bound is None:
+            return self._dispatch_unit()
+        from hubhome.deadline import DeadlineExceeded, deadline
+
+        seconds, fallback = bound
+        limit = None
+        try:
+            with deadline(seconds()) as limit:
+                return self._dispatch_unit()
+        except DeadlineExceeded as exc:
+            if exc.limit is not limit:
+                raise
+        log.warning("%s ran past its %g s deadline", request.path, limit.seconds)
+        if (session := _request_session()) is not None:
+            session.info.pop(_PENDING, None)  # nothing more may wait on a stalled database
+            session.invalidate()
+        return self.make_response(fallback())
+
+    def _dispatch_unit(self) -> Response:
         response = self.make_response(super().dispatch_request())
         if (session := _request_session()) is not None:
             if response.status_code < 400:

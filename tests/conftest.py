@@ -7,9 +7,12 @@ import functools
 import logging
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -111,6 +114,10 @@ def is_postgres() -> bool:
     return (os.environ.get("HUBHOME_TEST_DATABASE_URL") or "").startswith("postgresql")
 
 
+# The phone webhooks' spool (what they keep while the database is down): one per process.
+SPOOL = Path(tempfile.gettempdir()) / f"hubhome-test-spool-{os.getpid()}"
+
+
 def test_settings(url: str, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "env": "testing",
@@ -127,6 +134,7 @@ def test_settings(url: str, **overrides: Any) -> Settings:
         "fallback_number": "+46100000099",
         "sms_backend": "twilio",
         "phone_simulator": True,
+        "phone_spool_dir": str(SPOOL),
     }
     values.update(overrides)
     return Settings(**values)
@@ -216,6 +224,7 @@ def app(shared_app: Flask) -> Iterator[Flask]:
     shared_app.config.update(config)
     shared_app.extensions.pop("twilio_http_client", None)
     limiter.reset()
+    shutil.rmtree(SPOOL, ignore_errors=True)
 
 
 @pytest.fixture

@@ -20,6 +20,8 @@ def test_the_jobs_run_in_the_order_the_areas_add_them_outbox_first(app):
         "activity_reminders",
         "rota_materialise",
         "rota_gaps",
+        "phone_spool_replay",
+        "phone_reconciliation",
         "phone_follow_up_escalation",
         "phone_call_audit",
         "caseload_dues_digest",

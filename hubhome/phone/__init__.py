@@ -19,14 +19,17 @@ def init_app(app: Flask) -> None:
     from hubhome.outcomes.sources import register_health_source
     from hubhome.permissions import ROTA_VIEWERS
     from hubhome.phone.api import blp
+    from hubhome.phone.commands import phone_cli
     from hubhome.phone.contributions import caseload_notes, count_calls, health_figures
-    from hubhome.phone.jobs import audit_call_handling, escalate_follow_ups
+    from hubhome.phone.jobs import audit_call_handling, escalate_follow_ups, replay_spool
     from hubhome.phone.panels import home_panel
+    from hubhome.phone.reconcile import JOB, reconcile_with_twilio
     from hubhome.phone.retention import remove_expired_calls
     from hubhome.phone.views import bp
     from hubhome.phone.webhooks import bp as webhooks
 
     app.register_blueprint(webhooks)
+    app.cli.add_command(phone_cli)
     app.register_blueprint(bp)
     api.register(blp)
     nav.add(app, "phone.now", _l("Phone"), ROTA_VIEWERS, order=56)
@@ -35,5 +38,8 @@ def init_app(app: Flask) -> None:
     register_health_source(health_figures, app)
     register_caseload_source(caseload_notes, app)
     add_rule(app, "calls", remove_expired_calls)
+    # What the line kept or missed during an outage, before anything is escalated.
+    add_job(app, "phone_spool_replay", replay_spool, "interval", minutes=1)
+    add_job(app, JOB, reconcile_with_twilio, "interval", minutes=10)
     add_job(app, "phone_follow_up_escalation", escalate_follow_ups, "interval", minutes=5)
     add_job(app, "phone_call_audit", audit_call_handling, "interval", minutes=5)

@@ -42,6 +42,21 @@ DIAL_OUTCOMES = {
     "canceled": LegOutcome.CANCELED,
 }
 FINAL_CALL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
+EARLY_CALL_STATUSES = ("queued", "initiated", "ringing", "in-progress")  # in Twilio's order
+
+
+def _moves_forward(old: str | None, new: str) -> bool:
+    """A call's Twilio status only moves forward: nothing after a final one, and a late
+    "ringing" never undoes "in-progress"."""
+    if old is None:
+        return True
+    if old in FINAL_CALL_STATUSES:
+        return False
+    if new in FINAL_CALL_STATUSES or old not in EARLY_CALL_STATUSES:
+        return True
+    return new in EARLY_CALL_STATUSES and (
+        EARLY_CALL_STATUSES.index(new) > EARLY_CALL_STATUSES.index(old)
+    )
 
 
 def first_time(session: DbSession, key: str) -> bool:
@@ -123,6 +138,24 @@ def start_call(session: DbSession, *, call_sid: str, from_number: str, to_number
     session.flush()
     if call.coverage_gap:
         log.warning("call %s: nobody on call, straight to the last resort", call.id)
+    return call
+
+
+def call_for_recording(
+    session: DbSession, *, call_sid: str, from_number: str, to_number: str
+) -> Call:
+    """The call a recording belongs to. One Hubhome never saw (it reached the fallback while
+    the database was down) is made now, as a voicemail on its line's chain as it is now;
+    one made without the caller's number (a recording callback carries none) gets it."""
+    call = start_call(session, call_sid=call_sid, from_number=from_number, to_number=to_number)
+    if not call.legs and call.status == CallStatus.RINGING:
+        call.status = CallStatus.VOICEMAIL
+    if not call.from_number and from_number:
+        caller, household = find_caller(session, call.organisation_id, from_number)
+        call.from_number = from_number
+        call.caller_id = caller.id if caller else None
+        call.household_id = household.id if household else None
+        call.household = household
     return call
 
 
@@ -270,6 +303,8 @@ def call_status(
     session: DbSession, call: Call, *, status: str, duration: int | None
 ) -> FollowUp | None:
     """The call's own status callback: when it ends unanswered, a follow-up opens."""
+    if not _moves_forward(call.twilio_status, status):
+        return call.follow_up
     call.twilio_status = status
     if status not in FINAL_CALL_STATUSES:
         return None

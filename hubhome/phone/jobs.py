@@ -103,3 +103,12 @@ def audit_call_handling(session: DbSession) -> int:
             )
         )
     return handled
+
+
+def replay_spool(session: DbSession) -> int:
+    """Post the webhooks kept in the spool during an outage to Hubhome again, oldest first."""
+    from flask import current_app
+
+    from hubhome.phone import spool
+
+    return spool.replay(current_app._get_current_object()).done  # type: ignore[attr-defined]

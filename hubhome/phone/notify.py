@@ -68,7 +68,9 @@ def _send(
 ) -> int:
     sent = 0
     for person in people:
-        key = f"phone.followup:{follow_up.id}:{follow_up.kind}:{tag}:u{person.id}"
+        # No kind in the key: a missed call that becomes a voicemail (the recording came
+        # after the status callback) is the same follow-up, and nobody is texted twice.
+        key = f"phone.followup:{follow_up.id}:{tag}:u{person.id}"
         if enqueue_sms(
             session,
             person,
@@ -80,7 +82,7 @@ def _send(
     for number in numbers:
         with force_locale("sv"):
             body = _text(follow_up, escalation)
-        key = f"phone.followup:{follow_up.id}:{follow_up.kind}:{tag}:n{number}"
+        key = f"phone.followup:{follow_up.id}:{tag}:n{number}"
         enqueue_sms_to_number(
             session, follow_up.organisation_id, number, "phone.follow_up", body, dedupe_key=key
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Response, current_app
+from flask import Response, current_app, has_request_context, request
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
 
@@ -99,20 +99,28 @@ def connect() -> VoiceResponse:
     return response
 
 
-def fallback() -> VoiceResponse:
-    """The static answer when Hubhome cannot reach its database: duty number, then record."""
-    number = current_app.config["HUBHOME"].fallback_number
+def fallback(
+    line: str | None = None, name: str | None = None, number: str | None = None
+) -> VoiceResponse:
+    """The answer without the database: the duty number, then a message.
+
+    `line` is the constellation number called (the request's `To` by default): it rides in
+    the recording's callbacks, which carry no `To`, so a message left here finds its line.
+    """
+    if line is None and has_request_context():
+        line = request.form.get("To") or request.args.get("line") or None
+    number = number or current_app.config["HUBHOME"].fallback_number
     response = VoiceResponse()
-    response.say(GREETING_UNKNOWN, language=LANGUAGE)
+    response.say(greeting(name), language=LANGUAGE)
     if number:
         response.dial(number, answer_on_bridge=True, timeout=30)
     response.say(VOICEMAIL, language=LANGUAGE)
     response.record(
         max_length=MAX_MESSAGE_SECONDS,
         play_beep=True,
-        action=url("/phone/voice/fallback/recorded"),
+        action=url("/phone/voice/fallback/recorded", line=line),
         method="POST",
-        recording_status_callback=url("/phone/voice/recording"),
+        recording_status_callback=url("/phone/voice/recording", line=line),
         recording_status_callback_event="completed",
     )
     response.say(THANKS, language=LANGUAGE)

@@ -1,10 +1,15 @@
 """Twilio's webhooks under /phone: voice, screen, dial result, recordings, status, SMS.
 
 Each one checks the signature first (403 and nothing written without it), answers with
-TwiML at once, and is one unit of work like any request. When the database cannot be
-reached, during the webhook or at its commit, the caller still reaches a person: the webhook's
-outage answer (`on_outage`) says what to do without it, e.g. the static fallback TwiML that
-dials the configured duty number. Webhooks without one answer 500 and Twilio retries them.
+TwiML at once, and is one unit of work like any request. Each answers within
+`HUBHOME_PHONE_DEADLINE_SECONDS` whatever the database does: when it cannot be reached,
+fails, or stalls (the view and its commit run under a deadline), the webhook's outage
+answer (`on_outage`) says what to do without it: `/phone/voice` dials the configured duty
+number and records; the callbacks keep what they carried in the spool (`spool.py`) and
+answer at once, and the spool is replayed when the database is back.
+
+Webhooks are idempotent and order-free: a concurrent duplicate that meets the other's row
+(an IntegrityError) runs again and finds it made, never taking the outage path.
 """
 
 from __future__ import annotations
@@ -23,22 +28,22 @@ from twilio.twiml.voice_response import VoiceResponse
 from hubhome.extensions import csrf, db
 from hubhome.network.models import Constellation
 from hubhome.outbox.models import OutboxMessage, OutboxStatus
-from hubhome.phone import calls, notify, twiml
+from hubhome.phone import calls, notify, spool, twiml
 from hubhome.phone.calls import find_caller, first_time
 from hubhome.phone.models import Call, InboundSms
 from hubhome.phone.signature import twilio_signed
 from hubhome.phones import display_phone
 from hubhome.rota.chain import chain_at, last_resort
 from hubhome.timeutil import utcnow
-from hubhome.transaction import retried_once_on
+from hubhome.transaction import bounded_unit, retried_once_on
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("phone_hooks", __name__, url_prefix="/phone")
 csrf.exempt(bp)
 
-OutageAnswer = Callable[[], VoiceResponse | MessagingResponse]
-_outage_answers: dict[str, OutageAnswer] = {}
+OutageAnswer = Callable[[], VoiceResponse | MessagingResponse | Response]
+_outage_answers: dict[str, Callable[[], Response]] = {}
 
 
 @bp.before_request
@@ -46,14 +51,48 @@ def audit_as_phone() -> None:
     g.audit_channel = "phone"
 
 
+def _deadline_seconds() -> float:
+    return float(current_app.config["HUBHOME"].phone_deadline_seconds)
+
+
+def _rendered(answer: OutageAnswer) -> Callable[[], Response]:
+    def render() -> Response:
+        result = answer()
+        return result if isinstance(result, Response) else twiml.twiml(result)
+
+    return render
+
+
 def on_outage(answer: OutageAnswer) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """What this webhook answers when the database fails during it or at its commit."""
+    """What this webhook answers when the database fails during it or at its commit, or
+    when the two together take longer than the phone deadline."""
 
     def mark(view: Callable[..., Any]) -> Callable[..., Any]:
-        _outage_answers[f"{bp.name}.{view.__name__}"] = answer
-        return view
+        rendered = _rendered(answer)
+        _outage_answers[f"{bp.name}.{view.__name__}"] = rendered
+        return bounded_unit(_deadline_seconds, rendered)(view)
 
     return mark
+
+
+def kept(answer: OutageAnswer) -> OutageAnswer:
+    """Keep the webhook in the spool, then answer; a replay that fails again answers 503
+    (the file stays for the next replay)."""
+
+    def keep_then_answer() -> VoiceResponse | MessagingResponse | Response:
+        if spool.replaying():
+            return Response(status=503)
+        try:
+            spool.keep()
+        except OSError:  # a full or read-only disk: Twilio is still answered; reconciliation
+            log.exception("could not keep %s in the phone spool", request.path)
+        return answer()
+
+    return keep_then_answer
+
+
+def _no_content() -> Response:
+    return Response(status=204)
 
 
 @bp.errorhandler(SQLAlchemyError)
@@ -62,8 +101,11 @@ def database_outage(error: SQLAlchemyError) -> Response:
     answer = _outage_answers.get(request.endpoint or "")
     if answer is None:
         raise error
-    log.error("database unavailable on %s; answering without it", request.path, exc_info=error)
-    return twiml.twiml(answer())
+    if isinstance(error, IntegrityError):  # it ran twice: not an outage, though answered alike
+        log.error("conflicting duplicate on %s", request.path, exc_info=error)
+    else:
+        log.error("database unavailable on %s; answering without it", request.path, exc_info=error)
+    return answer()
 
 
 def _call_or_none() -> Call | None:
@@ -99,7 +141,8 @@ def _screen_without_database() -> VoiceResponse:
 
 @bp.route("/voice/screen", methods=["POST"])
 @twilio_signed
-@on_outage(_screen_without_database)
+@on_outage(kept(_screen_without_database))
+@retried_once_on(IntegrityError)
 def screen() -> Response:
     """On the called person's leg: press 1 to accept; anything else hangs up."""
     call = _call_or_none()
@@ -110,7 +153,8 @@ def screen() -> Response:
 
 @bp.route("/voice/dial-result", methods=["POST"])
 @twilio_signed
-@on_outage(twiml.fallback)
+@on_outage(kept(twiml.fallback))
+@retried_once_on(IntegrityError)  # a duplicate raced us to the next leg: it is there now
 def dial_result() -> Response:
     """One leg ended: done if accepted, else the next person, else voicemail."""
     call = _call_or_none()
@@ -128,13 +172,21 @@ def dial_result() -> Response:
 
 
 def _store_recording() -> None:
+    """Keep a recording with its call; a call Hubhome never saw (it went to the fallback
+    while the database was down) is made now, with its voicemail follow-up."""
     recording_sid = request.form.get("RecordingSid")
-    call = _call_or_none() or db.session.scalar(
-        select(Call).where(Call.call_sid == request.form.get("CallSid", ""))
-    )
-    if call is None or not recording_sid:
-        log.warning("recording %s for a call Hubhome does not know", recording_sid)
+    call_sid = request.form.get("CallSid", "")
+    call = _call_or_none() or db.session.scalar(select(Call).where(Call.call_sid == call_sid))
+    if not recording_sid or (call is None and not call_sid):
+        log.warning("a recording callback without a recording or a call")
         return
+    if call is None or not call.from_number:
+        call = calls.call_for_recording(
+            db.session,
+            call_sid=call_sid,
+            from_number=request.form.get("From", ""),
+            to_number=request.form.get("To") or request.args.get("line", ""),
+        )
     calls.store_recording(
         db.session,
         call,
@@ -144,25 +196,34 @@ def _store_recording() -> None:
     )
 
 
+def _thanks() -> VoiceResponse:
+    return twiml.hang_up(twiml.THANKS)
+
+
 @bp.route("/voice/recorded", methods=["POST"])
 @twilio_signed
-@on_outage(lambda: twiml.hang_up(twiml.THANKS))  # the recording callback stores it later
+@on_outage(kept(_thanks))
+@retried_once_on(IntegrityError)
 def recorded() -> Response:
     """The <Record> action: keep the message, thank the caller, hang up."""
     _store_recording()
-    return twiml.twiml(twiml.hang_up(twiml.THANKS))
+    return twiml.twiml(_thanks())
 
 
 @bp.route("/voice/recording", methods=["POST"])
 @twilio_signed
+@on_outage(kept(_no_content))
+@retried_once_on(IntegrityError)
 def recording() -> Response:
     """The recording status callback: store URL and length, SMS the chain, open a follow-up."""
     _store_recording()
-    return Response(status=204)
+    return _no_content()
 
 
 @bp.route("/voice/status", methods=["POST"])
 @twilio_signed
+@on_outage(kept(_no_content))
+@retried_once_on(IntegrityError)
 def status() -> Response:
     """The call's status callback; an unanswered end opens a follow-up."""
     call_sid = request.form.get("CallSid", "")
@@ -175,7 +236,7 @@ def status() -> Response:
             status=call_status,
             duration=request.form.get("CallDuration", type=int),
         )
-    return Response(status=204)
+    return _no_content()
 
 
 @bp.route("/voice/fallback", methods=["POST"])
@@ -187,9 +248,12 @@ def fallback() -> Response:
 
 @bp.route("/voice/fallback/recorded", methods=["POST"])
 @twilio_signed
+@on_outage(kept(_thanks))
+@retried_once_on(IntegrityError)
 def fallback_recorded() -> Response:
-    """End of the fallback's message; the recording callback stores it when it can."""
-    return twiml.twiml(twiml.hang_up(twiml.THANKS))
+    """End of the fallback's message: keep it with its call (made now if need be)."""
+    _store_recording()
+    return twiml.twiml(_thanks())
 
 
 def _sms_without_database() -> MessagingResponse:
@@ -204,7 +268,8 @@ def _sms_without_database() -> MessagingResponse:
 
 @bp.route("/sms", methods=["POST"])
 @twilio_signed
-@on_outage(_sms_without_database)
+@on_outage(kept(_sms_without_database))
+@retried_once_on(IntegrityError)
 def sms() -> Response:
     """An SMS to a constellation number goes on to whoever is on call now, and is logged."""
     _forward_sms()
@@ -240,7 +305,11 @@ def _forward_sms() -> None:
                 "SMS to %(line)s from %(sender)s: %(text)s", line=line, sender=sender, text=text
             )
 
-        forwarded_to = notify.forward_sms(db.session, chain, render, message_sid, organisation_id)
+        forwarded_to = (
+            None  # Twilio forwarded it to the duty number while the database was down
+            if spool.replaying()
+            else notify.forward_sms(db.session, chain, render, message_sid, organisation_id)
+        )
         db.session.add(
             InboundSms(
                 message_sid=message_sid,
@@ -257,6 +326,7 @@ def _forward_sms() -> None:
 
 @bp.route("/sms/status", methods=["POST"])
 @twilio_signed
+@on_outage(kept(_no_content))
 def sms_status() -> Response:
     """Delivery status of an outbound message, recorded on its outbox row."""
     message = db.session.scalar(

@@ -15,6 +15,8 @@ Fixtures (see docs/DEVELOPING.md, "Fault tier"):
   overrides), once it answers; stopped at teardown.
 - `start_jobs(*args, **env)`: `hubhome jobs` with these arguments (`"--once"`), started
   and not waited for; stopped at teardown.
+- `run_hubhome(*args, **env)`: `hubhome <args>` (a CLI command) run to its end: its
+  `returncode` and `output`.
 - `silent_address`, `refusing_address`: dead ends (`.redis_url`, `.port`).
 
 The `app` fixture is set up first and torn down last: a test may seed and check the
@@ -25,6 +27,7 @@ after every process is stopped and the proxy is closed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -87,9 +90,12 @@ def fake_twilio(app: Flask) -> Iterator[FakeTwilio]:
 
 
 @pytest.fixture
-def hubhome_env(db_proxy: DatabaseProxy, fake_twilio: FakeTwilio) -> dict[str, str]:
+def hubhome_env(tmp_path: Path, db_proxy: DatabaseProxy, fake_twilio: FakeTwilio) -> dict[str, str]:
     settings = test_settings(
-        db_proxy.url, twilio_api_base=fake_twilio.url, twilio_timeout=TWILIO_SECONDS
+        db_proxy.url,
+        twilio_api_base=fake_twilio.url,
+        twilio_timeout=TWILIO_SECONDS,
+        phone_spool_dir=str(tmp_path / "phone-spool"),  # shared by the test's processes
     )
     return settings_environment(settings)
 
@@ -100,11 +106,11 @@ def start_server(
 ) -> Iterator[Callable[..., HubhomeServer]]:
     started: list[HubhomeServer] = []
 
-    def start(workers: int = 1, **env: str) -> HubhomeServer:
+    def start(workers: int = 1, phone: bool = False, **env: str) -> HubhomeServer:
         log = tmp_path / f"serve-{len(started)}.log"
         # gunicorn's control socket goes here, not to the shared ~/.gunicorn/gunicorn.ctl
         env = {"XDG_RUNTIME_DIR": str(tmp_path)} | env
-        server = HubhomeServer(hubhome_env | env, log, workers=workers)
+        server = HubhomeServer(hubhome_env | env, log, workers=workers, phone=phone)
         started.append(server)
         _register(request, server)
         server.start()
@@ -134,6 +140,32 @@ def start_jobs(
     yield start
     for jobs in started:
         jobs.stop()
+
+
+@dataclass(frozen=True)
+class Finished:
+    returncode: int
+    output: str
+
+
+@pytest.fixture
+def run_hubhome(
+    request: pytest.FixtureRequest, tmp_path: Path, hubhome_env: dict[str, str]
+) -> Callable[..., Finished]:
+    """Run `hubhome <args>` under the test's environment to its end (a CLI command)."""
+    runs: list[HubhomeProcess] = []
+
+    def run(*args: str, timeout: float = 120.0, **env: str) -> Finished:
+        log = tmp_path / f"run-{len(runs)}.log"
+        process = HubhomeProcess(f"hubhome {' '.join(args)}", list(args), hubhome_env | env, log)
+        runs.append(process)
+        _register(request, process)
+        process.start()
+        code = process.wait(timeout)
+        process.stop()
+        return Finished(code, process.output())
+
+    return run
 
 
 @pytest.fixture

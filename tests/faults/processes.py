@@ -166,7 +166,9 @@ class HubhomeServer(HubhomeProcess):
     booted waits in the socket's backlog instead of being refused.
     """
 
-    def __init__(self, env: Mapping[str, str], log_path: Path, workers: int = 1) -> None:
+    def __init__(
+        self, env: Mapping[str, str], log_path: Path, workers: int = 1, phone: bool = False
+    ) -> None:
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.bind(("127.0.0.1", 0))
         self._socket.listen(128)
@@ -174,6 +176,8 @@ class HubhomeServer(HubhomeProcess):
         self.port: int = self._socket.getsockname()[1]
         fd = self._socket.fileno()
         args = ["serve", "--bind", f"fd://{fd}", "--workers", str(workers)]
+        if phone:
+            args.append("--phone")
         super().__init__(f"hubhome serve (port {self.port})", args, env, log_path, (fd,))
 
     @property
