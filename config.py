@@ -36,7 +36,8 @@ class Settings:
     redis_url: str = ""
     public_url: str = "http://127.0.0.1:5000"
     require_mfa: bool = True
-    session_minutes: int = 30
+    session_idle_minutes: int = 60
+    session_max_hours: int = 12
     secure_cookies: bool = False
     default_locale: str = "sv"
     timezone: str = "Europe/Stockholm"
@@ -115,8 +116,7 @@ class Settings:
             "SECRET_KEY": self.secret_key or "dev-only-not-secret",
             "SQLALCHEMY_DATABASE_URI": self.database_url or "sqlite:///hubhome.sqlite",
             "SQLALCHEMY_ENGINE_OPTIONS": self.engine_options(),
-            "PERMANENT_SESSION_LIFETIME": timedelta(minutes=self.session_minutes),
-            "SESSION_REFRESH_EACH_REQUEST": True,
+            "PERMANENT_SESSION_LIFETIME": timedelta(hours=self.session_max_hours),
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.secure_cookies,

@@ -44,11 +44,13 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 def register_extensions(app: Flask) -> None:
     from hubhome import crypto, i18n
     from hubhome.accounts.loader import init_login
+    from hubhome.api.bounds import BoundedIntConverter
     from hubhome.db import install_once
     from hubhome.extensions import babel, csrf, db, limiter, migrate
     from hubhome.templating import init_templating
 
     settings: Settings = app.config["HUBHOME"]
+    app.url_map.converters["int"] = BoundedIntConverter
     crypto.configure(settings.field_key, app.config["SECRET_KEY"])
     install_once()
     db.init_app(app)

@@ -62,12 +62,12 @@ def test_development_starts_with_safe_defaults():
 
 def test_values_are_typed():
     settings = Settings.from_env(
-        {"HUBHOME_REQUIRE_MFA": "off", "HUBHOME_SESSION_MINUTES": "45", "HUBHOME_ENV": "demo"}
+        {"HUBHOME_REQUIRE_MFA": "off", "HUBHOME_SESSION_IDLE_MINUTES": "45", "HUBHOME_ENV": "demo"}
     )
     assert settings.require_mfa is False
-    assert settings.session_minutes == 45
+    assert settings.session_idle_minutes == 45
     with pytest.raises(ConfigError):
-        Settings.from_env({"HUBHOME_SESSION_MINUTES": "half an hour"})
+        Settings.from_env({"HUBHOME_SESSION_IDLE_MINUTES": "half an hour"})
     with pytest.raises(ConfigError):
         Settings.from_env({"HUBHOME_REQUIRE_MFA": "perhaps"})
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, g
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from hubhome.accounts import services
 from hubhome.api.auth import api_user
+from hubhome.api.core import Blueprint
 from hubhome.audit.services import record
 from hubhome.calendar.services import feed_for as calendar_feed_for
 from hubhome.calendar.services import feed_url as calendar_feed_url

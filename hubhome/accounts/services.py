@@ -225,3 +225,33 @@ def household_carers(session: DbSession, household_ids: Iterable[int]) -> list[U
             select(User).where(User.household_id.in_(ids), User.active.is_(True)).order_by(User.id)
         )
     )
+
+
+def end_access(session: DbSession, user: User) -> int:
+    """End all of a user's sessions and API tokens at once; return how many sessions ended."""
+    from sqlalchemy import update
+
+    from hubhome.accounts.sessions import end_sessions
+
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return end_sessions(session, [user.id])
+
+
+def set_active(session: DbSession, actor: User, user: User, active: bool) -> None:
+    """Deactivate (ending every session and token at once) or reactivate an account."""
+    from hubhome.audit.services import record
+    from hubhome.errors import NotAllowed
+
+    if user.id == actor.id and not active:
+        raise NotAllowed(_("You cannot deactivate your own account."))
+    if user.active == active:
+        return
+    user.active = active
+    record(session, actor, "user.reactivate" if active else "user.deactivate", user)
+    if not active:
+        ended = end_access(session, user)
+        record(session, actor, "auth.session_revoked", user, detail={"sessions": ended})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,10 +20,12 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
 
 from hubhome.accounts import services
 from hubhome.accounts.forms import LanguageForm, LoginForm, TotpForm
 from hubhome.accounts.models import User
+from hubhome.accounts.sessions import renew_session
 from hubhome.audit.services import record
 from hubhome.extensions import db, limiter
 from hubhome.i18n import LOCALES
@@ -50,6 +53,7 @@ def _finish_login(user: User) -> Any:
     session.pop(MFA_PENDING, None)
     session.pop(MFA_SETUP_SECRET, None)
     next_url = session.pop("login_next", None)
+    renew_session()
     login_user(user)
     session.permanent = True
     if user.locale in LOCALES:
@@ -143,6 +147,7 @@ def logout() -> Any:
     record(db.session, current_user, "auth.logout")
     logout_user()
     session.clear()
+    renew_session()
     flash(_("You are signed out."), "info")
     return redirect(url_for("accounts.login"))
 
@@ -156,3 +161,41 @@ def language() -> Any:
         if current_user.is_authenticated:
             current_user.locale = form.locale.data
     return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.route("/account")
+@login_required
+def account() -> Any:
+    """One's own account: the sessions that are signed in, and signing out everywhere."""
+    from hubhome.accounts.sessions import active_sessions, current_session_key
+
+    settings = current_app.config["HUBHOME"]
+    rows = active_sessions(
+        db.session,
+        current_user.id,
+        timedelta(minutes=settings.session_idle_minutes),
+        timedelta(hours=settings.session_max_hours),
+    )
+    return render_template(
+        "accounts/account.html",
+        sessions=rows,
+        current_key=current_session_key(),
+        form=FlaskForm(),
+    )
+
+
+@bp.route("/account/sessions/end", methods=["POST"])
+@login_required
+def end_all_sessions() -> Any:
+    """Sign out everywhere: end every session of one's own, this one too, and API tokens."""
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("accounts.account"))
+    user = current_user._get_current_object()
+    ended = services.end_access(db.session, user)
+    record(db.session, user, "auth.session_revoked", user, detail={"sessions": ended})
+    logout_user()
+    session.clear()
+    renew_session()
+    flash(_("You are signed out everywhere."), "info")
+    return redirect(url_for("accounts.login"))

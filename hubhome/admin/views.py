@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from hubhome.accounts.forms import UserForm
 from hubhome.accounts.models import Role, User
-from hubhome.accounts.services import create_user
+from hubhome.accounts.services import create_user, set_active
 from hubhome.admin.forms import AuditSearchForm, OrganisationSettingsForm
 from hubhome.audit.queries import search_audit
 from hubhome.audit.services import record
 from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
-from hubhome.forms import choices, show_errors, submit
+from hubhome.forms import attempt, choices, show_errors, submit
 from hubhome.network.models import Organisation
 from hubhome.network.services import update_organisation_settings, visible_households
 from hubhome.ops.health import heartbeat
@@ -143,3 +143,25 @@ def users() -> Any:
             return redirect(url_for("admin.users"))
     status = 422 if form.errors else 200
     return render_template("admin/users.html", form=form, users=_org_users()), status
+
+
+def _org_user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.organisation_id != current_user.organisation_id:
+        abort(404)
+    return user
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"], defaults={"active": False})
+@bp.route("/users/<int:user_id>/reactivate", methods=["POST"], defaults={"active": True})
+def set_user_active(user_id: int, active: bool) -> Any:
+    """Deactivate an account (every session and API token of it ends at once) or let it
+    sign in again."""
+    user = _org_user_or_404(user_id)
+    done = attempt(lambda: set_active(db.session, current_user, user, active))
+    done.flash(
+        _("The account has been reactivated.")
+        if active
+        else _("The account has been deactivated and signed out everywhere.")
+    )
+    return redirect(url_for("admin.users"))
