@@ -41,7 +41,8 @@ class Settings:
     secure_cookies: bool = False
     default_locale: str = "sv"
     timezone: str = "Europe/Stockholm"
-    login_rate_limit: str = "10 per minute"
+    login_rate_limit: str = "30 per 10 minutes"  # refused sign-ins per address
+    proxy_hops: int = -1  # reverse proxies in front (X-Forwarded-For); -1: not said
     lockout_threshold: int = 5
     lockout_minutes: int = 15
     api_token_hours: int = 12
@@ -106,6 +107,19 @@ class Settings:
             raise ConfigError("the phone simulator must be off in production")
         if self.twilio_api_base:
             raise ConfigError("HUBHOME_TWILIO_API_BASE is for tests and staging, not production")
+        if not self.secure_cookies:
+            raise ConfigError("production needs HUBHOME_SECURE_COOKIES=1 (cookies over HTTPS only)")
+        if self.sms_backend != "twilio":
+            raise ConfigError("production needs HUBHOME_SMS_BACKEND=twilio (a real SMS backend)")
+        if not self.redis_url:
+            raise ConfigError("production needs HUBHOME_REDIS_URL (shared rate limits)")
+        if self.proxy_hops < 0:
+            raise ConfigError(
+                "production needs HUBHOME_PROXY_HOPS: the number of reverse proxies in front "
+                "(0 when none)"
+            )
+        if self.log_level.upper() == "DEBUG":
+            raise ConfigError("HUBHOME_LOG_LEVEL=DEBUG may log personal data; not in production")
 
     def flask_config(self) -> dict[str, Any]:
         """Translate settings into the Flask and extension configuration keys."""

@@ -27,7 +27,14 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     )
     app.config.update(settings.flask_config())
     app.config.update(overrides)
+    if settings.proxy_hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     logging.basicConfig(level=settings.log_level)
+    # Twilio's SDK logs each request's query (numbers) at INFO; Hubhome logs ids, never people
+    logging.getLogger("twilio").setLevel(logging.WARNING)
 
     register_extensions(app)
     register_areas(app)

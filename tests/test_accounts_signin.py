@@ -108,8 +108,10 @@ def test_sign_in_form_is_rate_limited(limited_app):
 def test_token_endpoint_is_rate_limited(limited_app):
     client = limited_app.test_client()
     body = {"email": "familj1@demo.hubhome.test", "password": DEMO_PASSWORD}
-    answers = [client.post("/api/v1/auth/token", json=body) for _ in range(4)]
-    assert [a.status_code for a in answers] == [201, 201, 201, 429]
+    assert all(client.post("/api/v1/auth/token", json=body).status_code == 201 for _ in range(5))
+    wrong = {"email": "familj2@demo.hubhome.test", "password": "wrong-password"}
+    answers = [client.post("/api/v1/auth/token", json=wrong) for _ in range(4)]
+    assert [a.status_code for a in answers] == [401, 401, 401, 429]
     assert answers[-1].mimetype == "application/problem+json"
     assert "Retry-After" in answers[-1].headers
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from hubhome.accounts.models import ApiToken, LoginThrottle, Role, User
 from hubhome.accounts.passwords import DUMMY_HASH, hash_password, verify_password
+from hubhome.audit.services import record_regardless
 from hubhome.db import DbSession
 from hubhome.errors import ValidationFailed
 from hubhome.phones import InvalidPhone, normalize_phone
@@ -65,14 +66,15 @@ def authenticate(session: DbSession, email: str, password: str) -> User:
 
     Failures are counted per address (hashed) so a guesser is locked out even for
     addresses that do not exist, and the refusal never tells which part was wrong. The
-    count is kept whatever becomes of the request (a refused one rolls back).
+    count and the audit events are kept whatever becomes of the request (a refused one
+    rolls back).
     """
-    settings = current_app.config["HUBHOME"]
     now = utcnow()
     throttle = _throttle(session, email)
-    if throttle.locked_until is not None and throttle.locked_until > now:
-        raise LockedOut(throttle.locked_until)
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if throttle.locked_until is not None and throttle.locked_until > now:
+        record_regardless(user, "auth.login_failed", detail={"reason": "locked"})
+        raise LockedOut(throttle.locked_until)
     ok = verify_password(user.password_hash if user else DUMMY_HASH, password)
     if user is not None and ok and user.active:
         if throttle.failures or throttle.first_failure_at or throttle.locked_until:
@@ -81,17 +83,53 @@ def authenticate(session: DbSession, email: str, password: str) -> User:
             throttle.locked_until = None
             _keep(throttle)
         return user
+    reason = "inactive" if user is not None and ok else "password"
+    record_regardless(user, "auth.login_failed", detail={"reason": reason})
+    _count_failure(throttle, user, now)
+    raise SignInRefused()
+
+
+def _count_failure(throttle: LoginThrottle, user: User | None, now: datetime) -> bool:
+    """Count one failure toward the address's lockout; True when it locks the address."""
+    settings = current_app.config["HUBHOME"]
     window = timedelta(minutes=settings.lockout_minutes)
     if throttle.first_failure_at is None or now - throttle.first_failure_at > window:
         throttle.failures = 0
         throttle.first_failure_at = now
     throttle.failures += 1
-    if throttle.failures >= settings.lockout_threshold:
+    locked = throttle.failures >= settings.lockout_threshold
+    if locked:
         throttle.locked_until = now + window
         throttle.failures = 0
         throttle.first_failure_at = None
+        record_regardless(user, "auth.locked", object_type="users", object_id=_id(user))
     _keep(throttle)
-    raise SignInRefused()
+    return locked
+
+
+def _id(user: User | None) -> int | None:
+    return user.id if user is not None else None
+
+
+def second_factor_failed(session: DbSession, user: User) -> None:
+    """A wrong one-time or recovery code: audited, and counted toward the account's lockout
+    like a wrong password; raise LockedOut when this one locks it."""
+    record_regardless(user, "auth.mfa_failed", object_type="users", object_id=user.id)
+    throttle = _throttle(session, user.email)
+    now = utcnow()
+    if throttle.locked_until is not None and throttle.locked_until > now:
+        raise LockedOut(throttle.locked_until)
+    if _count_failure(throttle, user, now):
+        assert throttle.locked_until is not None  # noqa: S101
+        raise LockedOut(throttle.locked_until)
+
+
+def locked_until(session: DbSession, user: User) -> datetime | None:
+    """When the account's lockout ends, if it is locked now."""
+    throttle = session.get(LoginThrottle, _email_hash(user.email))
+    if throttle is None or throttle.locked_until is None or throttle.locked_until <= utcnow():
+        return None
+    return throttle.locked_until
 
 
 def mfa_required(user: User) -> bool:

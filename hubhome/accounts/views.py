@@ -41,6 +41,20 @@ def _login_limit() -> str:
     return str(current_app.config["HUBHOME"].login_rate_limit)
 
 
+def _failed(response: Any) -> bool:
+    """Only refused attempts count toward an address's limit: an office behind one address
+    signs in as often as it needs to."""
+    return bool(response.status_code >= 400)
+
+
+def _locked_page(form: Any, until: Any) -> Any:
+    minutes = max(1, math.ceil((until - utcnow()).total_seconds() / 60))
+    form.form_errors.append(
+        _("Too many failed attempts. Try again in %(minutes)s minutes.", minutes=minutes)
+    )
+    return render_template("accounts/login.html", form=form), 429
+
+
 def _safe_next(target: str | None) -> str:
     if target:
         parts = urlsplit(target)
@@ -63,7 +77,7 @@ def _finish_login(user: User) -> Any:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
 def login() -> Any:
     """Sign in with e-mail and password."""
     if current_user.is_authenticated:
@@ -77,11 +91,7 @@ def login() -> Any:
                 db.session, form.email.data or "", form.password.data or ""
             )
         except services.LockedOut as exc:
-            minutes = max(1, math.ceil((exc.until - utcnow()).total_seconds() / 60))
-            form.form_errors.append(
-                _("Too many failed attempts. Try again in %(minutes)s minutes.", minutes=minutes)
-            )
-            return render_template("accounts/login.html", form=form), 429
+            return _locked_page(form, exc.until)
         except services.SignInRefused:
             form.form_errors.append(_("The e-mail address or password is wrong."))
             return render_template("accounts/login.html", form=form), 401
@@ -101,23 +111,31 @@ def _pending_user() -> User | None:
 
 
 @bp.route("/login/mfa", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
 def mfa() -> Any:
     """Ask for the six-digit code of the authenticator app."""
     user = _pending_user()
     if user is None or not user.totp_secret:
         return redirect(url_for("accounts.login"))
     form = TotpForm()
+    if (until := services.locked_until(db.session, user)) is not None:
+        session.pop(MFA_PENDING, None)
+        return _locked_page(LoginForm(), until)
     if form.validate_on_submit():
         if services.verify_totp(user, form.code.data or ""):
             return _finish_login(user)
+        try:
+            services.second_factor_failed(db.session, user)
+        except services.LockedOut as exc:
+            session.pop(MFA_PENDING, None)
+            return _locked_page(LoginForm(), exc.until)
         form.code.errors = [_("The code is wrong or has already been used.")]
         return render_template("accounts/mfa.html", form=form), 401
     return render_template("accounts/mfa.html", form=form), 422 if form.errors else 200
 
 
 @bp.route("/login/mfa/setup", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
 def mfa_setup() -> Any:
     """Enrol an authenticator app: show the secret as a QR code, then confirm a code."""
     user = _pending_user()
