@@ -58,6 +58,19 @@ class Settings:
     phone_simulator: bool = False
     db_connect_timeout: int = 2
     db_statement_timeout_ms: int = 30_000
+    oidc_staff_issuer: str = ""
+    oidc_staff_client_id: str = ""
+    oidc_staff_client_secret: str = ""
+    oidc_staff_claim: str = "email"
+    oidc_staff_label: str = ""
+    oidc_family_issuer: str = ""
+    oidc_family_client_id: str = ""
+    oidc_family_client_secret: str = ""
+    oidc_family_claim: str = "personal_identity_number"
+    oidc_family_label: str = ""
+    oidc_timeout: float = 10.0
+    smtp_url: str = ""
+    mail_from: str = "hubhome@localhost"
     log_level: str = "INFO"
     count_queries: bool = False
 
@@ -184,5 +197,13 @@ ENV_ALIASES = {
 
 def describe(settings: Settings) -> dict[str, Any]:
     """Return the settings with secrets masked, for `hubhome config` and logs."""
-    secret = {"secret_key", "field_key", "twilio_auth_token", "twilio_auth_token_secondary"}
+    secret = {
+        "secret_key",
+        "field_key",
+        "twilio_auth_token",
+        "twilio_auth_token_secondary",
+        "oidc_staff_client_secret",
+        "oidc_family_client_secret",
+        "smtp_url",
+    }
     return {k: ("***" if k in secret and v else v) for k, v in asdict(settings).items()}

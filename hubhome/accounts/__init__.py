@@ -9,7 +9,9 @@ def init_app(app: Flask) -> None:
     """Plug in sign-in and the accounts API."""
     from hubhome import api
     from hubhome.accounts.api import blp
+    from hubhome.accounts.oidc import init_oidc
     from hubhome.accounts.views import bp
 
     app.register_blueprint(bp)
+    init_oidc(app)
     api.register(blp)

@@ -6,7 +6,7 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from hubhome.accounts.models import Role
-from hubhome.forms import REQUIRED, PhoneNumber, choices
+from hubhome.forms import REQUIRED, Personnummer, PhoneNumber, choices
 
 
 class LoginForm(FlaskForm):
@@ -41,6 +41,10 @@ class UserForm(FlaskForm):
     phone = StringField(_l("Mobile phone"), validators=[Optional(), PhoneNumber()])
     role = SelectField(_l("Role"), choices=role_choices, validators=[DataRequired(REQUIRED)])
     household_id = SelectField(_l("Household"), coerce=int, validators=[Optional()])
+    personnummer = StringField(
+        _l("Personnummer (foster carers, for BankID or Freja+)"),
+        validators=[Optional(), Personnummer()],
+    )
     password = PasswordField(
         _l("Password"),
         validators=[

@@ -44,6 +44,10 @@ class User(UserMixin, Base):
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
     totp_secret: Mapped[str | None] = mapped_column(EncryptedString(255))
     totp_last_step: Mapped[int | None]
+    # a foster carer's personnummer (twelve digits), for e-legitimation: encrypted, and found
+    # by its keyed hash
+    personnummer: Mapped[str | None] = mapped_column(EncryptedString(255))
+    personnummer_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation] = relationship()

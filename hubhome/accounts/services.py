@@ -173,6 +173,7 @@ def create_user(
     phone: str | None = None,
     household_id: int | None = None,
     locale: str = "sv",
+    personnummer: str | None = None,
 ) -> User:
     """Create a user, validating the e-mail, phone and password."""
     from email_validator import EmailNotValidError, validate_email
@@ -204,6 +205,7 @@ def create_user(
         household_id=household_id,
         locale=locale,
     )
+    assign_personnummer(session, user, personnummer)
     session.add(user)
     return user
 
@@ -293,3 +295,49 @@ def set_active(session: DbSession, actor: User, user: User, active: bool) -> Non
     if not active:
         ended = end_access(session, user)
         record(session, actor, "auth.session_revoked", user, detail={"sessions": ended})
+
+
+def assign_personnummer(session: DbSession, user: User, raw: str | None) -> None:
+    """Register (or, given nothing, remove) the personnummer a carer signs in with through
+    e-legitimation: stored encrypted, found by its keyed hash; one account per number."""
+    from hubhome.children.personnummer import InvalidPersonnummer, normalize_personnummer
+    from hubhome.crypto import lookup_hash
+
+    if not raw or not raw.strip():
+        user.personnummer = None
+        user.personnummer_hash = None
+        return
+    try:
+        number = normalize_personnummer(raw)
+    except InvalidPersonnummer as exc:
+        raise ValidationFailed(str(exc), errors={"personnummer": [str(exc)]}) from exc
+    key = lookup_hash(number)
+    taken = session.scalar(select(User.id).where(User.personnummer_hash == key))
+    if taken is not None and taken != user.id:
+        message = _("Another account already has that personnummer.")
+        raise ValidationFailed(message, errors={"personnummer": [message]})
+    user.personnummer = number
+    user.personnummer_hash = key
+
+
+def staff_for_email(session: DbSession, email: str) -> User | None:
+    """The active staff account (anyone but a foster carer) with this e-mail address."""
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.active or user.role == Role.FOSTER_CARER:
+        return None
+    return user
+
+
+def carer_for_personnummer(session: DbSession, raw: str) -> User | None:
+    """The active foster carer whose registered personnummer is this one."""
+    from hubhome.children.personnummer import InvalidPersonnummer, normalize_personnummer
+    from hubhome.crypto import lookup_hash
+
+    try:
+        number = normalize_personnummer(raw)
+    except InvalidPersonnummer:
+        return None
+    user = session.scalar(select(User).where(User.personnummer_hash == lookup_hash(number)))
+    if user is None or not user.active or user.role != Role.FOSTER_CARER:
+        return None
+    return user

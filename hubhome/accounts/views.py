@@ -63,7 +63,8 @@ def _safe_next(target: str | None) -> str:
     return url_for("home.index")
 
 
-def _finish_login(user: User) -> Any:
+def finish_login(user: User, method: str = "password") -> Any:
+    """Sign `user` in on a new session and go where they were going."""
     session.pop(MFA_PENDING, None)
     session.pop(MFA_SETUP_SECRET, None)
     next_url = session.pop("login_next", None)
@@ -72,7 +73,7 @@ def _finish_login(user: User) -> Any:
     session.permanent = True
     if user.locale in LOCALES:
         session["locale"] = user.locale
-    record(db.session, user, "auth.login")
+    record(db.session, user, "auth.login", detail={"method": method})
     return redirect(_safe_next(next_url))
 
 
@@ -100,7 +101,7 @@ def login() -> Any:
             if user.totp_secret:
                 return redirect(url_for("accounts.mfa"))
             return redirect(url_for("accounts.mfa_setup"))
-        return _finish_login(user)
+        return finish_login(user)
     status = 422 if form.errors else 200
     return render_template("accounts/login.html", form=form), status
 
@@ -123,7 +124,7 @@ def mfa() -> Any:
         return _locked_page(LoginForm(), until)
     if form.validate_on_submit():
         if services.verify_totp(user, form.code.data or ""):
-            return _finish_login(user)
+            return finish_login(user)
         try:
             services.second_factor_failed(db.session, user)
         except services.LockedOut as exc:
@@ -150,7 +151,7 @@ def mfa_setup() -> Any:
         if services.verify_totp(user, form.code.data or "", secret=secret):
             user.totp_secret = secret
             record(db.session, user, "auth.mfa_enrolled", user)
-            return _finish_login(user)
+            return finish_login(user)
         form.code.errors = [_("The code is wrong. Check the time on your phone and try again.")]
     uri = services.totp_uri(user, secret)
     qr = segno.make(uri, error="m").svg_data_uri(scale=5)

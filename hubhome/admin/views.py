@@ -133,6 +133,7 @@ def users() -> Any:
                 password=form.password.data or "",
                 phone=form.phone.data or None,
                 household_id=form.household_id.data or None,
+                personnummer=form.personnummer.data or None,
             )
         except ValidationFailed as exc:
             show_errors(form, exc)

@@ -1,4 +1,4 @@
-"""identity: server-side sessions
+"""identity: server-side sessions, a carer's personnummer
 
 Revision ID: 0009
 Revises: 0008
@@ -16,6 +16,10 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('personnummer', sa.String(length=255), nullable=True))
+        batch_op.add_column(sa.Column('personnummer_hash', sa.String(length=64), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f('uq_users_personnummer_hash'), ['personnummer_hash'])
     op.create_table('user_sessions',
     sa.Column('id', sa.String(length=64), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
@@ -36,3 +40,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_user_sessions_user_id'))
         batch_op.drop_index(batch_op.f('ix_user_sessions_last_seen_at'))
     op.drop_table('user_sessions')
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('uq_users_personnummer_hash'), type_='unique')
+        batch_op.drop_column('personnummer_hash')
+        batch_op.drop_column('personnummer')
