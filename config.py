@@ -70,6 +70,7 @@ class Settings:
     oidc_family_label: str = ""
     oidc_timeout: float = 10.0
     smtp_url: str = ""
+    smtp_timeout: float = 10.0
     mail_from: str = "hubhome@localhost"
     log_level: str = "INFO"
     count_queries: bool = False

@@ -104,3 +104,35 @@ class UserSession(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     user_agent: Mapped[str | None] = mapped_column(String(200))
+
+
+class LinkPurpose(enum.StrEnum):
+    INVITATION = "invitation"  # set a password and enrol a second factor: a new account
+    RESET = "reset"  # forgotten password, or a second factor reset by an administrator
+
+
+class AccountLink(Base):
+    """A one-time link sent by e-mail or SMS; only its token's SHA-256 is kept."""
+
+    __tablename__ = "account_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    purpose: Mapped[LinkPurpose] = mapped_column(str_enum(LinkPurpose, length=16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class RecoveryCode(Base):
+    """One of the ten single-use codes that stand in for the authenticator app."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None]

@@ -191,7 +191,7 @@ def create_user(
             normalized_phone = normalize_phone(phone)
         except InvalidPhone as exc:
             errors["phone"] = [str(exc)]
-    if len(password) < 10:
+    if password and len(password) < 10:  # none: the account waits for an invitation
         errors["password"] = [_("The password must be at least 10 characters long.")]
     if errors:
         raise ValidationFailed(_("Some of the information could not be used."), errors=errors)
@@ -200,7 +200,7 @@ def create_user(
         email=email,
         name=name.strip(),
         role=role,
-        password_hash=hash_password(password),
+        password_hash=hash_password(password) if password else "",
         phone=normalized_phone,
         household_id=household_id,
         locale=locale,

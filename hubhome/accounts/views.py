@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-import segno
 from flask import (
     Blueprint,
     current_app,
@@ -23,7 +22,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
 from hubhome.accounts import services
-from hubhome.accounts.forms import LanguageForm, LoginForm, TotpForm
+from hubhome.accounts.forms import LanguageForm, LoginForm, SecondFactorForm
 from hubhome.accounts.models import User
 from hubhome.accounts.sessions import renew_session
 from hubhome.audit.services import record
@@ -34,7 +33,6 @@ from hubhome.timeutil import utcnow
 bp = Blueprint("accounts", __name__)
 
 MFA_PENDING = "mfa_pending_user"
-MFA_SETUP_SECRET = "mfa_setup_secret"  # noqa: S105  (a session key name)
 
 
 def _login_limit() -> str:
@@ -66,7 +64,6 @@ def _safe_next(target: str | None) -> str:
 def finish_login(user: User, method: str = "password") -> Any:
     """Sign `user` in on a new session and go where they were going."""
     session.pop(MFA_PENDING, None)
-    session.pop(MFA_SETUP_SECRET, None)
     next_url = session.pop("login_next", None)
     renew_session()
     login_user(user)
@@ -114,16 +111,19 @@ def _pending_user() -> User | None:
 @bp.route("/login/mfa", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
 def mfa() -> Any:
-    """Ask for the six-digit code of the authenticator app."""
+    """Ask for the six-digit code of the authenticator app, or a recovery code."""
+    from hubhome.accounts.lifecycle import use_recovery_code
+
     user = _pending_user()
     if user is None or not user.totp_secret:
         return redirect(url_for("accounts.login"))
-    form = TotpForm()
+    form = SecondFactorForm()
     if (until := services.locked_until(db.session, user)) is not None:
         session.pop(MFA_PENDING, None)
         return _locked_page(LoginForm(), until)
     if form.validate_on_submit():
-        if services.verify_totp(user, form.code.data or ""):
+        code = form.code.data or ""
+        if services.verify_totp(user, code) or use_recovery_code(db.session, user, code):
             return finish_login(user)
         try:
             services.second_factor_failed(db.session, user)
@@ -135,28 +135,11 @@ def mfa() -> Any:
     return render_template("accounts/mfa.html", form=form), 422 if form.errors else 200
 
 
-@bp.route("/login/mfa/setup", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
+@bp.route("/login/mfa/setup")
 def mfa_setup() -> Any:
-    """Enrol an authenticator app: show the secret as a QR code, then confirm a code."""
-    user = _pending_user()
-    if user is None:
-        return redirect(url_for("accounts.login"))
-    if user.totp_secret:
-        return redirect(url_for("accounts.mfa"))
-    secret = session.get(MFA_SETUP_SECRET) or services.new_totp_secret()
-    session[MFA_SETUP_SECRET] = secret
-    form = TotpForm()
-    if form.validate_on_submit():
-        if services.verify_totp(user, form.code.data or "", secret=secret):
-            user.totp_secret = secret
-            record(db.session, user, "auth.mfa_enrolled", user)
-            return finish_login(user)
-        form.code.errors = [_("The code is wrong. Check the time on your phone and try again.")]
-    uri = services.totp_uri(user, secret)
-    qr = segno.make(uri, error="m").svg_data_uri(scale=5)
-    status = 422 if form.errors else 200
-    return render_template("accounts/mfa_setup.html", form=form, qr=qr, secret=secret), status
+    """Never enrol an authenticator with a password alone: point to the links that can."""
+    session.pop(MFA_PENDING, None)
+    return render_template("accounts/mfa_needs_link.html"), 403
 
 
 @bp.route("/logout", methods=["POST"])
