@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,13 @@ class OidcProvider:
 
     def add_accounts(self, accounts: dict[str, dict[str, Any]]) -> None:
         response = requests.post(f"{self.issuer}/_test/accounts", json=accounts, timeout=10)
+        assert response.status_code == 204
+
+    def follow_the_test_clock(self) -> None:
+        """Move the provider's clock to the test's (tests/clock.py), so the tokens it issues
+        are fresh at the instant the test runs at."""
+        now_ms = int(time.time() * 1000)  # the travelled clock
+        response = requests.post(f"{self.issuer}/_test/clock", json={"now_ms": now_ms}, timeout=10)
         assert response.status_code == 204
 
     def settings(self) -> dict[str, str]:

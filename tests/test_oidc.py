@@ -25,6 +25,7 @@ ACCOUNTS = {
 @pytest.fixture
 def oidc_app(other_app, demo, oidc_provider):
     oidc_provider.add_accounts(ACCOUNTS)
+    oidc_provider.follow_the_test_clock()
     return other_app(require_mfa=True, **oidc_provider.settings())
 
 
@@ -222,3 +223,12 @@ def test_the_demo_carer_has_the_test_personnummer(demo):
 
     assert carer_for_personnummer(db.session, "19121212-1212").id == demo.user("familj1").id
     db.session.commit()
+
+
+def test_administrators_see_refused_identities_in_the_audit_api(oidc_app, api_headers):
+    _sign_in(oidc_app.test_client(), "family", "stranger-family")
+    listed = oidc_app.test_client().get(
+        "/api/v1/audit?action=auth.login_failed", headers=api_headers("admin")
+    )
+    assert listed.status_code == 200
+    assert [e["action"] for e in listed.get_json()] == ["auth.login_failed"]

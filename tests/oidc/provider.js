@@ -7,7 +7,7 @@
 // line of JSON, {"issuer": "http://127.0.0.1:<port>"}, once it answers. Signing in shows the
 // accounts as buttons (a person picks who they are, as at an e-identification broker's test
 // page); consent is given at once, as for a municipality's own services. Tests add accounts
-// with POST /_test/accounts {"<sub>": {<claims>}}.
+// with POST /_test/accounts {"<sub>": {<claims>}} and set the clock with POST /_test/clock.
 import fs from 'node:fs';
 import http from 'node:http';
 import { URLSearchParams } from 'node:url';
@@ -15,6 +15,12 @@ import { URLSearchParams } from 'node:url';
 import Provider from 'oidc-provider';
 
 const config = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+
+// The tests run on a clock of their own (tests/clock.py): POST /_test/clock {"now_ms": …}
+// moves this process's clock to theirs, so ID tokens are issued at the test's "now".
+let clockOffsetMs = 0;
+const realNow = Date.now;
+Date.now = () => realNow() + clockOffsetMs;
 const accounts = new Map(Object.entries(config.accounts || {}));
 
 function escapeHtml(text) {
@@ -72,6 +78,11 @@ server.listen(config.port || 0, '127.0.0.1', () => {
 
   server.on('request', async (req, res) => {
     try {
+      if (req.url === '/_test/clock' && req.method === 'POST') {
+        clockOffsetMs = JSON.parse(await readBody(req)).now_ms - realNow();
+        res.writeHead(204).end();
+        return;
+      }
       if (req.url === '/_test/accounts' && req.method === 'POST') {
         for (const [sub, claims] of Object.entries(JSON.parse(await readBody(req)))) {
           accounts.set(sub, claims);
