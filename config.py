@@ -36,11 +36,13 @@ class Settings:
     redis_url: str = ""
     public_url: str = "http://127.0.0.1:5000"
     require_mfa: bool = True
-    session_minutes: int = 30
+    session_idle_minutes: int = 60
+    session_max_hours: int = 12
     secure_cookies: bool = False
     default_locale: str = "sv"
     timezone: str = "Europe/Stockholm"
-    login_rate_limit: str = "10 per minute"
+    login_rate_limit: str = "30 per 10 minutes"  # refused sign-ins per address
+    proxy_hops: int = -1  # reverse proxies in front (X-Forwarded-For); -1: not said
     lockout_threshold: int = 5
     lockout_minutes: int = 15
     api_token_hours: int = 12
@@ -61,6 +63,20 @@ class Settings:
     phone_simulator: bool = False
     db_connect_timeout: int = 2
     db_statement_timeout_ms: int = 30_000
+    oidc_staff_issuer: str = ""
+    oidc_staff_client_id: str = ""
+    oidc_staff_client_secret: str = ""
+    oidc_staff_claim: str = "email"
+    oidc_staff_label: str = ""
+    oidc_family_issuer: str = ""
+    oidc_family_client_id: str = ""
+    oidc_family_client_secret: str = ""
+    oidc_family_claim: str = "personal_identity_number"
+    oidc_family_label: str = ""
+    oidc_timeout: float = 10.0
+    smtp_url: str = ""
+    smtp_timeout: float = 10.0
+    mail_from: str = "hubhome@localhost"
     log_level: str = "INFO"
     count_queries: bool = False
 
@@ -114,6 +130,19 @@ class Settings:
             raise ConfigError(
                 "HUBHOME_OUTBOX_RECONCILE_SECONDS must be longer than HUBHOME_TWILIO_TIMEOUT"
             )
+        if not self.secure_cookies:
+            raise ConfigError("production needs HUBHOME_SECURE_COOKIES=1 (cookies over HTTPS only)")
+        if self.sms_backend != "twilio":
+            raise ConfigError("production needs HUBHOME_SMS_BACKEND=twilio (a real SMS backend)")
+        if not self.redis_url:
+            raise ConfigError("production needs HUBHOME_REDIS_URL (shared rate limits)")
+        if self.proxy_hops < 0:
+            raise ConfigError(
+                "production needs HUBHOME_PROXY_HOPS: the number of reverse proxies in front "
+                "(0 when none)"
+            )
+        if self.log_level.upper() == "DEBUG":
+            raise ConfigError("HUBHOME_LOG_LEVEL=DEBUG may log personal data; not in production")
 
     def flask_config(self) -> dict[str, Any]:
         """Translate settings into the Flask and extension configuration keys."""
@@ -124,8 +153,7 @@ class Settings:
             "SECRET_KEY": self.secret_key or "dev-only-not-secret",
             "SQLALCHEMY_DATABASE_URI": self.database_url or "sqlite:///hubhome.sqlite",
             "SQLALCHEMY_ENGINE_OPTIONS": self.engine_options(),
-            "PERMANENT_SESSION_LIFETIME": timedelta(minutes=self.session_minutes),
-            "SESSION_REFRESH_EACH_REQUEST": True,
+            "PERMANENT_SESSION_LIFETIME": timedelta(hours=self.session_max_hours),
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.secure_cookies,
@@ -186,5 +214,13 @@ ENV_ALIASES = {
 
 def describe(settings: Settings) -> dict[str, Any]:
     """Return the settings with secrets masked, for `hubhome config` and logs."""
-    secret = {"secret_key", "field_key", "twilio_auth_token", "twilio_auth_token_secondary"}
+    secret = {
+        "secret_key",
+        "field_key",
+        "twilio_auth_token",
+        "twilio_auth_token_secondary",
+        "oidc_staff_client_secret",
+        "oidc_family_client_secret",
+        "smtp_url",
+    }
     return {k: ("***" if k in secret and v else v) for k, v in asdict(settings).items()}

@@ -27,7 +27,14 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     )
     app.config.update(settings.flask_config())
     app.config.update(overrides)
+    if settings.proxy_hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     logging.basicConfig(level=settings.log_level)
+    # Twilio's SDK logs each request's query (numbers) at INFO; Hubhome logs ids, never people
+    logging.getLogger("twilio").setLevel(logging.WARNING)
 
     register_extensions(app)
     register_areas(app)
@@ -44,11 +51,13 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 def register_extensions(app: Flask) -> None:
     from hubhome import crypto, i18n
     from hubhome.accounts.loader import init_login
+    from hubhome.api.bounds import BoundedIntConverter
     from hubhome.db import install_once
     from hubhome.extensions import babel, csrf, db, limiter, migrate
     from hubhome.templating import init_templating
 
     settings: Settings = app.config["HUBHOME"]
+    app.url_map.converters["int"] = BoundedIntConverter
     crypto.configure(settings.field_key, app.config["SECRET_KEY"])
     install_once()
     db.init_app(app)

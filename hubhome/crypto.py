@@ -10,6 +10,7 @@ from sqlalchemy import String, TypeDecorator
 from sqlalchemy.engine import Dialect
 
 _fernet: MultiFernet | None = None
+_lookup_key: bytes | None = None
 
 
 def configure(keys: str, fallback_secret: str) -> None:
@@ -18,13 +19,25 @@ def configure(keys: str, fallback_secret: str) -> None:
     Without keys (development and tests only; production refuses) a key is derived
     from the secret key so a developer's database stays readable between runs.
     """
-    global _fernet
+    global _fernet, _lookup_key
     if keys:
         parts = [k.strip() for k in keys.split(",") if k.strip()]
     else:
         digest = hashlib.sha256(b"hubhome-field-key:" + fallback_secret.encode()).digest()
         parts = [base64.urlsafe_b64encode(digest).decode()]
     _fernet = MultiFernet([Fernet(p.encode()) for p in parts])
+    # the oldest key: a new key put in front for rotation leaves the look-ups valid
+    _lookup_key = hashlib.sha256(b"hubhome-lookup:" + parts[-1].encode()).digest()
+
+
+def lookup_hash(value: str) -> str:
+    """A keyed hash (HMAC-SHA256) to find an encrypted value by equality (a personnummer at
+    sign-in) without storing anything a stolen database could be searched with."""
+    import hmac
+
+    if _lookup_key is None:
+        raise RuntimeError("field encryption is not configured; call crypto.configure first")
+    return hmac.new(_lookup_key, value.encode(), hashlib.sha256).hexdigest()
 
 
 def _cipher() -> MultiFernet:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, g, session
 
 CSP = "; ".join(
     [
@@ -31,8 +31,16 @@ def init_security(app: Flask) -> None:
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
+        if g.get("api_user") is not None or _signed_in():
+            # pages and answers for a signed-in person hold children's data: never kept
+            response.headers["Cache-Control"] = "no-store"
         if secure:
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
         return response
+
+
+def _signed_in() -> bool:
+    """Whether the request came with a signed-in session (read without a query)."""
+    return "_user_id" in session

@@ -17,6 +17,7 @@ def test_the_jobs_run_in_the_order_the_areas_add_them_outbox_first(app):
         "respite_reminders",
         "respite_close_past_stays",
         "retention",
+        "purge_sessions",
         "activity_reminders",
         "rota_materialise",
         "rota_gaps",

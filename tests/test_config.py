@@ -19,6 +19,10 @@ GOOD_PRODUCTION = {
     "HUBHOME_FIELD_KEY": "t7yS2lV2dE4nZ0Sg3z2m8P7Jd3cV1o8W9QxkPp5YB0U=",
     "TWILIO_AUTH_TOKEN": "twilio-token",
     "TWILIO_ACCOUNT_SID": "AC" + "1" * 32,
+    "HUBHOME_SECURE_COOKIES": "1",
+    "HUBHOME_SMS_BACKEND": "twilio",
+    "HUBHOME_REDIS_URL": "redis://cache:6379/0",
+    "HUBHOME_PROXY_HOPS": "1",
 }
 
 
@@ -34,6 +38,28 @@ def test_production_refuses_to_start_without(missing):
     environ = {k: v for k, v in GOOD_PRODUCTION.items() if k != missing}
     with pytest.raises(ConfigError, match=missing):
         create_app(Settings.from_env(environ))
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("HUBHOME_SECURE_COOKIES", "0"),
+        ("HUBHOME_SMS_BACKEND", "console"),
+        ("HUBHOME_REDIS_URL", ""),
+        ("HUBHOME_PROXY_HOPS", None),
+        ("HUBHOME_LOG_LEVEL", "DEBUG"),
+    ],
+)
+def test_production_refuses_to_start_with_an_insecure(setting, value):
+    environ = {k: v for k, v in GOOD_PRODUCTION.items() if k != setting}
+    if value is not None:
+        environ[setting] = value
+    with pytest.raises(ConfigError, match=setting):
+        create_app(Settings.from_env(environ))
+
+
+def test_production_accepts_no_proxy_when_said_so():
+    Settings.from_env({**GOOD_PRODUCTION, "HUBHOME_PROXY_HOPS": "0"}).check()
 
 
 def test_production_refuses_a_short_secret_key():
@@ -62,12 +88,12 @@ def test_development_starts_with_safe_defaults():
 
 def test_values_are_typed():
     settings = Settings.from_env(
-        {"HUBHOME_REQUIRE_MFA": "off", "HUBHOME_SESSION_MINUTES": "45", "HUBHOME_ENV": "demo"}
+        {"HUBHOME_REQUIRE_MFA": "off", "HUBHOME_SESSION_IDLE_MINUTES": "45", "HUBHOME_ENV": "demo"}
     )
     assert settings.require_mfa is False
-    assert settings.session_minutes == 45
+    assert settings.session_idle_minutes == 45
     with pytest.raises(ConfigError):
-        Settings.from_env({"HUBHOME_SESSION_MINUTES": "half an hour"})
+        Settings.from_env({"HUBHOME_SESSION_IDLE_MINUTES": "half an hour"})
     with pytest.raises(ConfigError):
         Settings.from_env({"HUBHOME_REQUIRE_MFA": "perhaps"})
 

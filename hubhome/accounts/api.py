@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, g
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from hubhome.accounts import services
 from hubhome.api.auth import api_user
+from hubhome.api.core import Blueprint
 from hubhome.audit.services import record
 from hubhome.calendar.services import feed_for as calendar_feed_for
 from hubhome.calendar.services import feed_url as calendar_feed_url
@@ -47,7 +47,7 @@ def _limit() -> str:
 
 
 @blp.route("/auth/token", methods=["POST"])
-@limiter.limit(_limit)
+@limiter.limit(_limit, deduct_when=lambda response: response.status_code >= 400)
 @blp.arguments(TokenRequestSchema)
 @blp.response(201, TokenSchema)
 def create_token(body: dict[str, Any]) -> Any:
@@ -61,6 +61,11 @@ def create_token(body: dict[str, Any]) -> Any:
     if services.mfa_required(user):
         code = body.get("otp") or ""
         if not user.totp_secret or not services.verify_totp(user, code):
+            if user.totp_secret and code:
+                try:
+                    services.second_factor_failed(db.session, user)
+                except services.LockedOut:
+                    return problem(429, "Too Many Requests", "Too many failed attempts.")
             return problem(401, "Unauthorized", "A valid one-time code (otp) is required.")
     issued = services.issue_api_token(db.session, user)
     record(db.session, user, "auth.token_issued")

@@ -3,10 +3,16 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from hubhome.accounts.models import Role
-from hubhome.forms import REQUIRED, PhoneNumber, choices
+from hubhome.forms import REQUIRED, Personnummer, PhoneNumber, choices
+
+
+def role_choices() -> list[tuple[str, str]]:
+    from hubhome.templating import role_label
+
+    return choices((r.value, role_label(r)) for r in Role)
 
 
 class LoginForm(FlaskForm):
@@ -22,17 +28,48 @@ class TotpForm(FlaskForm):
     )
 
 
-class LanguageForm(FlaskForm):
-    locale = SelectField(_l("Language"), choices=choices([("sv", "Svenska"), ("en", "English")]))
+class SecondFactorForm(FlaskForm):
+    code = StringField(
+        _l("Six-digit code or recovery code"),
+        validators=[
+            DataRequired(REQUIRED),
+            Length(min=6, max=20, message=_l("Enter six digits or a recovery code.")),
+        ],
+        render_kw={"autocomplete": "one-time-code"},
+    )
 
 
-def role_choices() -> list[tuple[str, str]]:
-    from hubhome.templating import role_label
-
-    return choices((r.value, role_label(r)) for r in Role)
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(REQUIRED)])
 
 
-class UserForm(FlaskForm):
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[
+            DataRequired(REQUIRED),
+            Length(
+                min=10, max=200, message=_l("The password must be at least 10 characters long.")
+            ),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("The same password again"),
+        validators=[
+            DataRequired(REQUIRED),
+            EqualTo("password", message=_l("The two passwords are not the same.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    code = StringField(
+        _l("Six-digit code from the app"),
+        validators=[Optional(), Length(min=6, max=6, message=_l("Enter six digits."))],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+
+
+class EditUserForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=120)])
     email = EmailField(
         _l("E-mail"),
@@ -41,10 +78,34 @@ class UserForm(FlaskForm):
     phone = StringField(_l("Mobile phone"), validators=[Optional(), PhoneNumber()])
     role = SelectField(_l("Role"), choices=role_choices, validators=[DataRequired(REQUIRED)])
     household_id = SelectField(_l("Household"), coerce=int, validators=[Optional()])
+    personnummer = StringField(
+        _l("Personnummer (foster carers, for BankID or Freja+)"),
+        validators=[Optional(), Personnummer()],
+    )
+
+
+class SendLinkForm(FlaskForm):
+    channel = SelectField(
+        _l("Send by"), choices=choices([("email", _l("E-mail")), ("sms", _l("SMS"))])
+    )
+
+
+class LanguageForm(FlaskForm):
+    locale = SelectField(_l("Language"), choices=choices([("sv", "Svenska"), ("en", "English")]))
+
+
+class UserForm(EditUserForm):
+    """A new account: its details, and a password or an invitation."""
+
     password = PasswordField(
-        _l("Password"),
+        _l("Password (leave empty to send an invitation instead)"),
         validators=[
-            DataRequired(REQUIRED),
+            Optional(),
             Length(min=10, message=_l("The password must be at least 10 characters long.")),
         ],
+    )
+    invite_by = SelectField(
+        _l("Send an invitation by"),
+        choices=choices([("", _l("No invitation")), ("email", _l("E-mail")), ("sms", _l("SMS"))]),
+        validators=[Optional()],
     )

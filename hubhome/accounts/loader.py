@@ -10,7 +10,9 @@ from hubhome.extensions import db, login_manager
 
 def init_login(app: Flask) -> None:
     from hubhome.accounts.models import User
+    from hubhome.accounts.sessions import ServerSessionInterface
 
+    app.session_interface = ServerSessionInterface()
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Sign in to continue.")

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hubhome.crypto import EncryptedString
@@ -44,6 +44,10 @@ class User(UserMixin, Base):
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
     totp_secret: Mapped[str | None] = mapped_column(EncryptedString(255))
     totp_last_step: Mapped[int | None]
+    # a foster carer's personnummer (twelve digits), for e-legitimation: encrypted, and found
+    # by its keyed hash
+    personnummer: Mapped[str | None] = mapped_column(EncryptedString(255))
+    personnummer_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation] = relationship()
@@ -86,3 +90,49 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(default=0)
     first_failure_at: Mapped[datetime | None]
     locked_until: Mapped[datetime | None]
+
+
+class UserSession(Base):
+    """A browser session kept on the server; the cookie holds only a random id, whose
+    SHA-256 is the key here, so deleting the row ends the session wherever the cookie is."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    data: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+
+
+class LinkPurpose(enum.StrEnum):
+    INVITATION = "invitation"  # set a password and enrol a second factor: a new account
+    RESET = "reset"  # forgotten password, or a second factor reset by an administrator
+
+
+class AccountLink(Base):
+    """A one-time link sent by e-mail or SMS; only its token's SHA-256 is kept."""
+
+    __tablename__ = "account_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    purpose: Mapped[LinkPurpose] = mapped_column(str_enum(LinkPurpose, length=16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class RecoveryCode(Base):
+    """One of the ten single-use codes that stand in for the authenticator app."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None]

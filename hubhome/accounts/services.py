@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from hubhome.accounts.models import ApiToken, LoginThrottle, Role, User
 from hubhome.accounts.passwords import DUMMY_HASH, hash_password, verify_password
+from hubhome.audit.services import record_regardless
 from hubhome.db import DbSession
 from hubhome.errors import ValidationFailed
 from hubhome.phones import InvalidPhone, normalize_phone
@@ -65,14 +66,15 @@ def authenticate(session: DbSession, email: str, password: str) -> User:
 
     Failures are counted per address (hashed) so a guesser is locked out even for
     addresses that do not exist, and the refusal never tells which part was wrong. The
-    count is kept whatever becomes of the request (a refused one rolls back).
+    count and the audit events are kept whatever becomes of the request (a refused one
+    rolls back).
     """
-    settings = current_app.config["HUBHOME"]
     now = utcnow()
     throttle = _throttle(session, email)
-    if throttle.locked_until is not None and throttle.locked_until > now:
-        raise LockedOut(throttle.locked_until)
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if throttle.locked_until is not None and throttle.locked_until > now:
+        record_regardless(user, "auth.login_failed", detail={"reason": "locked"})
+        raise LockedOut(throttle.locked_until)
     ok = verify_password(user.password_hash if user else DUMMY_HASH, password)
     if user is not None and ok and user.active:
         if throttle.failures or throttle.first_failure_at or throttle.locked_until:
@@ -81,17 +83,53 @@ def authenticate(session: DbSession, email: str, password: str) -> User:
             throttle.locked_until = None
             _keep(throttle)
         return user
+    reason = "inactive" if user is not None and ok else "password"
+    record_regardless(user, "auth.login_failed", detail={"reason": reason})
+    _count_failure(throttle, user, now)
+    raise SignInRefused()
+
+
+def _count_failure(throttle: LoginThrottle, user: User | None, now: datetime) -> bool:
+    """Count one failure toward the address's lockout; True when it locks the address."""
+    settings = current_app.config["HUBHOME"]
     window = timedelta(minutes=settings.lockout_minutes)
     if throttle.first_failure_at is None or now - throttle.first_failure_at > window:
         throttle.failures = 0
         throttle.first_failure_at = now
     throttle.failures += 1
-    if throttle.failures >= settings.lockout_threshold:
+    locked = throttle.failures >= settings.lockout_threshold
+    if locked:
         throttle.locked_until = now + window
         throttle.failures = 0
         throttle.first_failure_at = None
+        record_regardless(user, "auth.locked", object_type="users", object_id=_id(user))
     _keep(throttle)
-    raise SignInRefused()
+    return locked
+
+
+def _id(user: User | None) -> int | None:
+    return user.id if user is not None else None
+
+
+def second_factor_failed(session: DbSession, user: User) -> None:
+    """A wrong one-time or recovery code: audited, and counted toward the account's lockout
+    like a wrong password; raise LockedOut when this one locks it."""
+    record_regardless(user, "auth.mfa_failed", object_type="users", object_id=user.id)
+    throttle = _throttle(session, user.email)
+    now = utcnow()
+    if throttle.locked_until is not None and throttle.locked_until > now:
+        raise LockedOut(throttle.locked_until)
+    if _count_failure(throttle, user, now):
+        assert throttle.locked_until is not None  # noqa: S101
+        raise LockedOut(throttle.locked_until)
+
+
+def locked_until(session: DbSession, user: User) -> datetime | None:
+    """When the account's lockout ends, if it is locked now."""
+    throttle = session.get(LoginThrottle, _email_hash(user.email))
+    if throttle is None or throttle.locked_until is None or throttle.locked_until <= utcnow():
+        return None
+    return throttle.locked_until
 
 
 def mfa_required(user: User) -> bool:
@@ -135,6 +173,7 @@ def create_user(
     phone: str | None = None,
     household_id: int | None = None,
     locale: str = "sv",
+    personnummer: str | None = None,
 ) -> User:
     """Create a user, validating the e-mail, phone and password."""
     from email_validator import EmailNotValidError, validate_email
@@ -152,7 +191,7 @@ def create_user(
             normalized_phone = normalize_phone(phone)
         except InvalidPhone as exc:
             errors["phone"] = [str(exc)]
-    if len(password) < 10:
+    if password and len(password) < 10:  # none: the account waits for an invitation
         errors["password"] = [_("The password must be at least 10 characters long.")]
     if errors:
         raise ValidationFailed(_("Some of the information could not be used."), errors=errors)
@@ -161,11 +200,12 @@ def create_user(
         email=email,
         name=name.strip(),
         role=role,
-        password_hash=hash_password(password),
+        password_hash=hash_password(password) if password else "",
         phone=normalized_phone,
         household_id=household_id,
         locale=locale,
     )
+    assign_personnummer(session, user, personnummer)
     session.add(user)
     return user
 
@@ -225,3 +265,79 @@ def household_carers(session: DbSession, household_ids: Iterable[int]) -> list[U
             select(User).where(User.household_id.in_(ids), User.active.is_(True)).order_by(User.id)
         )
     )
+
+
+def end_access(session: DbSession, user: User) -> int:
+    """End all of a user's sessions and API tokens at once; return how many sessions ended."""
+    from sqlalchemy import update
+
+    from hubhome.accounts.sessions import end_sessions
+
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return end_sessions(session, [user.id])
+
+
+def set_active(session: DbSession, actor: User, user: User, active: bool) -> None:
+    """Deactivate (ending every session and token at once) or reactivate an account."""
+    from hubhome.audit.services import record
+    from hubhome.errors import NotAllowed
+
+    if user.id == actor.id and not active:
+        raise NotAllowed(_("You cannot deactivate your own account."))
+    if user.active == active:
+        return
+    user.active = active
+    record(session, actor, "user.reactivate" if active else "user.deactivate", user)
+    if not active:
+        ended = end_access(session, user)
+        record(session, actor, "auth.session_revoked", user, detail={"sessions": ended})
+
+
+def assign_personnummer(session: DbSession, user: User, raw: str | None) -> None:
+    """Register (or, given nothing, remove) the personnummer a carer signs in with through
+    e-legitimation: stored encrypted, found by its keyed hash; one account per number."""
+    from hubhome.children.personnummer import InvalidPersonnummer, normalize_personnummer
+    from hubhome.crypto import lookup_hash
+
+    if not raw or not raw.strip():
+        user.personnummer = None
+        user.personnummer_hash = None
+        return
+    try:
+        number = normalize_personnummer(raw)
+    except InvalidPersonnummer as exc:
+        raise ValidationFailed(str(exc), errors={"personnummer": [str(exc)]}) from exc
+    key = lookup_hash(number)
+    taken = session.scalar(select(User.id).where(User.personnummer_hash == key))
+    if taken is not None and taken != user.id:
+        message = _("Another account already has that personnummer.")
+        raise ValidationFailed(message, errors={"personnummer": [message]})
+    user.personnummer = number
+    user.personnummer_hash = key
+
+
+def staff_for_email(session: DbSession, email: str) -> User | None:
+    """The active staff account (anyone but a foster carer) with this e-mail address."""
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.active or user.role == Role.FOSTER_CARER:
+        return None
+    return user
+
+
+def carer_for_personnummer(session: DbSession, raw: str) -> User | None:
+    """The active foster carer whose registered personnummer is this one."""
+    from hubhome.children.personnummer import InvalidPersonnummer, normalize_personnummer
+    from hubhome.crypto import lookup_hash
+
+    try:
+        number = normalize_personnummer(raw)
+    except InvalidPersonnummer:
+        return None
+    user = session.scalar(select(User).where(User.personnummer_hash == lookup_hash(number)))
+    if user is None or not user.active or user.role != Role.FOSTER_CARER:
+        return None
+    return user

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import time, timedelta
 from typing import Any
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from hubhome.activities import answers, queries, services
 from hubhome.activities.models import ActivityKind
 from hubhome.activities.recurrence import MAX_OCCURRENCES, Repeat
 from hubhome.api.auth import api_user
+from hubhome.api.core import Blueprint
 from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
 from hubhome.permissions import get_activity_or_404, get_constellation_or_404

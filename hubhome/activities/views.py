@@ -20,6 +20,7 @@ from hubhome.activities.forms import (
 from hubhome.activities.labels import ANSWER_LABELS, KIND_LABELS, STATUS_LABELS
 from hubhome.activities.models import Activity, ActivityKind, AnswerStatus
 from hubhome.activities.recurrence import Repeat
+from hubhome.api.bounds import db_int
 from hubhome.errors import Conflict, ValidationFailed
 from hubhome.extensions import db
 from hubhome.forms import attempt, choices, submit
@@ -37,7 +38,7 @@ LABELS = {"kind": KIND_LABELS, "answer": ANSWER_LABELS, "status": STATUS_LABELS}
 def _constellation() -> tuple[Constellation | None, list[Constellation]]:
     """The constellation asked for (in scope), or the user's first."""
     all_visible = list(visible_constellations(db.session, current_user))
-    wanted = request.args.get("constellation_id", type=int)
+    wanted = request.args.get("constellation_id", type=db_int)
     if wanted:
         return get_constellation_or_404(current_user, wanted), all_visible
     return (all_visible[0] if all_visible else None), all_visible
@@ -120,7 +121,7 @@ def new() -> Any:
         abort(403)
     form = ActivityForm()
     form.constellation_id.choices = choices((c.id, c.name) for c in mine)
-    chosen_id = form.constellation_id.data or request.args.get("constellation_id", type=int)
+    chosen_id = form.constellation_id.data or request.args.get("constellation_id", type=db_int)
     chosen = next((c for c in mine if c.id == chosen_id), mine[0])
     if request.method == "GET":
         form.constellation_id.data = chosen.id

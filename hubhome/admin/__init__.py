@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
 
     from hubhome import nav
     from hubhome.accounts.models import Role
+    from hubhome.admin import user_views  # noqa: F401  (its pages on the admin blueprint)
     from hubhome.admin.views import bp
 
     app.register_blueprint(bp)

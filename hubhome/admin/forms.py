@@ -11,7 +11,9 @@ class AuditSearchForm(FlaskForm):
         csrf = False  # a GET search form changes nothing
 
     actor_id = SelectField(_l("User"), coerce=int, validators=[Optional()])
-    child_id = IntegerField(_l("Child number"), validators=[Optional(), NumberRange(min=1)])
+    child_id = IntegerField(
+        _l("Child number"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)]
+    )
     action = StringField(_l("Action starts with"), validators=[Optional()])
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])

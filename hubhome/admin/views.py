@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from hubhome.accounts.forms import UserForm
+from hubhome.accounts.lifecycle import send_link
 from hubhome.accounts.models import Role, User
-from hubhome.accounts.services import create_user
+from hubhome.accounts.services import create_user, set_active
 from hubhome.admin.forms import AuditSearchForm, OrganisationSettingsForm
 from hubhome.audit.queries import search_audit
 from hubhome.audit.services import record
-from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
-from hubhome.forms import choices, show_errors, submit
+from hubhome.forms import attempt, choices, submit
 from hubhome.network.models import Organisation
 from hubhome.network.services import update_organisation_settings, visible_households
 from hubhome.ops.health import heartbeat
@@ -116,30 +116,55 @@ def organisation() -> Any:
 
 @bp.route("/users", methods=["GET", "POST"])
 def users() -> Any:
-    """List the organisation's accounts and create new ones."""
+    """List the organisation's accounts and create new ones (with an invitation, or not)."""
     form = UserForm()
     form.household_id.choices = choices(
         [(0, _("No household"))]
         + [(h.id, h.name) for h in visible_households(db.session, current_user)]
     )
-    if form.validate_on_submit():
-        try:
-            user = create_user(
-                db.session,
-                organisation_id=current_user.organisation_id,
-                email=form.email.data or "",
-                name=form.name.data or "",
-                role=Role(form.role.data),
-                password=form.password.data or "",
-                phone=form.phone.data or None,
-                household_id=form.household_id.data or None,
-            )
-        except ValidationFailed as exc:
-            show_errors(form, exc)
-        else:
-            db.session.flush()
-            record(db.session, current_user, "user.create", user)
-            flash(_("The account has been created."), "success")
-            return redirect(url_for("admin.users"))
-    status = 422 if form.errors else 200
-    return render_template("admin/users.html", form=form, users=_org_users()), status
+    done = submit(form, lambda: _create_user(form))
+    if done.saved:
+        flash(_("The account has been created."), "success")
+        return redirect(url_for("admin.user", user_id=done.value.id))
+    return render_template("admin/users.html", form=form, users=_org_users()), done.status
+
+
+def _create_user(form: UserForm) -> User:
+    user = create_user(
+        db.session,
+        organisation_id=current_user.organisation_id,
+        email=form.email.data or "",
+        name=form.name.data or "",
+        role=Role(form.role.data),
+        password=form.password.data or "",
+        phone=form.phone.data or None,
+        household_id=form.household_id.data or None,
+        personnummer=form.personnummer.data or None,
+    )
+    db.session.flush()
+    record(db.session, current_user, "user.create", user)
+    if form.invite_by.data:
+        send_link(db.session, current_user, user, form.invite_by.data)
+    return user
+
+
+def org_user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.organisation_id != current_user.organisation_id:
+        abort(404)
+    return user
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"], defaults={"active": False})
+@bp.route("/users/<int:user_id>/reactivate", methods=["POST"], defaults={"active": True})
+def set_user_active(user_id: int, active: bool) -> Any:
+    """Deactivate an account (every session and API token of it ends at once) or let it
+    sign in again."""
+    user = org_user_or_404(user_id)
+    done = attempt(lambda: set_active(db.session, current_user, user, active))
+    done.flash(
+        _("The account has been reactivated.")
+        if active
+        else _("The account has been deactivated and signed out everywhere.")
+    )
+    return redirect(url_for("admin.users"))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from hubhome.advice import services
 from hubhome.advice.models import AdviceChannel, AdviceTopic, Urgency
 from hubhome.api.auth import api_user
+from hubhome.api.core import Blueprint
 from hubhome.extensions import db
 
 blp = Blueprint(

@@ -13,6 +13,7 @@ from hubhome.advice import services
 from hubhome.advice.forms import AdviceForm, DoneForm
 from hubhome.advice.labels import CHANNEL_LABELS, TOPIC_LABELS, URGENCY_LABELS
 from hubhome.advice.models import AdviceChannel, AdviceTopic, Urgency
+from hubhome.api.bounds import db_int
 from hubhome.audit.services import Subject, record_many
 from hubhome.extensions import db
 from hubhome.forms import choices, submit
@@ -73,13 +74,13 @@ def follow_ups() -> Any:
 
 def _prefill(form: AdviceForm) -> None:
     """Fill from the query string: a call in the call log links here with its details."""
-    household_id = request.args.get("household_id", type=int)
+    household_id = request.args.get("household_id", type=db_int)
     if household_id:
         form.household_id.data = household_id
     channel = request.args.get("channel", "")
     if channel in {c.value for c in AdviceChannel}:
         form.channel.data = channel
-    call_id = request.args.get("call_id", type=int)
+    call_id = request.args.get("call_id", type=db_int)
     if call_id:
         form.call_id.data = str(call_id)
 

@@ -7,10 +7,9 @@ in its own init_app.
 from __future__ import annotations
 
 from flask import Flask
-from flask_smorest import Blueprint
 
 from hubhome.api.auth import authenticate_api_request
-from hubhome.api.core import api
+from hubhome.api.core import Blueprint, api
 
 
 def init_api(app: Flask) -> None:

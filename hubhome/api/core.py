@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Api
+from flask_smorest import Blueprint as SmorestBlueprint
+
+from hubhome.api.bounds import BoundedParser
 
 
 class HubhomeApi(Api):
@@ -12,6 +15,12 @@ class HubhomeApi(Api):
 
     def _register_error_handlers(self) -> None:
         """Errors are rendered by hubhome.errors for the API and the pages alike."""
+
+
+class Blueprint(SmorestBlueprint):
+    """An API blueprint whose arguments are range-checked (see `hubhome.api.bounds`)."""
+
+    ARGUMENTS_PARSER = BoundedParser()
 
 
 api = HubhomeApi(

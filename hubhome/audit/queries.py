@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from hubhome.audit.models import AuditEvent
 from hubhome.db import DbSession
@@ -25,8 +25,17 @@ def search_audit(
     limit: int = 200,
     offset: int = 0,
 ) -> Sequence[AuditEvent]:
-    """Return audit events of one organisation, newest first; dates are Stockholm days."""
-    query = select(AuditEvent).where(AuditEvent.organisation_id == organisation_id)
+    """Return audit events of one organisation, newest first; dates are Stockholm days.
+
+    Refused sign-ins of identities no account matches (an unknown e-mail, an unknown
+    e-legitimation) belong to no organisation; every administrator sees those too.
+    """
+    query = select(AuditEvent).where(
+        or_(
+            AuditEvent.organisation_id == organisation_id,
+            and_(AuditEvent.organisation_id.is_(None), AuditEvent.action.startswith("auth.")),
+        )
+    )
     if actor_id is not None:
         query = query.where(AuditEvent.actor_id == actor_id)
     if child_id is not None:

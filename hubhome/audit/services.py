@@ -62,6 +62,29 @@ def record(
     session.connection().execute(_INSERT, _row(actor, action, organisation_id, subject, detail))
 
 
+def record_regardless(
+    actor: User | None,
+    action: str,
+    *,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    organisation_id: int | None = None,
+    detail: dict[str, object] | None = None,
+) -> None:
+    """Write a security event (a refused sign-in, a denied look) whatever becomes of the
+    request: refusals roll their unit of work back, and the event must stay."""
+    from hubhome.transaction import commit_regardless
+
+    if organisation_id is None and actor is not None:
+        organisation_id = actor.organisation_id
+    row = _row(actor, action, organisation_id, Subject(object_type, object_id), detail)
+
+    def write(session: DbSession) -> None:
+        session.connection().execute(_INSERT, row)
+
+    commit_regardless(write)
+
+
 def record_many(
     session: DbSession,
     actor: User,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from hubhome.accounts.models import Role, User
 from hubhome.api.auth import api_user
+from hubhome.api.core import Blueprint
 from hubhome.caseload import queries, services
 from hubhome.extensions import db
 from hubhome.permissions import can_follow_up, can_see_caseloads, get_child_or_404

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from hubhome.accounts.models import Role, User
+from hubhome.api.bounds import db_int
 from hubhome.caseload import queries, services
 from hubhome.caseload.forms import ReviewForm, SettingsForm, VisitForm
 from hubhome.caseload.sources import has_sources
@@ -22,7 +23,7 @@ bp = Blueprint("caseload", __name__, url_prefix="/caseload")
 
 def _worker() -> User:
     """The social worker whose caseload is shown: oneself, or for an admin the one chosen."""
-    wanted = request.args.get("worker", type=int)
+    wanted = request.args.get("worker", type=db_int)
     if current_user.role == Role.ADMIN and wanted:
         worker = db.session.get(User, wanted)
         if worker is None or worker.organisation_id != current_user.organisation_id:

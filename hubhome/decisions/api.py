@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, abort
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from hubhome.api.auth import api_user
+from hubhome.api.core import Blueprint
 from hubhome.decisions import reports, services
 from hubhome.decisions.models import InterventionDecision, InterventionKind
 from hubhome.decisions.rules import Quarter, limit_for

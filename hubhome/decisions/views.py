@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from hubhome.accounts.models import Role, User
+from hubhome.api.bounds import db_int
 from hubhome.audit.services import record
 from hubhome.children.models import Child
 from hubhome.decisions import reports, services
@@ -261,7 +262,7 @@ def report_csv() -> Response:
 def _register_year() -> int:
     if current_user.role != Role.ADMIN:
         abort(403)
-    return request.args.get("year", type=int) or local_today().year - 1
+    return request.args.get("year", type=db_int) or local_today().year - 1
 
 
 def _audit_register(year: int, count: int, form: str) -> None:

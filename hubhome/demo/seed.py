@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from hubhome.accounts.models import Role, User
 from hubhome.accounts.passwords import hash_password
+from hubhome.accounts.services import assign_personnummer
 from hubhome.children.models import Child, Gender, Placement
 from hubhome.db import DbSession
 from hubhome.demo.everyday import seed_everyday
@@ -50,6 +51,9 @@ __all__ = [
 
 DEMO_PASSWORD = "demo-hubhome"  # noqa: S105  (published demo credential)
 ORGANISATION = "Demo kommun"
+
+
+DEMO_PERSONNUMMER = "19121212-1212"
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,8 @@ def seed_demo(session: DbSession) -> bool:
         session.add(user)
         users[account.email] = user
     session.flush()
+    # the Swedish Tax Agency's test personnummer, for e-legitimation in the demo
+    assign_personnummer(session, users["familj1@demo.hubhome.test"], DEMO_PERSONNUMMER)
     social_worker = users["socialsekreterare@demo.hubhome.test"]
 
     bjornen = Constellation(

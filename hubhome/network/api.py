@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from hubhome.api.auth import api_user
+from hubhome.api.core import Blueprint
 from hubhome.audit.services import record
 from hubhome.extensions import db
 from hubhome.network import services

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from hubhome.accounts.models import Role
 from hubhome.api.auth import api_user
+from hubhome.api.core import Blueprint
 from hubhome.extensions import db
 from hubhome.outbox.services import list_outbox
 

@@ -6,11 +6,11 @@ from datetime import timedelta
 from typing import Any
 
 from flask import abort
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from hubhome.accounts.models import Role
 from hubhome.api.auth import api_user
+from hubhome.api.core import Blueprint
 from hubhome.decisions.rules import add_months
 from hubhome.extensions import db
 from hubhome.network.services import visible_constellations

@@ -189,8 +189,22 @@ def get_or_404(model: type[T], object_id: int, visible_ids: Select[Any]) -> T:
     key = model.__mapper__.primary_key[0]  # type: ignore[attr-defined]
     obj = db.session.scalar(select(model).where(key == object_id, key.in_(visible_ids)))
     if obj is None:  # one query: missing and out of scope look the same
+        _audit_if_denied(model, key, object_id)
         abort(404)
     return obj
+
+
+def _audit_if_denied(model: Any, key: Any, object_id: int) -> None:
+    """An object that exists but is out of the caller's scope is a security event."""
+    from flask import g
+    from flask_login import current_user
+
+    from hubhome.audit.services import record_regardless
+
+    actor = g.get("api_user") or (current_user if current_user.is_authenticated else None)
+    if actor is None or db.session.scalar(select(key).where(key == object_id)) is None:
+        return
+    record_regardless(actor, "access.denied", object_type=model.__tablename__, object_id=object_id)
 
 
 def get_child_or_404(user: User, child_id: int) -> Child:

@@ -6,10 +6,10 @@ from datetime import timedelta
 from typing import Any, cast, get_args
 
 from flask import abort
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from hubhome.api.auth import api_user
+from hubhome.api.core import Blueprint
 from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
 from hubhome.network.models import Household

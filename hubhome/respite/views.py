@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from hubhome.accounts.models import Role
+from hubhome.api.bounds import db_int
 from hubhome.extensions import db
 from hubhome.forms import attempt, choices, submit
 from hubhome.network.models import Household
@@ -91,7 +92,7 @@ def _booking_form(household: Household | None) -> BookingForm:
 def book() -> Any:
     """Ask for respite nights; a full night is named and the waiting list offered."""
     household = None
-    wanted = request.args.get("household_id", type=int)
+    wanted = request.args.get("household_id", type=db_int)
     if wanted:
         household = get_household_or_404(current_user, wanted)
         if not can_book_for(current_user, household):
@@ -198,7 +199,7 @@ def overview() -> Any:
     """The liaison's view: each constellation's respite, planned versus emergency, per family."""
     if current_user.role not in (Role.SOCIAL_WORKER, Role.ADMIN, Role.HUB_CARER):
         abort(403)
-    year = request.args.get("year", type=int) or local_today().year
+    year = request.args.get("year", type=db_int) or local_today().year
     constellations = visible_constellations(db.session, current_user)
     rows = household_mix(db.session, current_user, constellations, year)
     return render_template(

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from hubhome.api.auth import api_user
+from hubhome.api.core import Blueprint
 from hubhome.extensions import db
 from hubhome.permissions import visit_child_ids_visible_to
 from hubhome.visits import services

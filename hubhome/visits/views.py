@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from hubhome.accounts.models import Role, User
+from hubhome.api.bounds import db_int
 from hubhome.extensions import db
 from hubhome.forms import choices, submit
 from hubhome.permissions import (
@@ -52,7 +53,7 @@ def _require_role() -> None:
 def index() -> Any:
     """Visits and restrictions of the children the user may see (each read is audited)."""
     _require_role()
-    child_id = request.args.get("child_id", type=int)
+    child_id = request.args.get("child_id", type=db_int)
     visits = services.visible_visits(db.session, current_user, child_id=child_id)
     restrictions = services.visible_restrictions(db.session, current_user)
     services.audit_reads(
@@ -81,7 +82,7 @@ def _for_a_child(form: F) -> F:
             for c in services.writable_children(db.session, current_user)
         ]
     )
-    wanted = request.args.get("child_id", type=int)
+    wanted = request.args.get("child_id", type=db_int)
     if request.method == "GET" and wanted:
         form.child_id.data = wanted
     return form
