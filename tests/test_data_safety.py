@@ -117,6 +117,11 @@ def test_downgrade_in_production_is_refused_without_the_data_loss_flag(tmp_path)
         "HUBHOME_DATABASE_URL": f"sqlite:///{tmp_path}/production.sqlite",
         "HUBHOME_FIELD_KEY": TEST_FIELD_KEY,
         "TWILIO_AUTH_TOKEN": "a-token",
+        "TWILIO_ACCOUNT_SID": "AC" + "1" * 32,
+        "HUBHOME_SECURE_COOKIES": "1",
+        "HUBHOME_SMS_BACKEND": "twilio",
+        "HUBHOME_REDIS_URL": "redis://127.0.0.1:6379/15",
+        "HUBHOME_PROXY_HOPS": "1",
     }
     result = CliRunner().invoke(main, ["db", "downgrade", "base"], env=production)
     assert result.exit_code == 2
