@@ -78,6 +78,16 @@ def _wait_for_holder(pids: set[int], timeout: float = 90.0) -> int:
     return pid  # type: ignore[return-value]
 
 
+def _advisory_locks_held() -> int:
+    """Advisory locks granted in the test's database (the server is shared with other runs)."""
+    held = (
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    )
+    with db.engine.connect() as conn:
+        return int(conn.execute(text(held)).scalar_one())
+
+
 def _assert_each_sent_once(fake: FakeTwilio, bodies: list[str]) -> None:
     created = _created(fake, bodies)
     twice = {body: count for body, count in created.items() if count > 1}
@@ -182,12 +192,35 @@ def test_sigterm_mid_send_finishes_the_message_records_the_run_and_releases_the_
     lease = db.session.get(SchedulerLease, "scheduler")
     assert lease is not None
     assert lease.expires_at <= datetime.now(UTC)
-    with db.engine.connect() as conn:  # the advisory lock went with the process
-        held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
-        assert conn.execute(text(held)).scalar_one() == 0
+    assert _advisory_locks_held() == 0  # the advisory lock went with the process
     again = start_jobs("--once", **FAST)
     assert again.wait(120) == 0, again.tail()
     _wait_until_settled(bodies, 60, again.tail)
+    _assert_each_sent_once(fake_twilio, bodies)
+
+
+def test_sigterm_during_jobs_once_finishes_the_send_records_the_run_and_starts_nothing_more(
+    demo, fake_twilio, start_jobs
+):
+    bodies = [f"Engång nr {n}" for n in range(5)]
+    _queue(bodies)
+    fake_twilio.script(slow(1.5), method="POST", when=_for(bodies[0]))  # within the timeout
+    once = start_jobs("--once", **FAST)
+    fake_twilio.wait_for(1, timeout=90, method="POST", path="/Messages.json")
+    once.signal(signal.SIGTERM)  # while Twilio is answering the first message
+    assert once.wait(30) == 0, once.tail()
+    assert "lock released" in once.output()
+    first, *rest = sorted(_messages(bodies), key=lambda m: m.id)
+    assert first.status == OutboxStatus.SENT and first.provider_sid  # the step in flight
+    assert [(m.status, m.attempts) for m in rest] == [(OutboxStatus.PENDING, 0)] * 4
+    assert len(fake_twilio.sent_sms) == 1  # no new message taken after the signal
+    db.session.expire_all()
+    runs = db.session.scalars(select(JobRun)).all()
+    assert [(run.job, run.outcome) for run in runs] == [("outbox", "ok")]  # no job after it
+    assert runs[0].finished_at is not None
+    assert _advisory_locks_held() == 0  # the lock is released
+    again = start_jobs("--once", **FAST)
+    assert again.wait(120) == 0, again.tail()
     _assert_each_sent_once(fake_twilio, bodies)
 
 
