@@ -224,6 +224,44 @@ def test_sigterm_during_jobs_once_finishes_the_send_records_the_run_and_starts_n
     _assert_each_sent_once(fake_twilio, bodies)
 
 
+def test_a_status_callback_settles_a_message_whose_answer_never_came(
+    demo, fake_twilio, start_jobs, start_server
+):
+    """Twilio made the message after the client gave up: its status callback, not a lookup,
+    records it as sent and delivered, and it is never sent again."""
+    from tests.conftest import PUBLIC_URL
+
+    bodies = ["Svaret kom aldrig"]
+    _queue(bodies)
+    fake_twilio.script(slow(4), method="POST", when=_for(bodies[0]))  # made after the timeout
+    slow_lookup = {"HUBHOME_OUTBOX_RECONCILE_SECONDS": "600"}
+    once = start_jobs("--once", **slow_lookup)
+    assert once.wait(120) == 0, once.tail()
+    (message,) = _messages(bodies)
+    assert message.status == OutboxStatus.SENDING and message.provider_sid is None
+    (created,) = fake_twilio.wait_for(1, method="POST", path="/Messages.json")
+    callback = created.form["StatusCallback"]
+    assert callback.startswith(PUBLIC_URL + "/phone/sms/status?message=")
+    deadline = time.monotonic() + 30
+    while not (made := [m for m in fake_twilio.messages if m["body"] == bodies[0]]):
+        assert time.monotonic() < deadline, "Twilio never made the slow message"
+        time.sleep(0.1)  # polling the fake's state with a deadline
+    (made,) = made
+    server = start_server(phone=True)
+    for status in ("sent", "delivered", "delivered"):  # in order, and once more
+        form = {"MessageSid": made["sid"], "MessageStatus": status, "To": made["to"]}
+        assert server.webhook(callback[len(PUBLIC_URL) :], form).status == 204
+    (message,) = _messages(bodies)
+    assert message.status == OutboxStatus.DELIVERED
+    assert (message.provider_sid, message.attempts) == (made["sid"], 1)
+    again = start_jobs("--once", HUBHOME_OUTBOX_RECONCILE_SECONDS="0")
+    assert again.wait(120) == 0, again.tail()
+    posts = [r for r in fake_twilio.matching("POST", "/Messages.json") if _for(bodies[0])(r)]
+    assert len(posts) == 1  # never sent again
+    lookups = fake_twilio.matching("GET", "/Messages.json")
+    assert [r for r in lookups if r.query.get("To") == made["to"]] == []  # nor looked up
+
+
 def test_a_refused_connection_is_a_failed_attempt_with_its_text_and_backoff(
     demo, refusing_address, start_jobs
 ):
