@@ -144,16 +144,33 @@ def _configure(scheduler: BlockingScheduler | BackgroundScheduler, runner: Runne
 
 
 def run_once(app: Flask) -> int:
-    """Run every job once if the lock can be had; return a process exit code."""
+    """Run every job once if the lock can be had; return a process exit code.
+
+    On SIGTERM the job in flight finishes its step (a job that works in steps stops at its
+    next safe point) and records its end; no further job starts, the lock is released and
+    the process exits 0 (1 if a job that ran failed).
+    """
     runner = Runner(app)
-    runner.renew()
-    if not runner.leader:
-        log.warning("another scheduler holds the lock; nothing run")
-        return 0
+    stop_requested.clear()
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _stop_after_the_step) if main else None
     try:
-        failed = [spec.name for spec in all_jobs(app) if run_job(app, spec).outcome != "ok"]
+        runner.renew()
+        if not runner.leader:
+            log.warning("another scheduler holds the lock; nothing run")
+            return 0
+        failed = []
+        for spec in all_jobs(app):
+            if stop_requested.is_set():
+                log.info("stopping before %s: asked to stop", spec.name)
+                break
+            if run_job(app, spec).outcome != "ok":
+                failed.append(spec.name)
     finally:
         runner.release()
+        if main:
+            signal.signal(signal.SIGTERM, previous)
+        log.info("jobs run once; lock released")
     return 1 if failed else 0
 
 
@@ -186,6 +203,13 @@ def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
     """SIGTERM (a service manager stopping the service): stop as Ctrl-C does."""
     stop_requested.set()
     raise SystemExit(0)
+
+
+def _stop_after_the_step(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM during `hubhome jobs --once`: the main thread runs the job, so nothing is
+    interrupted; the job stops at its next safe point and no other starts."""
+    log.info("SIGTERM: finishing the step in flight")
+    stop_requested.set()
 
 
 def start_in_background(app: Flask) -> BackgroundScheduler:

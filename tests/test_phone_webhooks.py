@@ -156,8 +156,9 @@ def test_outbound_sms_is_sent_through_twilio_and_its_delivery_recorded(client, d
         twilio_post(client, "/phone/sms", params)
         send_due(db.session)
     assert twilio_http.sent_sms[0]["To"] == HANNA
-    assert twilio_http.sent_sms[0]["StatusCallback"] == PUBLIC_URL + "/phone/sms/status"
     message = db.session.scalars(select(OutboxMessage)).one()
+    callback = f"{PUBLIC_URL}/phone/sms/status?message={message.id}"
+    assert twilio_http.sent_sms[0]["StatusCallback"] == callback
     status = {"MessageSid": message.provider_sid, "MessageStatus": "delivered"}
     assert twilio_post(client, "/phone/sms/status", status).status_code == 204
     db.session.expire_all()

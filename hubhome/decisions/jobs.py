@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, subqueryload
 
 from hubhome.accounts.models import Role, User
 from hubhome.db import DbSession
@@ -39,6 +39,9 @@ def notify_ivo_report_ready(session: DbSession) -> int:
 
 
 def _announce(session: DbSession, organisation_id: int, quarter: Quarter) -> int:
+    """One organisation's announcements: four queries however many decisions it has (the
+    decisions with their child and responsible, their offers, their interruptions, the
+    people to tell), then one insert per message."""
     decisions = list(
         session.scalars(
             select(InterventionDecision)
@@ -46,10 +49,11 @@ def _announce(session: DbSession, organisation_id: int, quarter: Quarter) -> int
                 InterventionDecision.organisation_id == organisation_id,
                 InterventionDecision.decision_date <= quarter.end,
             )
-            .options(
-                selectinload(InterventionDecision.offers),
-                selectinload(InterventionDecision.interruptions),
-                selectinload(InterventionDecision.child),
+            .options(  # one query each, whatever the number of decisions
+                subqueryload(InterventionDecision.offers),
+                subqueryload(InterventionDecision.interruptions),
+                joinedload(InterventionDecision.child),
+                joinedload(InterventionDecision.responsible),
             )
         )
     )

@@ -104,7 +104,10 @@ class TwilioBackend:
         else:
             kwargs["from_"] = settings.twilio_from_number
         if settings.public_url:
-            kwargs["status_callback"] = settings.public_url.rstrip("/") + "/phone/sms/status"
+            # The outbox id lets the callback settle a message whose answer never came.
+            kwargs["status_callback"] = (
+                settings.public_url.rstrip("/") + f"/phone/sms/status?message={message.id}"
+            )
         try:
             sent = twilio_client().messages.create(**kwargs)
         except TwilioException as exc:  # Twilio answered with an error: nothing was sent

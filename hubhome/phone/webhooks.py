@@ -328,10 +328,32 @@ def _forward_sms() -> None:
 @twilio_signed
 @on_outage(kept(_no_content))
 def sms_status() -> Response:
-    """Delivery status of an outbound message, recorded on its outbox row."""
-    message = db.session.scalar(
-        select(OutboxMessage).where(OutboxMessage.provider_sid == request.form.get("MessageSid"))
-    )
+    """Delivery status of an outbound message, recorded on its outbox row.
+
+    A message still "sending" (Twilio's answer never came: a timeout, a cut connection, a
+    killed sender) is settled by its first callback, named by the outbox id in the callback
+    URL: Twilio has it, so it is sent, with Twilio's id, and never looked up or sent again.
+    """
+    sid = request.form.get("MessageSid")
+    by_sid = select(OutboxMessage).where(OutboxMessage.provider_sid == sid)
+    message = db.session.scalar(by_sid)
+    if message is None and sid:
+        message = db.session.scalar(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.id == request.args.get("message", type=int),
+                OutboxMessage.status == OutboxStatus.SENDING,
+                OutboxMessage.provider_sid.is_(None),
+            )
+            .with_for_update()
+        )
+        if message is not None:
+            message.status = OutboxStatus.SENT
+            message.sent_at = utcnow()
+            message.provider_sid = sid
+            message.last_error = None
+        else:  # a concurrent callback settled it meanwhile
+            message = db.session.scalar(by_sid)
     state = request.form.get("MessageStatus", "")
     if message is not None and message.status != OutboxStatus.DELIVERED:
         message.provider_status = state

@@ -129,7 +129,40 @@ def coverage_gaps(
     rotas = rotas_for(session, constellation)
     for rota in rotas:
         ensure_materialised(session, rota, end)
-    shifts = _shifts(session, rotas, start, end)
+    return gaps_in(rotas, _shifts(session, rotas, start, end), start, end)
+
+
+def organisation_coverage_gaps(
+    session: DbSession, constellations: Sequence[Constellation], start: datetime, end: datetime
+) -> dict[int, list[Gap]]:
+    """`coverage_gaps` for each of one organisation's constellations, by constellation id,
+    in two queries whatever their number (when the rotas are materialised, as the daily job
+    keeps them): the organisation's rotas, then their shifts in [start, end)."""
+    if not constellations:
+        return {}
+    organisation_id = constellations[0].organisation_id
+    rotas = session.scalars(select(Rota).where(Rota.organisation_id == organisation_id)).all()
+    for rota in rotas:
+        ensure_materialised(session, rota, end)
+    shifts: dict[int, list[OnCallShift]] = {rota.id: [] for rota in rotas}
+    for shift in _shifts(session, rotas, start, end):
+        shifts[shift.rota_id].append(shift)
+    gaps: dict[int, list[Gap]] = {}
+    for constellation in constellations:
+        own = sorted(
+            (r for r in rotas if r.constellation_id in (constellation.id, None)),
+            key=lambda r: (r.level, r.shared, r.id),
+        )
+        gaps[constellation.id] = gaps_in(
+            own, [s for rota in own for s in shifts[rota.id]], start, end
+        )
+    return gaps
+
+
+def gaps_in(
+    rotas: Sequence[Rota], shifts: Sequence[OnCallShift], start: datetime, end: datetime
+) -> list[Gap]:
+    """The stretches in [start, end) when nobody of `rotas` is on call, given their shifts."""
     edges = sorted(
         {start, end}
         | {s.starts_at for s in shifts if start < s.starts_at < end}

@@ -15,7 +15,7 @@ from hubhome.network.models import Constellation
 from hubhome.ops.schedule import for_each_organisation
 from hubhome.outbox.services import enqueue_sms
 from hubhome.phone.signature import public_url
-from hubhome.rota.chain import Gap, coverage_gaps
+from hubhome.rota.chain import Gap, organisation_coverage_gaps
 from hubhome.rota.patterns import materialise_all
 from hubhome.rota.queries import LOOK_AHEAD
 from hubhome.timeutil import STOCKHOLM, local_to_utc, local_today, utcnow
@@ -25,16 +25,11 @@ def materialise_shifts(session: DbSession) -> int:
     return materialise_all(session)
 
 
-def rota_owners(session: DbSession, constellation: Constellation) -> Sequence[User]:
+def _owns_rota(user: User, constellation: Constellation) -> bool:
     """Who answers for a constellation's rota: its hub carers and the organisation's admins."""
-    roles = (User.role == Role.ADMIN) | (
-        (User.role == Role.HUB_CARER) & (User.household_id == constellation.hub_household_id)
+    return user.role == Role.ADMIN or (
+        user.role == Role.HUB_CARER and user.household_id == constellation.hub_household_id
     )
-    return session.scalars(
-        select(User)
-        .where(User.organisation_id == constellation.organisation_id, User.active.is_(True), roles)
-        .order_by(User.id)
-    ).all()
 
 
 def _text(constellation: Constellation, gaps: Sequence[Gap]) -> str:
@@ -64,25 +59,34 @@ def warn_of_gaps(session: DbSession) -> int:
 
 
 def _warn_of_gaps_in(session: DbSession, organisation_id: int) -> int:
+    """One organisation's gaps: a constant number of queries however many constellations
+    it has (constellations, rotas, shifts, owners), then one insert per message."""
     now = utcnow()
     start = local_to_utc(local_today(), time(0))
-    sent = 0
-    for constellation in session.scalars(
+    constellations = session.scalars(
         select(Constellation)
         .where(Constellation.organisation_id == organisation_id)
         .order_by(Constellation.id)
-    ):
-        gaps = [
-            g
-            for g in coverage_gaps(session, constellation, start, now + LOOK_AHEAD)
-            if g.ends_at > now
-        ]
+    ).all()
+    gaps_of = organisation_coverage_gaps(session, constellations, start, now + LOOK_AHEAD)
+    owners = session.scalars(
+        select(User)
+        .where(
+            User.organisation_id == organisation_id,
+            User.active.is_(True),
+            User.role.in_((Role.ADMIN, Role.HUB_CARER)),
+        )
+        .order_by(User.id)
+    ).all()
+    sent = 0
+    for constellation in constellations:
+        gaps = [g for g in gaps_of[constellation.id] if g.ends_at > now]
         if not gaps:
             continue
         digest = hashlib.sha256(
             "|".join(f"{g.starts_at.isoformat()}/{g.ends_at.isoformat()}" for g in gaps).encode()
         ).hexdigest()[:20]
-        for owner in rota_owners(session, constellation):
+        for owner in [u for u in owners if _owns_rota(u, constellation)]:
             key = f"rota.gaps:{constellation.id}:{digest}:u{owner.id}"
             message = enqueue_sms(
                 session,

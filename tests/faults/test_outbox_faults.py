@@ -78,6 +78,16 @@ def _wait_for_holder(pids: set[int], timeout: float = 90.0) -> int:
     return pid  # type: ignore[return-value]
 
 
+def _advisory_locks_held() -> int:
+    """Advisory locks granted in the test's database (the server is shared with other runs)."""
+    held = (
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    )
+    with db.engine.connect() as conn:
+        return int(conn.execute(text(held)).scalar_one())
+
+
 def _assert_each_sent_once(fake: FakeTwilio, bodies: list[str]) -> None:
     created = _created(fake, bodies)
     twice = {body: count for body, count in created.items() if count > 1}
@@ -182,13 +192,74 @@ def test_sigterm_mid_send_finishes_the_message_records_the_run_and_releases_the_
     lease = db.session.get(SchedulerLease, "scheduler")
     assert lease is not None
     assert lease.expires_at <= datetime.now(UTC)
-    with db.engine.connect() as conn:  # the advisory lock went with the process
-        held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
-        assert conn.execute(text(held)).scalar_one() == 0
+    assert _advisory_locks_held() == 0  # the advisory lock went with the process
     again = start_jobs("--once", **FAST)
     assert again.wait(120) == 0, again.tail()
     _wait_until_settled(bodies, 60, again.tail)
     _assert_each_sent_once(fake_twilio, bodies)
+
+
+def test_sigterm_during_jobs_once_finishes_the_send_records_the_run_and_starts_nothing_more(
+    demo, fake_twilio, start_jobs
+):
+    bodies = [f"Engång nr {n}" for n in range(5)]
+    _queue(bodies)
+    fake_twilio.script(slow(1.5), method="POST", when=_for(bodies[0]))  # within the timeout
+    once = start_jobs("--once", **FAST)
+    fake_twilio.wait_for(1, timeout=90, method="POST", path="/Messages.json")
+    once.signal(signal.SIGTERM)  # while Twilio is answering the first message
+    assert once.wait(30) == 0, once.tail()
+    assert "lock released" in once.output()
+    first, *rest = sorted(_messages(bodies), key=lambda m: m.id)
+    assert first.status == OutboxStatus.SENT and first.provider_sid  # the step in flight
+    assert [(m.status, m.attempts) for m in rest] == [(OutboxStatus.PENDING, 0)] * 4
+    assert len(fake_twilio.sent_sms) == 1  # no new message taken after the signal
+    db.session.expire_all()
+    runs = db.session.scalars(select(JobRun)).all()
+    assert [(run.job, run.outcome) for run in runs] == [("outbox", "ok")]  # no job after it
+    assert runs[0].finished_at is not None
+    assert _advisory_locks_held() == 0  # the lock is released
+    again = start_jobs("--once", **FAST)
+    assert again.wait(120) == 0, again.tail()
+    _assert_each_sent_once(fake_twilio, bodies)
+
+
+def test_a_status_callback_settles_a_message_whose_answer_never_came(
+    demo, fake_twilio, start_jobs, start_server
+):
+    """Twilio made the message after the client gave up: its status callback, not a lookup,
+    records it as sent and delivered, and it is never sent again."""
+    from tests.conftest import PUBLIC_URL
+
+    bodies = ["Svaret kom aldrig"]
+    _queue(bodies)
+    fake_twilio.script(slow(4), method="POST", when=_for(bodies[0]))  # made after the timeout
+    slow_lookup = {"HUBHOME_OUTBOX_RECONCILE_SECONDS": "600"}
+    once = start_jobs("--once", **slow_lookup)
+    assert once.wait(120) == 0, once.tail()
+    (message,) = _messages(bodies)
+    assert message.status == OutboxStatus.SENDING and message.provider_sid is None
+    (created,) = fake_twilio.wait_for(1, method="POST", path="/Messages.json")
+    callback = created.form["StatusCallback"]
+    assert callback.startswith(PUBLIC_URL + "/phone/sms/status?message=")
+    deadline = time.monotonic() + 30
+    while not (made := [m for m in fake_twilio.messages if m["body"] == bodies[0]]):
+        assert time.monotonic() < deadline, "Twilio never made the slow message"
+        time.sleep(0.1)  # polling the fake's state with a deadline
+    (made,) = made
+    server = start_server(phone=True)
+    for status in ("sent", "delivered", "delivered"):  # in order, and once more
+        form = {"MessageSid": made["sid"], "MessageStatus": status, "To": made["to"]}
+        assert server.webhook(callback[len(PUBLIC_URL) :], form).status == 204
+    (message,) = _messages(bodies)
+    assert message.status == OutboxStatus.DELIVERED
+    assert (message.provider_sid, message.attempts) == (made["sid"], 1)
+    again = start_jobs("--once", HUBHOME_OUTBOX_RECONCILE_SECONDS="0")
+    assert again.wait(120) == 0, again.tail()
+    posts = [r for r in fake_twilio.matching("POST", "/Messages.json") if _for(bodies[0])(r)]
+    assert len(posts) == 1  # never sent again
+    lookups = fake_twilio.matching("GET", "/Messages.json")
+    assert [r for r in lookups if r.query.get("To") == made["to"]] == []  # nor looked up
 
 
 def test_a_refused_connection_is_a_failed_attempt_with_its_text_and_backoff(
@@ -198,7 +269,13 @@ def test_a_refused_connection_is_a_failed_attempt_with_its_text_and_backoff(
     _queue(bodies)
     before = datetime.now(UTC)
     jobs = start_jobs("--once", HUBHOME_TWILIO_API_BASE=f"http://127.0.0.1:{refusing_address.port}")
-    assert jobs.wait(120) == 0, jobs.tail()
+    # The reconciliation with Twilio cannot reach it either: that run fails, so the exit is 1.
+    assert jobs.wait(120) == 1, jobs.tail()
+    db.session.expire_all()
+    outcomes = {
+        job: outcome for job, outcome in db.session.execute(select(JobRun.job, JobRun.outcome))
+    }
+    assert outcomes["outbox"] == "ok" and outcomes["phone_reconciliation"] == "failed"
     (message,) = _messages(bodies)
     assert message.status == OutboxStatus.PENDING  # never sent, so tried again, not looked up
     assert message.attempts == 1

@@ -46,7 +46,8 @@ def test_an_sms_sent_by_the_scheduler_reaches_twilio_and_twilio_reports_its_deli
     assert sent.auth == (settings.twilio_account_sid, TWILIO_TOKEN)
     assert sent.form["To"] == demo.user("familj1").phone
     assert sent.form["From"] == settings.twilio_from_number
-    assert sent.form["StatusCallback"] == f"{PUBLIC_URL}/phone/sms/status"
+    callback = f"/phone/sms/status?message={message.id}"
+    assert sent.form["StatusCallback"] == PUBLIC_URL + callback
     (created,) = [m for m in fake_twilio.messages if m["body"] == message.body]
     db.session.refresh(message)
     assert message.status == OutboxStatus.SENT
@@ -54,8 +55,8 @@ def test_an_sms_sent_by_the_scheduler_reaches_twilio_and_twilio_reports_its_deli
     assert message.attempts == 1
     server = start_server()
     report = {"MessageSid": created["sid"], "MessageStatus": "delivered", "To": sent.form["To"]}
-    assert server.post("/phone/sms/status", report).status == 403  # not signed by Twilio
-    assert server.webhook("/phone/sms/status", report).status == 204
+    assert server.post(callback, report).status == 403  # not signed by Twilio
+    assert server.webhook(callback, report).status == 204
     db.session.refresh(message)
     assert message.status == OutboxStatus.DELIVERED
 
