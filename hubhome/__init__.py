@@ -95,6 +95,7 @@ def register_areas(app: Flask) -> None:
         children,
         decisions,
         home,
+        messages,
         network,
         ops,
         outbox,
@@ -127,6 +128,7 @@ def register_areas(app: Flask) -> None:
         caseload,
         decisions,
         outcomes,
+        messages,
     ):
         area.init_app(app)
 
