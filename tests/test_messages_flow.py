@@ -338,3 +338,12 @@ def test_message_bodies_never_reach_the_logs(app, demo, caplog):
     hub.get(f"/messages/{thread.id}")
     assert message_count() >= 2
     assert "barnvagn" not in caplog.text
+
+
+def test_a_look_at_a_thread_outside_ones_reach_is_404_and_a_security_event(app, demo):
+    thread = group_thread(demo)
+    stranger = signed_in(app, "familj9")
+    assert stranger.get(f"/messages/{thread.id}").status_code == 404
+    [event] = audit("access.denied")
+    assert event.object_type == "message_threads" and event.object_id == thread.id
+    assert event.actor_id == demo.user("familj9").id

@@ -19,6 +19,7 @@ from hubhome.messages.models import MessageThread
 from hubhome.permissions import (
     can_break_glass,
     get_thread_for_break_glass_or_404,
+    get_thread_or_404,
     thread_ids_visible_to,
 )
 
@@ -67,6 +68,8 @@ def direct() -> Any:
 def _thread_or_break_glass(thread_id: int) -> MessageThread | None:
     """The thread if the person is in it; None for an administrator of its organisation
     (who may open it with a reason); 404 for everyone else."""
+    if not can_break_glass(current_user):
+        return get_thread_or_404(current_user, thread_id)
     thread = db.session.scalar(
         select(MessageThread).where(
             MessageThread.id == thread_id, MessageThread.id.in_(thread_ids_visible_to(current_user))
