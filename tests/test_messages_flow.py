@@ -135,7 +135,7 @@ def test_direct_threads_only_between_people_who_share_a_constellation(app, demo)
     opened = family.post("/api/v1/threads", json={"participant_ids": [familj2]}, headers=headers)
     assert opened.status_code == 201 and opened.get_json()["title"] == "Fredrik Berg"
     again = family.post("/api/v1/threads", json={"participant_ids": [familj2]}, headers=headers)
-    assert again.get_json()["id"] == opened.get_json()["id"]
+    assert again.status_code == 200 and again.get_json()["id"] == opened.get_json()["id"]
     refused = family.post("/api/v1/threads", json={"participant_ids": [familj9]}, headers=headers)
     assert refused.status_code == 422
     assert refused.headers["Content-Type"] == "application/problem+json"
@@ -347,3 +347,32 @@ def test_a_look_at_a_thread_outside_ones_reach_is_404_and_a_security_event(app, 
     [event] = audit("access.denied")
     assert event.object_type == "message_threads" and event.object_id == thread.id
     assert event.actor_id == demo.user("familj9").id
+
+
+def test_a_direct_thread_stays_readable_but_closes_when_the_two_no_longer_share_one(app, demo):
+    family = signed_in(app, "familj1")
+    headers = bearer(family, "familj1")
+    opened = family.post(
+        "/api/v1/threads", json={"participant_ids": [demo.user("familj2").id]}, headers=headers
+    )
+    thread_id = opened.get_json()["id"]
+    url = f"/api/v1/threads/{thread_id}/messages"
+    assert family.post(url, json={"body": "Hej!"}, headers=headers).status_code == 201
+    home = db.session.scalar(select(Household).where(Household.name == "Familjen Berg"))
+    for membership in home.memberships:
+        membership.left_on = membership.left_on or local_today()
+    db.session.commit()
+    assert family.get(url, headers=headers).status_code == 200
+    refused = family.post(url, json={"body": "Är ni kvar?"}, headers=headers)
+    assert refused.status_code == 409
+    page = family.post(f"/messages/{thread_id}", data={"body": "Är ni kvar?"})
+    assert page.status_code == 409
+    assert "inte längre med i samma konstellation" in page.get_data(as_text=True)
+
+
+def test_the_menu_says_meddelanden_to_people_and_conversations_to_administrators(app, demo):
+    family = signed_in(app, "familj1").get("/messages/").get_data(as_text=True)
+    assert '<a href="/messages/" aria-current="page">Meddelanden</a>' in family
+    admin = signed_in(app, "admin").get("/home").get_data(as_text=True)
+    assert '<a href="/messages/organisation">Konversationer</a>' in admin
+    assert '<a href="/messages/"' not in admin

@@ -83,11 +83,12 @@ def list_threads() -> Any:
 @blp.arguments(DirectThreadIn)
 @blp.response(201, ThreadOut)
 def open_thread(body: dict[str, Any]) -> Any:
-    """Open the direct thread with one person who shares a constellation (422 otherwise)."""
+    """Open the direct thread with one person who shares a constellation (422 otherwise);
+    201 when it is new, 200 with the existing one."""
     user = api_user()
-    thread, _created = services.open_direct_thread(db.session, user, body["participant_ids"])
+    thread, created = services.open_direct_thread(db.session, user, body["participant_ids"])
     title = services.title_of(db.session, user, thread)
-    return _thread(services.ThreadSummary(thread, title, 0))
+    return _thread(services.ThreadSummary(thread, title, 0)), 201 if created else 200
 
 
 @blp.route("/<int:thread_id>/messages")
