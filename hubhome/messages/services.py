@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import ColumnElement, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
@@ -104,14 +104,19 @@ def participants(session: DbSession, thread: MessageThread) -> list[User]:
         query = query.where(ThreadParticipant.thread_id == thread.id)
     else:
         ids = select(Constellation.id).where(Constellation.id == thread.constellation_id)
-        liaison = select(Constellation.liaison_id).where(
-            Constellation.id == thread.constellation_id
-        )
-        query = select(User).where(
-            or_(User.household_id.in_(households_of_constellations(ids)), User.id.in_(liaison))
-        )
+        query = select(User).where(_people_of(ids))
     query = query.where(User.active.is_(True), User.organisation_id == thread.organisation_id)
     return list(session.scalars(query.order_by(User.name, User.id)))
+
+
+def _people_of(constellation_ids: Any) -> ColumnElement[bool]:
+    """Whether a user is in one of the constellations: a carer of its hub or of a current
+    satellite household, or its liaison."""
+    liaisons = select(Constellation.liaison_id).where(Constellation.id.in_(constellation_ids))
+    return or_(
+        User.household_id.in_(households_of_constellations(constellation_ids)),
+        User.id.in_(liaisons),
+    )
 
 
 def is_participant(session: DbSession, user: User, thread: MessageThread) -> bool:
@@ -121,13 +126,8 @@ def is_participant(session: DbSession, user: User, thread: MessageThread) -> boo
 
 def people_to_write_to(session: DbSession, user: User) -> list[User]:
     """Everyone who shares a constellation with `user` (a direct thread's other person)."""
-    constellations = member_constellation_ids(user)
-    liaisons = select(Constellation.liaison_id).where(Constellation.id.in_(constellations))
     query = select(User).where(
-        or_(
-            User.household_id.in_(households_of_constellations(constellations)),
-            User.id.in_(liaisons),
-        ),
+        _people_of(member_constellation_ids(user)),
         User.id != user.id,
         User.active.is_(True),
         User.organisation_id == user.organisation_id,
