@@ -376,3 +376,23 @@ def test_the_menu_says_meddelanden_to_people_and_conversations_to_administrators
     admin = signed_in(app, "admin").get("/home").get_data(as_text=True)
     assert '<a href="/messages/organisation">Konversationer</a>' in admin
     assert '<a href="/messages/"' not in admin
+
+
+def test_a_new_message_is_handed_to_the_listeners_with_the_other_participants(app, demo):
+    from hubhome.messages.services import message_listeners
+
+    heard = []
+
+    def listener(session, message, recipients):
+        heard.append((message.thread_id, message.author_id, sorted(r.id for r in recipients)))
+
+    message_listeners.add(app, listener)
+    try:
+        family = signed_in(app, "familj1")
+        thread = group_thread(demo)
+        family.post(f"/messages/{thread.id}", data={"body": BODY})
+        family.post(f"/messages/{thread.id}", data={"body": ""})  # refused: nobody is told
+    finally:
+        message_listeners.remove(app, listener)
+    others = sorted(demo.user(who).id for who in ("familj2", "hubb.bjornen", "socialsekreterare"))
+    assert heard == [(thread.id, demo.user("familj1").id, others)]
