@@ -9,6 +9,7 @@ from hubhome.caseload.models import FollowUpVisit, MonitoringSettings, Placement
 from hubhome.children.models import Child, Placement
 from hubhome.decisions.models import DecisionInterruption, DecisionOffer, InterventionDecision
 from hubhome.network.models import Constellation, ConstellationMembership, Household, Organisation
+from hubhome.openservices.models import OpenParticipation, OpenService
 from hubhome.ops.models import JobRun, SchedulerLease
 from hubhome.outbox.models import OutboxMessage
 from hubhome.outcomes.models import (
@@ -18,6 +19,7 @@ from hubhome.outcomes.models import (
     SurveyRound,
 )
 from hubhome.phone.models import Call, CallLeg, FollowUp, InboundSms, WebhookReceipt
+from hubhome.recordings.models import StoredRecording
 from hubhome.respite.models import (
     BedCapacityChange,
     BlockedPeriod,
@@ -75,4 +77,7 @@ __all__ = [
     "SurveyAnswer",
     "SurveyInvitation",
     "SurveyRound",
+    "StoredRecording",
+    "OpenService",
+    "OpenParticipation",
 ]

@@ -36,6 +36,7 @@ from hubhome.network.models import (
     HouseholdKind,
     Organisation,
 )
+from hubhome.recordings.demo import seed_recordings
 from hubhome.timeutil import local_today
 
 __all__ = [
@@ -207,4 +208,5 @@ def seed_demo(session: DbSession) -> bool:
     seed_everyday(session, users, bjornen, raven)
     seed_phone(session, org, users, bjornen, raven)
     seed_monitoring(session, org.id, social_worker, today)
+    seed_recordings(session, org.id)
     return True

@@ -1,0 +1,1 @@
+"""Open services without an individual decision: open advice and activities, counted."""
