@@ -96,6 +96,7 @@ def register_areas(app: Flask) -> None:
         decisions,
         home,
         network,
+        openservices,
         ops,
         outbox,
         outcomes,
@@ -129,6 +130,7 @@ def register_areas(app: Flask) -> None:
         decisions,
         outcomes,
         recordings,
+        openservices,
     ):
         area.init_app(app)
 

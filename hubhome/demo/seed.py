@@ -36,6 +36,7 @@ from hubhome.network.models import (
     HouseholdKind,
     Organisation,
 )
+from hubhome.openservices.demo import seed_open_services
 from hubhome.recordings.demo import seed_recordings
 from hubhome.timeutil import local_today
 
@@ -209,4 +210,5 @@ def seed_demo(session: DbSession) -> bool:
     seed_phone(session, org, users, bjornen, raven)
     seed_monitoring(session, org.id, social_worker, today)
     seed_recordings(session, org.id)
+    seed_open_services(session, org.id)
     return True
