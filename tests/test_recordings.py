@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -21,15 +20,13 @@ from hubhome import crypto
 from hubhome.audit.models import AuditEvent
 from hubhome.extensions import db
 from hubhome.ops.retention import apply_retention
-from hubhome.phone.models import Call, CallStatus, FollowUp, FollowUpKind
+from hubhome.phone.models import FollowUp
 from hubhome.recordings.jobs import keep_recordings
-from hubhome.timeutil import utcnow
 from hubhome.transaction import unit_of_work
 from tests.conftest import TWILIO_TOKEN, login
 from tests.faults.fake_twilio import DROP, HANG, FakeTwilio, error
-from tests.phone_helpers import BJORNEN_LINE, FAMILJ1
-
-AUDIO = b"ID3\x04\x00" + bytes(range(256)) * 40  # not text: every byte value, as MP3 is
+from tests.recording_helpers import AUDIO
+from tests.recording_helpers import voicemail as _voicemail
 
 
 @pytest.fixture
@@ -46,46 +43,6 @@ def twilio(app: Flask) -> Iterator[FakeTwilio]:
 @pytest.fixture
 def store(app: Flask) -> Path:
     return Path(app.config["HUBHOME"].recordings_dir)
-
-
-def _voicemail(
-    demo, fake: FakeTwilio, *, started_days_ago: int = 0, known_caller: bool = True
-) -> FollowUp:
-    """A voicemail left on Björnen's line (by familj1, or an unknown number), its recording
-    at Twilio."""
-    recording = fake.add_recording(audio=AUDIO, duration="12")
-    bjornen = demo.constellations["Björnen"]
-    familj1 = demo.users["familj1"]
-    started = utcnow() - timedelta(days=started_days_ago)
-    call = Call(
-        call_sid="CA" + recording["sid"][2:],
-        organisation_id=bjornen.organisation_id,
-        constellation_id=bjornen.id,
-        household_id=familj1.household_id if known_caller else None,
-        caller_id=familj1.id if known_caller else None,
-        from_number=FAMILJ1,
-        to_number=BJORNEN_LINE,
-        chain=[],
-        status=CallStatus.VOICEMAIL,
-        started_at=started,
-        ended_at=started + timedelta(minutes=1),
-    )
-    db.session.add(call)
-    db.session.flush()
-    item = FollowUp(
-        call_id=call.id,
-        organisation_id=bjornen.organisation_id,
-        constellation_id=bjornen.id,
-        kind=FollowUpKind.VOICEMAIL,
-        recording_sid=recording["sid"],
-        recording_url="https://api.twilio.com" + recording["uri"][:-5],
-        recording_seconds=12,
-        created_at=started,
-        handled_at=started + timedelta(hours=1) if started_days_ago else None,
-    )
-    db.session.add(item)
-    db.session.commit()
-    return item
 
 
 def _run() -> int:
