@@ -61,6 +61,10 @@ class Settings:
     phone_spool_dir: str = ""
     phone_reconcile_hours: int = 24
     phone_simulator: bool = False
+    recordings_dir: str = ""  # call recordings kept in Hubhome (default: instance/recordings)
+    recordings_s3_bucket: str = ""  # or an S3-compatible bucket (needs boto3)
+    recordings_s3_endpoint: str = ""  # the bucket's endpoint URL (an EU provider, MinIO, ...)
+    recordings_max_bytes: int = 50_000_000
     db_connect_timeout: int = 2
     db_statement_timeout_ms: int = 30_000
     oidc_staff_issuer: str = ""

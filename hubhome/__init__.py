@@ -97,10 +97,12 @@ def register_areas(app: Flask) -> None:
         home,
         messages,
         network,
+        openservices,
         ops,
         outbox,
         outcomes,
         phone,
+        recordings,
         respite,
         rota,
         visits,
@@ -129,6 +131,8 @@ def register_areas(app: Flask) -> None:
         decisions,
         outcomes,
         messages,
+        recordings,
+        openservices,
     ):
         area.init_app(app)
 

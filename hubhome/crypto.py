@@ -59,6 +59,19 @@ def decrypt(token: str) -> str:
         raise RuntimeError("a field could not be decrypted with the configured keys") from exc
 
 
+def encrypt_bytes(plain: bytes) -> bytes:
+    """Encrypt bytes (a file kept at rest, such as a call recording) with the primary key."""
+    return _cipher().encrypt(plain)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    """Decrypt bytes encrypted with any configured key."""
+    try:
+        return _cipher().decrypt(token)
+    except InvalidToken as exc:
+        raise RuntimeError("a file could not be decrypted with the configured keys") from exc
+
+
 class EncryptedString(TypeDecorator[str]):
     """A string column encrypted with Fernet before it reaches the database."""
 

@@ -10,6 +10,7 @@ from hubhome.children.models import Child, Placement
 from hubhome.decisions.models import DecisionInterruption, DecisionOffer, InterventionDecision
 from hubhome.messages.models import Message, MessageThread, ThreadParticipant, ThreadReadState
 from hubhome.network.models import Constellation, ConstellationMembership, Household, Organisation
+from hubhome.openservices.models import OpenParticipation, OpenService
 from hubhome.ops.models import JobRun, SchedulerLease
 from hubhome.outbox.models import OutboxMessage
 from hubhome.outcomes.models import (
@@ -19,6 +20,7 @@ from hubhome.outcomes.models import (
     SurveyRound,
 )
 from hubhome.phone.models import Call, CallLeg, FollowUp, InboundSms, WebhookReceipt
+from hubhome.recordings.models import StoredRecording
 from hubhome.respite.models import (
     BedCapacityChange,
     BlockedPeriod,
@@ -80,4 +82,7 @@ __all__ = [
     "MessageThread",
     "ThreadParticipant",
     "ThreadReadState",
+    "StoredRecording",
+    "OpenService",
+    "OpenParticipation",
 ]

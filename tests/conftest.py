@@ -116,6 +116,8 @@ def is_postgres() -> bool:
 
 # The phone webhooks' spool (what they keep while the database is down): one per process.
 SPOOL = Path(tempfile.gettempdir()) / f"hubhome-test-spool-{os.getpid()}"
+# Call recordings kept in Hubhome (the demo keeps one): one directory per process.
+RECORDINGS = Path(tempfile.gettempdir()) / f"hubhome-test-recordings-{os.getpid()}"
 
 
 def test_settings(url: str, **overrides: Any) -> Settings:
@@ -135,6 +137,7 @@ def test_settings(url: str, **overrides: Any) -> Settings:
         "sms_backend": "twilio",
         "phone_simulator": True,
         "phone_spool_dir": str(SPOOL),
+        "recordings_dir": str(RECORDINGS),
     }
     values.update(overrides)
     return Settings(**values)
@@ -225,6 +228,7 @@ def app(shared_app: Flask) -> Iterator[Flask]:
     shared_app.extensions.pop("twilio_http_client", None)
     limiter.reset()
     shutil.rmtree(SPOOL, ignore_errors=True)
+    shutil.rmtree(RECORDINGS, ignore_errors=True)
 
 
 @pytest.fixture

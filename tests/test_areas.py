@@ -28,6 +28,7 @@ def test_the_jobs_run_in_the_order_the_areas_add_them_outbox_first(app):
         "caseload_dues_digest",
         "ivo_report_ready",
         "outcome_snapshot",
+        "recordings_keep",
     ]
 
 
@@ -37,6 +38,7 @@ def test_what_the_areas_add_to_each_other(app):
         "calls",
         "messages",
         "outbox_messages",
+        "recordings",
     ]
     modules = [fn.__module__ for fn in caseload_sources.items()]
     assert modules == [

@@ -37,6 +37,8 @@ from hubhome.network.models import (
     HouseholdKind,
     Organisation,
 )
+from hubhome.openservices.demo import seed_open_services
+from hubhome.recordings.demo import seed_recordings
 from hubhome.timeutil import local_today
 
 __all__ = [
@@ -209,4 +211,6 @@ def seed_demo(session: DbSession) -> bool:
     seed_phone(session, org, users, bjornen, raven)
     seed_monitoring(session, org.id, social_worker, today)
     seed_messages(session, users, bjornen, raven)
+    seed_recordings(session, org.id)
+    seed_open_services(session, org.id)
     return True

@@ -57,6 +57,15 @@ from hubhome.permissions.monitoring import (
     decision_ids_visible_to,
     get_decision_or_404,
 )
+from hubhome.permissions.openservices import (
+    OPEN_SERVICE_STAFF,
+    can_manage_open_services,
+    can_record_open_participation,
+    get_open_participation_or_404,
+    get_open_service_or_404,
+    open_participation_ids_visible_to,
+    open_service_ids_visible_to,
+)
 from hubhome.permissions.phone import (
     ROTA_VIEWERS,
     call_context_access,
@@ -144,4 +153,11 @@ __all__ = [
     "get_thread_or_404",
     "can_break_glass",
     "get_thread_for_break_glass_or_404",
+    "OPEN_SERVICE_STAFF",
+    "can_record_open_participation",
+    "can_manage_open_services",
+    "open_service_ids_visible_to",
+    "get_open_service_or_404",
+    "open_participation_ids_visible_to",
+    "get_open_participation_or_404",
 ]

@@ -1,7 +1,7 @@
 """Retention of the call log: calls older than the organisation's policy go, with their legs
 and handled follow-ups (recording links included), unless a follow-up is still open or the
 family is in the research sample. Advice logged from such a call keeps its text, not the link.
-The recordings themselves live at Twilio, where the account's own retention applies."""
+The recordings' copies in Hubhome follow (`hubhome.recordings.retention`)."""
 
 from __future__ import annotations
 

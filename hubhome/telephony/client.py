@@ -10,6 +10,7 @@ the fault tier's fake Twilio server. Business code never knows.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import current_app
@@ -33,16 +34,31 @@ def twilio_client() -> Client:
     )
 
 
+class MediaResponse(Response):
+    """Twilio's answer with its body's bytes too (a recording's audio): the SDK's own
+    response keeps only the body decoded as text."""
+
+    def __init__(self, status_code: int, text: str, headers: Any, body: bytes) -> None:
+        super().__init__(status_code, text, headers)
+        self.body = body
+
+
 class TwilioTransport(TwilioHttpClient):
     """Twilio's own HTTP transport, optionally sending Twilio's URLs to another base URL.
 
     Each client makes its own session and closes it after every request, so no socket is
-    left to the garbage collector.
+    left to the garbage collector. Its answers carry the body's bytes (`MediaResponse`).
     """
 
     def __init__(self, timeout: float, api_base: str = "") -> None:
-        super().__init__(timeout=timeout)
+        super().__init__(timeout=timeout, request_hooks={"response": [self._keep_body]})
         self.api_base = api_base.rstrip("/")
+        self._body = b""
+
+    def _keep_body(self, response: Any, *args: Any, **kwargs: Any) -> Any:
+        """The last answer's bytes (after redirects, the final one's)."""
+        self._body = response.content
+        return response
 
     def request(
         self,
@@ -57,10 +73,12 @@ class TwilioTransport(TwilioHttpClient):
     ) -> Response:
         if self.api_base:
             url = rebase(url, self.api_base)
+        self._body = b""
         try:
-            return super().request(
+            answer = super().request(
                 method, url, params, data, headers, auth, timeout, allow_redirects
             )
+            return MediaResponse(answer.status_code, answer.text, answer.headers, self._body)
         finally:
             if self.session is not None:
                 self.session.close()

@@ -53,7 +53,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from hubhome.demo.seed import seed_demo
 
     url = f"sqlite:///{tmp_path_factory.mktemp('browser')}/browser.sqlite"
-    app = make_test_app(url, WTF_CSRF_ENABLED=True)
+    # Its own recordings directory: the other tests' teardown empties theirs.
+    recordings = str(tmp_path_factory.mktemp("browser-recordings"))
+    app = make_test_app(url, WTF_CSRF_ENABLED=True, recordings_dir=recordings)
     # Seeded at the run's instant, where each test starts (tests/clock.py), not minutes later.
     with app.app_context(), time_machine.travel(clock.run_instant(), tick=True):
         db.create_all()

@@ -96,6 +96,7 @@ def hubhome_env(tmp_path: Path, db_proxy: DatabaseProxy, fake_twilio: FakeTwilio
         twilio_api_base=fake_twilio.url,
         twilio_timeout=TWILIO_SECONDS,
         phone_spool_dir=str(tmp_path / "phone-spool"),  # shared by the test's processes
+        recordings_dir=str(tmp_path / "recordings"),
     )
     return settings_environment(settings)
 

@@ -196,9 +196,13 @@ class FakeTwilio:
         with self._changed:
             return self.state.add("Calls", fields)
 
-    def add_recording(self, **fields: Any) -> dict[str, Any]:
+    def add_recording(self, audio: bytes | None = None, **fields: Any) -> dict[str, Any]:
+        """Add a Recording resource; with `audio`, its media URL serves those bytes."""
         with self._changed:
-            return self.state.add("Recordings", fields)
+            item = self.state.add("Recordings", fields)
+            if audio is not None:
+                self.state.media[item["sid"]] = audio
+            return item
 
     # --- the server's side ----------------------------------------------------------------
 
@@ -274,10 +278,13 @@ def _handler_for(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
                 at=time.monotonic(),
             )
 
-        def _send(self, status: int, body: dict[str, Any] | None) -> None:
-            payload = b"" if body is None else json.dumps(body).encode()
+        def _send(self, status: int, body: dict[str, Any] | bytes | None) -> None:
+            audio = isinstance(body, bytes)
+            payload = body if isinstance(body, bytes) else b""
+            if isinstance(body, dict):
+                payload = json.dumps(body).encode()
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", "audio/mpeg" if audio else "application/json")
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)

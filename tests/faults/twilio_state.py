@@ -5,6 +5,8 @@ an SMS or starting a call adds one; fetching, updating and deleting one by its s
 list endpoints (`Messages.json`, `Calls.json`, `Recordings.json`, a call's `Recordings.json`)
 page through them with Twilio's common filters (`To`, `From`, `Status`, `CallSid`,
 `ParentCallSid`, and `DateSent`, `StartTime`, `EndTime`, `DateCreated` with `<` and `>`).
+A recording's audio (`media`, by sid) is served at its media URL (`.../Recordings/RE….mp3`,
+or `.wav`, or no extension) until the recording is deleted.
 """
 
 from __future__ import annotations
@@ -23,7 +25,11 @@ PATH = re.compile(
     r"^/2010-04-01/Accounts/(?P<account>AC\w+)/(?P<resource>Messages|Calls|Recordings)"
     r"(?:/(?P<sid>\w+))?(?:/(?P<sub>Recordings))?\.json$"
 )
-Answer = tuple[int, dict[str, Any] | None]  # status, and the JSON body (None: 204)
+MEDIA = re.compile(
+    r"^/2010-04-01/Accounts/(?P<account>AC\w+)/Recordings/(?P<sid>RE\w+?)(?:\.(?:mp3|wav))?$"
+)
+# status, and the JSON body (None: 204), or a recording's audio
+Answer = tuple[int, dict[str, Any] | bytes | None]
 
 
 def twilio_date(moment: datetime | None = None) -> str:
@@ -39,6 +45,7 @@ class TwilioState:
         self.messages: list[dict[str, Any]] = []
         self.calls: list[dict[str, Any]] = []
         self.recordings: list[dict[str, Any]] = []
+        self.media: dict[str, bytes] = {}
         self._serials = itertools.count(1)
 
     def add(self, resource: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -51,6 +58,12 @@ class TwilioState:
 
     def answer(self, method: str, path: str, query: dict[str, str], form: dict[str, str]) -> Answer:
         """What Twilio's REST API answers this (authenticated) request."""
+        media = MEDIA.match(path)
+        if media is not None and method == "GET" and media["account"] == self.account_sid:
+            audio = self.media.get(media["sid"])
+            if audio is None or not any(r["sid"] == media["sid"] for r in self.recordings):
+                return twilio_error(404, 20404, f"The requested resource {path} was not found")
+            return 200, audio
         match = PATH.match(path)
         if match is None or match["account"] != self.account_sid:
             return twilio_error(404, 20404, "The requested resource was not found")
@@ -71,6 +84,7 @@ class TwilioState:
             return 200, found
         if method == "DELETE":
             self._items(resource).remove(found)
+            self.media.pop(found["sid"], None)
             return 204, None
         return twilio_error(405, 20004, "Method not allowed")
 
