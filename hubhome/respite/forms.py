@@ -46,6 +46,13 @@ class BookingForm(FlaskForm):
     idempotency_key = HiddenField()
 
 
+class DatesForm(FlaskForm):
+    check_in = DateField(_l("Check-in (first night)"), validators=[DataRequired(REQUIRED)])
+    check_out = DateField(
+        _l("Check-out (morning after the last night)"), validators=[DataRequired(REQUIRED)]
+    )
+
+
 class ReasonForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -122,6 +123,46 @@ def cancelled(session: DbSession, booking: RespiteBooking, *, by_family: bool) -
                 reason=booking.reason or "",
             ),
         )
+
+
+def moved(
+    session: DbSession,
+    booking: RespiteBooking,
+    both: Sequence[User],
+    before: tuple[date, date],
+    *,
+    by: User,
+) -> None:
+    """Tell the hub carer (and the family, when someone else moved it) of new dates.
+
+    `both`: the active carers of the hub home and of the family, loaded with the hub's lock.
+    """
+    family = session.get_one(Household, booking.household_id)
+    old = f"{format_date(before[0], 'd MMM')}–{format_date(before[1], 'd MMM')}"
+    event = f"moved-{booking.check_in.isoformat()}-{booking.check_out.isoformat()}"
+    hub = [c for c in both if c.household_id == booking.hub_household_id and c.id != by.id]
+    _send(
+        session,
+        hub,
+        booking.id,
+        event,
+        lambda: _(
+            "%(family)s moved respite %(old)s to %(dates)s. Sign in to Hubhome to see it.",
+            family=family.name,
+            old=old,
+            dates=_dates(booking),
+        ),
+    )
+    others = [c for c in both if c.household_id == booking.household_id and c.id != by.id]
+    _send(
+        session,
+        others,
+        booking.id,
+        event,
+        lambda: _(
+            "Your respite %(old)s has been moved to %(dates)s.", old=old, dates=_dates(booking)
+        ),
+    )
 
 
 def waitlist_offer(session: DbSession, entry: RespiteWaitlistEntry) -> None:

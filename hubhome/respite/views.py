@@ -124,7 +124,9 @@ def book() -> Any:
             "success",
         )
         return redirect(url_for("respite.index"))
-    full_nights = list(done.error.extra.get("full_nights", [])) if done.error else []
+    extra = done.error.extra if done.error else {}
+    free_on = {date.fromisoformat(day): free for day, free in extra.get("free", {}).items()}
+    full_nights = list(extra.get("full_nights", []))
     waitlist_form = (
         WaitlistForm(
             household_id=form.household_id.data,
@@ -137,7 +139,12 @@ def book() -> Any:
         else None
     )
     return render_template(
-        "respite/book.html", form=form, full_nights=full_nights, waitlist_form=waitlist_form
+        "respite/book.html",
+        form=form,
+        full_nights=full_nights,
+        free_on=free_on,
+        wanted=extra.get("wanted", 0),
+        waitlist_form=waitlist_form,
     ), done.status
 
 
@@ -179,10 +186,10 @@ def withdraw(entry_id: int) -> Any:
     return redirect(url_for("respite.index"))
 
 
-@bp.route("/bookings/<int:booking_id>/<any(approve, decline, cancel):action>", methods=["POST"])
+@bp.route("/bookings/<int:booking_id>/<any(approve, decline):action>", methods=["POST"])
 @login_required
 def decide(booking_id: int, action: services.Decision) -> Any:
-    """Approve, decline or cancel a booking (compare-and-swap on its status)."""
+    """Approve or decline a booking (compare-and-swap on its status)."""
     booking = get_booking_or_404(current_user, booking_id)
     form = ReasonForm()
     if not form.validate_on_submit():
@@ -210,4 +217,4 @@ def overview() -> Any:
     )
 
 
-from hubhome.respite import hub_views  # noqa: E402,F401  (routes on the same blueprint)
+from hubhome.respite import booking_views, hub_views  # noqa: E402,F401  (same blueprint)
