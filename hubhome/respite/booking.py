@@ -17,7 +17,7 @@ from hubhome.children.models import Placement
 from hubhome.db import DbSession
 from hubhome.errors import Conflict, NotAllowed, ValidationFailed
 from hubhome.network.models import Constellation, Household
-from hubhome.network.services import household_and_constellation
+from hubhome.network.services import current_constellation, household_and_constellation
 from hubhome.permissions import (
     books_approved_at_once,
     can_book_for,
@@ -64,6 +64,31 @@ def _default_rules(constellation: Constellation) -> RespiteRules:
 
 def _fail(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(message, errors={field: [message]})
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """A family's planned respite in a year: nights used (asked for, approved or stayed)
+    and, where the constellation sets one, the yearly allowance and what is left of it."""
+
+    year: int
+    used: int
+    allowance: int | None
+
+    @property
+    def left(self) -> int | None:
+        return None if self.allowance is None else max(0, self.allowance - self.used)
+
+
+def allowance_for(session: DbSession, household: Household, year: int) -> Allowance | None:
+    """The family's planned respite this year, or None outside a constellation with a hub."""
+    constellation = current_constellation(session, household)
+    if constellation is None or constellation.hub_household_id is None:
+        return None
+    rules = rules_for(session, constellation)
+    return Allowance(
+        year, planned_nights_used(session, household.id, year), rules.yearly_planned_nights
+    )
 
 
 def planned_nights_used(session: DbSession, household_id: int, year: int) -> int:

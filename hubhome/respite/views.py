@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from itertools import groupby
 from typing import Any
 
@@ -25,9 +25,11 @@ from hubhome.permissions import (
     get_waitlist_entry_or_404,
 )
 from hubhome.respite import queries, services
+from hubhome.respite.booking import allowance_for
 from hubhome.respite.capacity import availability
 from hubhome.respite.forms import BookingForm, ReasonForm, WaitlistForm
 from hubhome.respite.models import BookingKind
+from hubhome.respite.month import clamp_month, month_view, next_month, parse_month
 from hubhome.respite.reports import household_mix
 from hubhome.timeutil import local_today
 
@@ -90,7 +92,8 @@ def _booking_form(household: Household | None) -> BookingForm:
 @bp.route("/book", methods=["GET", "POST"])
 @login_required
 def book() -> Any:
-    """Ask for respite nights; a full night is named and the waiting list offered."""
+    """Ask for respite nights, chosen on a month of free nights or typed in; a full night
+    is named and the waiting list offered."""
     household = None
     wanted = request.args.get("household_id", type=db_int)
     if wanted:
@@ -100,6 +103,9 @@ def book() -> Any:
     form = _booking_form(household)
     if household is not None and request.method == "GET":
         form.household_id.data = household.id
+    if request.method == "GET":
+        form.check_in.data = _date_arg("check_in")
+        form.check_out.data = _date_arg("check_out")
     done = submit(
         form,
         lambda: services.request_booking(
@@ -134,10 +140,16 @@ def book() -> Any:
             check_out=form.check_out.data,
             beds=len(form.child_ids.data or []),
             kind=form.kind.data,
+            child_ids=",".join(str(c) for c in form.child_ids.data or []),
+            note=form.note.data or "",
         )
         if full_nights
         else None
     )
+    if current_user.role == Role.FOSTER_CARER:
+        household = current_user.household
+    elif household is None and form.household_id.data:
+        household = get_household_or_404(current_user, form.household_id.data)
     return render_template(
         "respite/book.html",
         form=form,
@@ -145,7 +157,36 @@ def book() -> Any:
         free_on=free_on,
         wanted=extra.get("wanted", 0),
         waitlist_form=waitlist_form,
+        **_calendar(household, form),
     ), done.status
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _calendar(household: Household | None, form: BookingForm) -> dict[str, Any]:
+    """The month of free nights at the family's hub home, and the family's allowance."""
+    if household is None:
+        return {"month": None, "allowance": None}
+    constellation = current_constellation(db.session, household)
+    if constellation is None or constellation.hub_household_id in (None, household.id):
+        return {"month": None, "allowance": None}
+    hub = db.session.get_one(Household, constellation.hub_household_id)
+    today = local_today()
+    last = today + timedelta(days=services.rules_for(db.session, constellation).max_days_ahead)
+    first = clamp_month(
+        parse_month(request.args.get("month"), form.check_in.data or today), today, last
+    )
+    nights = availability(db.session, hub, first, next_month(first))
+    return {
+        "month": month_view(first, nights, today, last),
+        "allowance": allowance_for(db.session, household, (form.check_in.data or today).year),
+        "calendar_household": household,
+    }
 
 
 @bp.route("/waitlist", methods=["POST"])
