@@ -82,6 +82,8 @@ class WaitlistForm(FlaskForm):
     check_out = HiddenField()
     beds = HiddenField()
     kind = HiddenField()
+    child_ids = HiddenField()  # comma-separated, as asked for on the booking form
+    note = HiddenField(validators=[Optional(), Length(max=2000)])
 
 
 class RulesForm(FlaskForm):

@@ -152,5 +152,23 @@ class RespiteWaitlistEntry(Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     offered_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)  # for the hub home, kept for the booking
+    # the booking made from the offer; the place is then withdrawn
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("respite_bookings.id"))
 
     household: Mapped[Household] = relationship()
+    children: Mapped[list[RespiteWaitlistChild]] = relationship(
+        back_populates="entry", cascade="all, delete-orphan"
+    )
+
+
+class RespiteWaitlistChild(Base):
+    """One child a waiting family wants a bed for."""
+
+    __tablename__ = "respite_waitlist_children"
+
+    entry_id: Mapped[int] = mapped_column(ForeignKey("respite_waitlist.id"), primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), primary_key=True)
+
+    entry: Mapped[RespiteWaitlistEntry] = relationship(back_populates="children")
+    child: Mapped[Child] = relationship()

@@ -13,6 +13,7 @@ from hubhome.accounts.services import household_carers
 from hubhome.db import DbSession
 from hubhome.network.models import Household
 from hubhome.outbox.services import enqueue_sms
+from hubhome.phone.signature import public_url
 from hubhome.respite.models import BookingStatus, RespiteBooking, RespiteWaitlistEntry
 
 
@@ -166,15 +167,19 @@ def moved(
 
 
 def waitlist_offer(session: DbSession, entry: RespiteWaitlistEntry) -> None:
-    """Tell a waiting family that its nights now have free beds."""
+    """Tell a waiting family that its nights now have free beds, with a link that books
+    them (after signing in, one button)."""
+    link = public_url(f"/respite/waitlist/{entry.id}/book")
     for person in household_carers(session, [entry.household_id]):
         enqueue_sms(
             session,
             person,
             "respite.waitlist_offer",
             lambda: _(
-                "Beds are free for the nights you waited for (%(dates)s). Book them in Hubhome.",
+                "Beds are free for the nights you waited for (%(dates)s). "
+                "Book them with one tap: %(link)s",
                 dates=_dates(entry),
+                link=link,
             ),
             dedupe_key=f"respite-wait:{entry.id}:offer:{person.id}",
         )

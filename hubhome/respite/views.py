@@ -28,7 +28,7 @@ from hubhome.respite import queries, services
 from hubhome.respite.booking import allowance_for
 from hubhome.respite.capacity import availability
 from hubhome.respite.forms import BookingForm, ReasonForm, WaitlistForm
-from hubhome.respite.models import BookingKind
+from hubhome.respite.models import BookingKind, BookingStatus, RespiteBooking
 from hubhome.respite.month import clamp_month, month_view, next_month, parse_month
 from hubhome.respite.reports import household_mix
 from hubhome.timeutil import local_today
@@ -123,12 +123,7 @@ def book() -> Any:
         ),
     )
     if done.saved:
-        flash(
-            _("Your request has been sent to the hub home.")
-            if done.value.status == "requested"
-            else _("The booking is approved."),
-            "success",
-        )
+        flash(booked_message(done.value), "success")
         return redirect(url_for("respite.index"))
     extra = done.error.extra if done.error else {}
     free_on = {date.fromisoformat(day): free for day, free in extra.get("free", {}).items()}
@@ -159,6 +154,13 @@ def book() -> Any:
         waitlist_form=waitlist_form,
         **_calendar(household, form),
     ), done.status
+
+
+def booked_message(booking: RespiteBooking) -> str:
+    """What the family reads once a booking is made: sent to the hub, or approved."""
+    if booking.status == BookingStatus.REQUESTED:
+        return _("Your request has been sent to the hub home.")
+    return _("The booking is approved.")
 
 
 def _date_arg(name: str) -> date | None:
@@ -196,11 +198,12 @@ def join_waitlist() -> Any:
     form = WaitlistForm()
     if not form.validate_on_submit():
         abort(400)
-    household = get_household_or_404(current_user, int(form.household_id.data or 0))
     try:
+        household = get_household_or_404(current_user, db_int(form.household_id.data or "0"))
         check_in = date.fromisoformat(form.check_in.data or "")
         check_out = date.fromisoformat(form.check_out.data or "")
-        beds, kind = int(form.beds.data or 0), BookingKind(form.kind.data or "planned")
+        beds, kind = min(int(form.beds.data or 0), 10), BookingKind(form.kind.data or "planned")
+        child_ids = [db_int(c) for c in (form.child_ids.data or "").split(",") if c][:10]
     except ValueError:
         abort(400)
     services.join_waitlist(
@@ -211,6 +214,8 @@ def join_waitlist() -> Any:
         check_out=check_out,
         beds=beds,
         kind=kind,
+        child_ids=child_ids,
+        note=form.note.data or "",
     )
     flash(_("You are on the waiting list. We send an SMS when beds become free."), "success")
     return redirect(url_for("respite.index"))
@@ -258,4 +263,8 @@ def overview() -> Any:
     )
 
 
-from hubhome.respite import booking_views, hub_views  # noqa: E402,F401  (same blueprint)
+from hubhome.respite import (  # noqa: E402,F401  (routes on the same blueprint)
+    booking_views,
+    hub_views,
+    waitlist_views,
+)
