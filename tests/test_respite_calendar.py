@@ -97,3 +97,11 @@ def test_the_allowance_used_and_left_is_shown_while_booking(
     )
     page = client.get("/respite/book").get_data(as_text=True)
     assert "Planerad avlastning 2026: 3 av 20 nätter använda, 17 nätter kvar." in page
+
+
+def test_the_family_page_shows_the_month_instead_of_a_long_list(client, demo, login_as, frozen):
+    login_as("familj1")
+    page = client.get("/respite/").get_data(as_text=True)
+    assert 'role="grid"' in page and "Planerad avlastning 2026" in page
+    assert "/respite/book?month=2026-11&amp;check_in=2026-11-30" in _cell(page, "2026-11-30")
+    assert page.count("<tr") < 12  # weeks, not a row per night

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
-from itertools import groupby
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -49,17 +48,10 @@ def index() -> Any:
     household = current_user.household
     if household is None:
         abort(404)
-    constellation = current_constellation(db.session, household)
-    hub = db.session.get(Household, constellation.hub_household_id) if constellation else None
     today = local_today()
-    start, end = queries.month_range(today, 3)
-    nights = availability(db.session, hub, start, end) if hub else []
-    months = [
-        (key, list(group)) for key, group in groupby(nights, key=lambda n: n.day.replace(day=1))
-    ]
     return render_template(
         "respite/family.html",
-        months=months,
+        **_calendar(household),
         bookings=queries.visible_bookings(db.session, current_user, start=today),
         waiting=queries.waitlist_for(db.session, household.id),
         cancel_form=ReasonForm(),
@@ -152,7 +144,7 @@ def book() -> Any:
         free_on=free_on,
         wanted=extra.get("wanted", 0),
         waitlist_form=waitlist_form,
-        **_calendar(household, form),
+        **_calendar(household, form.check_in.data, form.check_out.data),
     ), done.status
 
 
@@ -170,7 +162,9 @@ def _date_arg(name: str) -> date | None:
         return None
 
 
-def _calendar(household: Household | None, form: BookingForm) -> dict[str, Any]:
+def _calendar(
+    household: Household | None, check_in: date | None = None, check_out: date | None = None
+) -> dict[str, Any]:
     """The month of free nights at the family's hub home, and the family's allowance."""
     if household is None:
         return {"month": None, "allowance": None}
@@ -180,14 +174,14 @@ def _calendar(household: Household | None, form: BookingForm) -> dict[str, Any]:
     hub = db.session.get_one(Household, constellation.hub_household_id)
     today = local_today()
     last = today + timedelta(days=services.rules_for(db.session, constellation).max_days_ahead)
-    first = clamp_month(
-        parse_month(request.args.get("month"), form.check_in.data or today), today, last
-    )
+    first = clamp_month(parse_month(request.args.get("month"), check_in or today), today, last)
     nights = availability(db.session, hub, first, next_month(first))
     return {
         "month": month_view(first, nights, today, last),
-        "allowance": allowance_for(db.session, household, (form.check_in.data or today).year),
+        "allowance": allowance_for(db.session, household, (check_in or today).year),
         "calendar_household": household,
+        "cal_in": check_in,
+        "cal_out": check_out,
     }
 
 
