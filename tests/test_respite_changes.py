@@ -47,6 +47,8 @@ def test_cancel_asks_first_and_the_family_page_has_no_one_tap_cancel(
     text = confirm.get_data(as_text=True)
     assert "Avboka bokningen?" in text and "Ja, avboka" in text
     assert _booking(booking_id).status == BookingStatus.REQUESTED  # looking cancels nothing
+    [viewed] = _events("respite.booking_viewed")  # the page names the children
+    assert viewed.detail["child_ids"] == children_of(family)[:1]
     done = client.post(f"/respite/bookings/{booking_id}/cancel", data={})
     assert done.status_code == 303
     assert _booking(booking_id).status == BookingStatus.CANCELLED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -26,15 +27,24 @@ def _back(booking: RespiteBooking) -> str:
     return url_for("respite.index")
 
 
-def _shown(booking: RespiteBooking) -> None:
-    """The page names the booking's children: that is a read of their record."""
+def record_shown(action: str, obj: Any, household_id: int, child_ids: Iterable[int]) -> None:
+    """A page that names a family's children is a read of their record: audit it."""
     record(
         db.session,
         current_user,
+        action,
+        obj,
+        household_id=household_id,
+        detail={"child_ids": sorted(child_ids)},
+    )
+
+
+def _shown(booking: RespiteBooking) -> None:
+    record_shown(
         "respite.booking_viewed",
         booking,
-        household_id=booking.household_id,
-        detail={"child_ids": sorted(c.child_id for c in booking.children)},
+        booking.household_id,
+        (c.child_id for c in booking.children),
     )
 
 

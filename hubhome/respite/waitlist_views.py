@@ -8,11 +8,11 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from hubhome.audit.services import record
 from hubhome.extensions import db
 from hubhome.forms import submit
 from hubhome.network.models import Constellation, Household
 from hubhome.permissions import get_waitlist_entry_or_404
+from hubhome.respite.booking_views import record_shown
 from hubhome.respite.capacity import availability
 from hubhome.respite.forms import ReasonForm
 from hubhome.respite.models import WaitStatus
@@ -40,13 +40,11 @@ def book_offer_page(entry_id: int) -> Any:
     if not fits and entry.status == WaitStatus.OFFERED and not form.is_submitted():
         wait_again(db.session, entry.id)
     if not form.is_submitted():
-        record(
-            db.session,
-            current_user,
+        record_shown(
             "respite.waitlist_viewed",
             entry,
-            household_id=entry.household_id,
-            detail={"child_ids": sorted(c.child_id for c in entry.children)},
+            entry.household_id,
+            (c.child_id for c in entry.children),
         )
     return render_template(
         "respite/offer.html",
