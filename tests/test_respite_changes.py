@@ -181,4 +181,6 @@ def test_a_refusal_says_one_of_two_beds_is_free_and_fully_booked_only_when_none_
     assert refused.status_code == 409
     text = refused.get_data(as_text=True)
     assert "1 av 2 sängar ledig" in text
+    waiting = f'name="child_ids" type="hidden" value="{kids[0]},{kids[1]}"'
+    assert waiting in text  # the waiting list keeps both children
     assert "fullbokade" not in text

@@ -122,6 +122,7 @@ def book() -> Any:
     full_nights = list(extra.get("full_nights", []))
     waitlist_form = (
         WaitlistForm(
+            formdata=None,  # from what was asked, not from the booking form's fields
             household_id=form.household_id.data,
             check_in=form.check_in.data,
             check_out=form.check_out.data,
