@@ -105,3 +105,14 @@ def test_the_family_page_shows_the_month_instead_of_a_long_list(client, demo, lo
     assert 'role="grid"' in page and "Planerad avlastning 2026" in page
     assert "/respite/book?month=2026-11&amp;check_in=2026-11-30" in _cell(page, "2026-11-30")
     assert page.count("<tr") < 12  # weeks, not a row per night
+
+
+def test_the_month_in_english(client, demo, login_as, frozen):
+    user = demo.user("familj1")
+    user.locale = "en"
+    db.session.commit()
+    login_as("familj1")
+    page = client.get("/respite/book?month=2026-12").get_data(as_text=True)
+    assert "December 2026" in page and "‹ November" in page
+    assert "2 free" in _cell(page, "2026-12-04")
+    assert "Planned respite 2026: 0 nights used." in page
