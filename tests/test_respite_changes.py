@@ -184,3 +184,38 @@ def test_a_refusal_says_one_of_two_beds_is_free_and_fully_booked_only_when_none_
     waiting = f'name="child_ids" type="hidden" value="{kids[0]},{kids[1]}"'
     assert waiting in text  # the waiting list keeps both children
     assert "fullbokade" not in text
+
+
+def test_the_hub_carer_cancels_with_a_reason_and_moves_a_stay_that_stays_approved(
+    client, demo, api_headers, login_as, frozen
+):
+    family = demo.user("familj1")
+    booking_id = _book(client, api_headers, family, date(2026, 12, 4), date(2026, 12, 6))
+    other_id = _book(client, api_headers, family, date(2026, 12, 10), date(2026, 12, 11))
+    for approved in (booking_id, other_id):
+        client.post(
+            f"/api/v1/respite/bookings/{approved}/approve",
+            json={},
+            headers=api_headers("hubb.bjornen"),
+        )
+    login_as("hubb.bjornen")
+    assert 'name="reason"' in client.get(f"/respite/bookings/{booking_id}/cancel").get_data(
+        as_text=True
+    )
+    no_reason = client.post(f"/respite/bookings/{booking_id}/cancel", data={"reason": ""})
+    assert no_reason.status_code == 422
+    assert _booking(booking_id).status == BookingStatus.APPROVED
+    done = client.post(f"/respite/bookings/{booking_id}/cancel", data={"reason": "Sjukdom"})
+    assert done.status_code == 303 and done.headers["Location"].endswith("/respite/hub")
+    assert _booking(booking_id).status == BookingStatus.CANCELLED
+    moved = client.post(
+        f"/respite/bookings/{other_id}/dates",
+        data={"check_in": "2026-12-11", "check_out": "2026-12-12"},
+    )
+    assert moved.status_code == 303
+    assert _booking(other_id).status == BookingStatus.APPROVED
+    told = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.purpose.like("respite.moved%"))
+    ).all()
+    assert {m.to for m in told} == {family.phone}
+    assert told[0].body.startswith("Er avlastning")
