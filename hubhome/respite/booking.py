@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import Integer, Select, bindparam, func, select, update
 
@@ -16,7 +17,7 @@ from hubhome.children.models import Placement
 from hubhome.db import DbSession
 from hubhome.errors import Conflict, NotAllowed, ValidationFailed
 from hubhome.network.models import Constellation, Household
-from hubhome.network.services import household_and_constellation
+from hubhome.network.services import current_constellation, household_and_constellation
 from hubhome.permissions import (
     books_approved_at_once,
     can_book_for,
@@ -65,6 +66,31 @@ def _fail(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(message, errors={field: [message]})
 
 
+@dataclass(frozen=True)
+class Allowance:
+    """A family's planned respite in a year: nights used (asked for, approved or stayed)
+    and, where the constellation sets one, the yearly allowance and what is left of it."""
+
+    year: int
+    used: int
+    allowance: int | None
+
+    @property
+    def left(self) -> int | None:
+        return None if self.allowance is None else max(0, self.allowance - self.used)
+
+
+def allowance_for(session: DbSession, household: Household, year: int) -> Allowance | None:
+    """The family's planned respite this year, or None outside a constellation with a hub."""
+    constellation = current_constellation(session, household)
+    if constellation is None or constellation.hub_household_id is None:
+        return None
+    rules = rules_for(session, constellation)
+    return Allowance(
+        year, planned_nights_used(session, household.id, year), rules.yearly_planned_nights
+    )
+
+
 def planned_nights_used(session: DbSession, household_id: int, year: int) -> int:
     """Nights of planned respite a household has asked for or used in a calendar year."""
     bookings = session.execute(
@@ -78,10 +104,10 @@ def planned_nights_used(session: DbSession, household_id: int, year: int) -> int
             RespiteBooking.check_out > date(year, 1, 1),
         )
     ).all()
-    return sum(_nights_in_year(a, b, year) for a, b in bookings)
+    return sum(nights_in_year(a, b, year) for a, b in bookings)
 
 
-def _nights_in_year(check_in: date, check_out: date, year: int) -> int:
+def nights_in_year(check_in: date, check_out: date, year: int) -> int:
     start, end = max(check_in, date(year, 1, 1)), min(check_out, date(year + 1, 1, 1))
     return max(0, (end - start).days)
 
@@ -107,7 +133,7 @@ def _family_and_rules() -> Select[Household, Constellation, RespiteRules, int]:
     )
 
 
-def _validate(
+def validate_request(
     session: DbSession, actor: User, req: BookingRequest
 ) -> tuple[Household, Constellation, RespiteRules]:
     wanted = set(req.child_ids)
@@ -142,6 +168,72 @@ def _validate(
     return household, constellation, rules
 
 
+def check_allowance(
+    session: DbSession,
+    household_id: int,
+    rules: RespiteRules,
+    req: BookingRequest,
+    giving_back: tuple[date, date] | None = None,
+) -> None:
+    """Refuse planned nights beyond the family's yearly allowance; `giving_back`: the nights
+    of the booking being moved, which no longer count."""
+    if req.kind != BookingKind.PLANNED or rules.yearly_planned_nights is None:
+        return
+    for year in {req.check_in.year, (req.check_out - timedelta(days=1)).year}:
+        used = planned_nights_used(session, household_id, year)
+        if giving_back is not None:
+            used -= nights_in_year(*giving_back, year)
+        if used + nights_in_year(req.check_in, req.check_out, year) > rules.yearly_planned_nights:
+            raise _fail(
+                "check_out",
+                _(
+                    "This exceeds the family's planned respite for %(year)s: %(left)s of "
+                    "%(allowance)s nights left.",
+                    year=year,
+                    left=max(0, rules.yearly_planned_nights - used),
+                    allowance=rules.yearly_planned_nights,
+                ),
+            )
+
+
+def full_nights_conflict(short: dict[date, int], wanted: int) -> Conflict:
+    """The refusal for nights with fewer free beds than children: "fully booked" only when
+    no bed is free on any of them, else how many of the beds needed are free each night."""
+    full_nights = [day.isoformat() for day in short]
+    free = {day.isoformat(): beds for day, beds in short.items()}
+    if not any(short.values()):
+        days = ", ".join(format_date(day, "EEE d MMM") for day in short)
+        return Conflict(
+            _("The hub home is fully booked on these nights: %(nights)s.", nights=days),
+            full_nights=full_nights,
+            free=free,
+            wanted=wanted,
+        )
+    nights = ", ".join(
+        ngettext(
+            "%(day)s (%(num)s of %(wanted)s beds free)",
+            "%(day)s (%(num)s of %(wanted)s beds free)",
+            beds,
+            day=format_date(day, "EEE d MMM"),
+            wanted=wanted,
+        )
+        if beds
+        else _("%(day)s (fully booked)", day=format_date(day, "EEE d MMM"))
+        for day, beds in short.items()
+    )
+    return Conflict(
+        ngettext(
+            "There is not a free bed for every child on this night: %(nights)s.",
+            "There is not a free bed for every child on these nights: %(nights)s.",
+            len(short),
+            nights=nights,
+        ),
+        full_nights=full_nights,
+        free=free,
+        wanted=wanted,
+    )
+
+
 def _earlier_submit(session: DbSession, actor: User, req: BookingRequest) -> RespiteBooking | None:
     """The booking an earlier submit with the same idempotency key made, if any."""
     if not req.idempotency_key:
@@ -162,39 +254,20 @@ def request_booking(session: DbSession, actor: User, req: BookingRequest) -> Res
     """
     if (earlier := _earlier_submit(session, actor, req)) is not None:
         return earlier
-    household, constellation, rules = _validate(session, actor, req)
+    household, constellation, rules = validate_request(session, actor, req)
     hub, carers = lock_hub_with_carers(session, constellation.hub_household_id or 0, household.id)
     # the first submit may have committed while we waited for the lock
     if (earlier := _earlier_submit(session, actor, req)) is not None:
         return earlier
     wanted = len(set(req.child_ids))
-    full = [
-        n.day for n in availability(session, hub, req.check_in, req.check_out) if n.free < wanted
-    ]
-    if full:
-        raise Conflict(
-            _(
-                "There are not enough free beds on these nights: %(nights)s.",
-                nights=", ".join(d.isoformat() for d in full),
-            ),
-            full_nights=[d.isoformat() for d in full],
-        )
-    if req.kind == BookingKind.PLANNED and rules.yearly_planned_nights is not None:
-        for year in {req.check_in.year, (req.check_out - timedelta(days=1)).year}:
-            used = planned_nights_used(session, household.id, year)
-            asked = _nights_in_year(req.check_in, req.check_out, year)
-            if used + asked > rules.yearly_planned_nights:
-                left = max(0, rules.yearly_planned_nights - used)
-                raise _fail(
-                    "check_out",
-                    _(
-                        "This exceeds the family's planned respite for %(year)s: %(left)s of "
-                        "%(allowance)s nights left.",
-                        year=year,
-                        left=left,
-                        allowance=rules.yearly_planned_nights,
-                    ),
-                )
+    short = {
+        n.day: n.free
+        for n in availability(session, hub, req.check_in, req.check_out)
+        if n.free < wanted
+    }
+    if short:
+        raise full_nights_conflict(short, wanted)
+    check_allowance(session, household.id, rules, req)
     auto_approve = books_approved_at_once(actor, req.kind)
     booking = RespiteBooking(
         constellation_id=constellation.id,
@@ -290,12 +363,14 @@ def decline(
 def cancel(
     session: DbSession, actor: User, booking: RespiteBooking, reason: str = ""
 ) -> RespiteBooking:
-    """Cancel: the family before check-in, the hub carer (with a reason) until check-out."""
+    """Cancel: the family a request not yet approved (tonight's emergency too) or an approved
+    stay before check-in, the hub carer (with a reason) until check-out."""
     by_family = actor.household_id == booking.household_id
     if not can_cancel_booking(actor, booking):
         raise NotAllowed(_("You may not cancel this booking."))
     today = local_today()
-    if by_family and actor.role == Role.FOSTER_CARER and booking.check_in <= today:
+    begun = booking.status == BookingStatus.APPROVED and booking.check_in <= today
+    if by_family and actor.role == Role.FOSTER_CARER and begun:
         raise _fail("reason", _("A stay that has begun is cancelled by the hub carer."))
     if not by_family and not reason.strip():
         raise _fail("reason", _("Say why the booking is cancelled."))
@@ -359,7 +434,7 @@ def nights_by_kind(
     totals: dict[tuple[int, str], int] = {}
     for household_id, kind, check_in, check_out, children in rows:
         key = (household_id, str(kind))
-        totals[key] = totals.get(key, 0) + children * _nights_in_year(check_in, check_out, year)
+        totals[key] = totals.get(key, 0) + children * nights_in_year(check_in, check_out, year)
     return totals
 
 

@@ -46,6 +46,13 @@ class BookingForm(FlaskForm):
     idempotency_key = HiddenField()
 
 
+class DatesForm(FlaskForm):
+    check_in = DateField(_l("Check-in (first night)"), validators=[DataRequired(REQUIRED)])
+    check_out = DateField(
+        _l("Check-out (morning after the last night)"), validators=[DataRequired(REQUIRED)]
+    )
+
+
 class ReasonForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
 
@@ -75,6 +82,8 @@ class WaitlistForm(FlaskForm):
     check_out = HiddenField()
     beds = HiddenField()
     kind = HiddenField()
+    child_ids = HiddenField()  # comma-separated, as asked for on the booking form
+    note = HiddenField(validators=[Optional(), Length(max=2000)])
 
 
 class RulesForm(FlaskForm):

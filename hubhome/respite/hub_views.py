@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -33,7 +33,11 @@ def _own_hub() -> Household:
 @bp.route("/hub")
 @login_required
 def hub() -> Any:
-    """Show tonight, the coming week with each child's notes, requests and the bed calendar."""
+    """Show tonight, the coming week with each child's notes, requests and the bed calendar.
+
+    After a refused closed period (`closing_from`, `closing_to`) the bookings to resolve first
+    are listed and the form keeps the nights asked for.
+    """
     household = _own_hub()
     today = local_today()
     week = queries.visible_bookings(
@@ -51,42 +55,45 @@ def hub() -> Any:
         hub_household_id=household.id,
         statuses=[BookingStatus.REQUESTED],
     )
-    child_ids = sorted({c.child_id for b in week for c in b.children})
+    block_form = BlockForm(formdata=None)
+    colliding: Sequence[RespiteBooking] = []
+    closing = _closing_asked()
+    if closing is not None:
+        block_form.start_date.data, block_form.last_night.data = closing
+        colliding = queries.visible_bookings(
+            db.session,
+            current_user,
+            start=closing[0],
+            end=closing[1] + timedelta(days=1),
+            hub_household_id=household.id,
+            statuses=[BookingStatus.APPROVED, BookingStatus.REQUESTED],
+        )
+    child_ids = sorted({c.child_id for b in [*week, *colliding] for c in b.children})
     record(db.session, current_user, "respite.hub_view", household, detail={"child_ids": child_ids})
-    return _render_hub(
-        household,
-        today,
-        tonight=queries.tonight(db.session, current_user, household.id, today),
-        week=week,
-        pending=pending,
-    )
-
-
-def _render_hub(
-    household: Household,
-    today: date,
-    *,
-    tonight: Sequence[RespiteBooking] = (),
-    week: Sequence[RespiteBooking] = (),
-    pending: Sequence[RespiteBooking] = (),
-    block_form: BlockForm | None = None,
-    colliding: Sequence[RespiteBooking] = (),
-    status: int = 200,
-) -> Any:
     return render_template(
         "respite/hub.html",
         hub=household,
         today=today,
-        tonight=tonight,
+        tonight=queries.tonight(db.session, current_user, household.id, today),
         week=week,
         pending=pending,
         nights=capacity.availability(db.session, household, today, today + timedelta(days=56)),
         reason_form=ReasonForm(),
         beds_form=BedsForm(),
-        block_form=block_form or BlockForm(),
+        block_form=block_form,
         blocks=queries.blocked_periods(db.session, household.id, today),
         colliding=colliding,
-    ), status
+    )
+
+
+def _closing_asked() -> tuple[date, date] | None:
+    """The first and last night of a refused closed period, from the query string."""
+    try:
+        first = date.fromisoformat(request.args.get("closing_from", ""))
+        last = date.fromisoformat(request.args.get("closing_to", ""))
+    except ValueError:
+        return None
+    return (first, last) if first <= last else None
 
 
 @bp.route("/hub/beds", methods=["POST"])
@@ -128,10 +135,16 @@ def block() -> Any:
             reason=form.reason.data or "",
         ),
     )
-    if isinstance(done.error, Conflict):  # bookings to resolve first: shown on the page
-        colliding = done.error.extra.get("bookings", [])
-        return _render_hub(
-            household, local_today(), block_form=form, colliding=colliding, status=409
+    if isinstance(done.error, Conflict):  # bookings to resolve first: listed on the hub page
+        flash(done.error.message, "error")
+        return redirect(
+            url_for(
+                "respite.hub",
+                closing_from=form.start_date.data.isoformat(),
+                closing_to=form.last_night.data.isoformat(),
+                _anchor="h-capacity",
+            ),
+            303,
         )
     done.flash(
         _("The period is closed for respite."), invalid=_("Enter the first and the last night.")

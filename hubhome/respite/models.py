@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
@@ -72,6 +72,11 @@ class BlockedPeriod(Base):
     reason: Mapped[str | None] = mapped_column(String(200))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def last_night(self) -> date:
+        """The last closed night (`end_date` is the morning after it)."""
+        return self.end_date - timedelta(days=1)
 
 
 class RespiteBooking(Base):
@@ -147,5 +152,23 @@ class RespiteWaitlistEntry(Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     offered_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)  # for the hub home, kept for the booking
+    # the booking made from the offer; the place is then withdrawn
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("respite_bookings.id"))
 
     household: Mapped[Household] = relationship()
+    children: Mapped[list[RespiteWaitlistChild]] = relationship(
+        back_populates="entry", cascade="all, delete-orphan"
+    )
+
+
+class RespiteWaitlistChild(Base):
+    """One child a waiting family wants a bed for."""
+
+    __tablename__ = "respite_waitlist_children"
+
+    entry_id: Mapped[int] = mapped_column(ForeignKey("respite_waitlist.id"), primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), primary_key=True)
+
+    entry: Mapped[RespiteWaitlistEntry] = relationship(back_populates="children")
+    child: Mapped[Child] = relationship()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -12,6 +13,7 @@ from hubhome.accounts.services import household_carers
 from hubhome.db import DbSession
 from hubhome.network.models import Household
 from hubhome.outbox.services import enqueue_sms
+from hubhome.phone.signature import public_url
 from hubhome.respite.models import BookingStatus, RespiteBooking, RespiteWaitlistEntry
 
 
@@ -124,16 +126,60 @@ def cancelled(session: DbSession, booking: RespiteBooking, *, by_family: bool) -
         )
 
 
+def moved(
+    session: DbSession,
+    booking: RespiteBooking,
+    both: Sequence[User],
+    before: tuple[date, date],
+    *,
+    by: User,
+) -> None:
+    """Tell the hub carer (and the family, when someone else moved it) of new dates.
+
+    `both`: the active carers of the hub home and of the family, loaded with the hub's lock.
+    """
+    family = session.get_one(Household, booking.household_id)
+    old = f"{format_date(before[0], 'd MMM')}–{format_date(before[1], 'd MMM')}"
+    event = f"moved-{booking.check_in.isoformat()}-{booking.check_out.isoformat()}"
+    hub = [c for c in both if c.household_id == booking.hub_household_id and c.id != by.id]
+    _send(
+        session,
+        hub,
+        booking.id,
+        event,
+        lambda: _(
+            "%(family)s moved respite %(old)s to %(dates)s. Sign in to Hubhome to see it.",
+            family=family.name,
+            old=old,
+            dates=_dates(booking),
+        ),
+    )
+    others = [c for c in both if c.household_id == booking.household_id and c.id != by.id]
+    _send(
+        session,
+        others,
+        booking.id,
+        event,
+        lambda: _(
+            "Your respite %(old)s has been moved to %(dates)s.", old=old, dates=_dates(booking)
+        ),
+    )
+
+
 def waitlist_offer(session: DbSession, entry: RespiteWaitlistEntry) -> None:
-    """Tell a waiting family that its nights now have free beds."""
+    """Tell a waiting family that its nights now have free beds, with a link that books
+    them (after signing in, one button)."""
+    link = public_url(f"/respite/waitlist/{entry.id}/book")
     for person in household_carers(session, [entry.household_id]):
         enqueue_sms(
             session,
             person,
             "respite.waitlist_offer",
             lambda: _(
-                "Beds are free for the nights you waited for (%(dates)s). Book them in Hubhome.",
+                "Beds are free for the nights you waited for (%(dates)s). "
+                "Book them with one tap: %(link)s",
                 dates=_dates(entry),
+                link=link,
             ),
             dedupe_key=f"respite-wait:{entry.id}:offer:{person.id}",
         )

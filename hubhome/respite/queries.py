@@ -103,9 +103,3 @@ def blocked_periods(session: DbSession, hub_id: int, from_day: date) -> Sequence
         .where(BlockedPeriod.household_id == hub_id, BlockedPeriod.end_date > from_day)
         .order_by(BlockedPeriod.start_date)
     ).all()
-
-
-def month_range(today: date, months: int) -> tuple[date, date]:
-    """From today up to the first day of the month `months` after this one."""
-    year, month = divmod(today.month - 1 + months, 12)
-    return today, date(today.year + year, month + 1, 1)

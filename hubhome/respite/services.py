@@ -24,12 +24,15 @@ from hubhome.respite.booking import (
     save_rules,
 )
 from hubhome.respite.capacity import block_period, remove_block, set_beds
+from hubhome.respite.changes import change_dates
 from hubhome.respite.models import RespiteBooking
 from hubhome.respite.waitlist import join_waitlist, withdraw
 
 __all__ = [
     "BookingRequest",
     "Decision",
+    "cancel",
+    "change_dates",
     "block_period",
     "complete_past_stays",
     "decide",

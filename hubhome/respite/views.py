@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
-from itertools import groupby
+from datetime import date, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -25,9 +24,11 @@ from hubhome.permissions import (
     get_waitlist_entry_or_404,
 )
 from hubhome.respite import queries, services
+from hubhome.respite.booking import allowance_for
 from hubhome.respite.capacity import availability
 from hubhome.respite.forms import BookingForm, ReasonForm, WaitlistForm
-from hubhome.respite.models import BookingKind
+from hubhome.respite.models import BookingKind, BookingStatus, RespiteBooking
+from hubhome.respite.month import clamp_month, month_view, next_month, parse_month
 from hubhome.respite.reports import household_mix
 from hubhome.timeutil import local_today
 
@@ -47,17 +48,10 @@ def index() -> Any:
     household = current_user.household
     if household is None:
         abort(404)
-    constellation = current_constellation(db.session, household)
-    hub = db.session.get(Household, constellation.hub_household_id) if constellation else None
     today = local_today()
-    start, end = queries.month_range(today, 3)
-    nights = availability(db.session, hub, start, end) if hub else []
-    months = [
-        (key, list(group)) for key, group in groupby(nights, key=lambda n: n.day.replace(day=1))
-    ]
     return render_template(
         "respite/family.html",
-        months=months,
+        **_calendar(household),
         bookings=queries.visible_bookings(db.session, current_user, start=today),
         waiting=queries.waitlist_for(db.session, household.id),
         cancel_form=ReasonForm(),
@@ -90,7 +84,8 @@ def _booking_form(household: Household | None) -> BookingForm:
 @bp.route("/book", methods=["GET", "POST"])
 @login_required
 def book() -> Any:
-    """Ask for respite nights; a full night is named and the waiting list offered."""
+    """Ask for respite nights, chosen on a month of free nights or typed in; a full night
+    is named and the waiting list offered."""
     household = None
     wanted = request.args.get("household_id", type=db_int)
     if wanted:
@@ -100,6 +95,9 @@ def book() -> Any:
     form = _booking_form(household)
     if household is not None and request.method == "GET":
         form.household_id.data = household.id
+    if request.method == "GET":
+        form.check_in.data = _date_arg("check_in")
+        form.check_out.data = _date_arg("check_out")
     done = submit(
         form,
         lambda: services.request_booking(
@@ -117,28 +115,75 @@ def book() -> Any:
         ),
     )
     if done.saved:
-        flash(
-            _("Your request has been sent to the hub home.")
-            if done.value.status == "requested"
-            else _("The booking is approved."),
-            "success",
-        )
+        flash(booked_message(done.value), "success")
         return redirect(url_for("respite.index"))
-    full_nights = list(done.error.extra.get("full_nights", [])) if done.error else []
+    extra = done.error.extra if done.error else {}
+    free_on = {date.fromisoformat(day): free for day, free in extra.get("free", {}).items()}
+    full_nights = list(extra.get("full_nights", []))
     waitlist_form = (
         WaitlistForm(
+            formdata=None,  # from what was asked, not from the booking form's fields
             household_id=form.household_id.data,
             check_in=form.check_in.data,
             check_out=form.check_out.data,
             beds=len(form.child_ids.data or []),
             kind=form.kind.data,
+            child_ids=",".join(str(c) for c in form.child_ids.data or []),
+            note=form.note.data or "",
         )
         if full_nights
         else None
     )
+    if current_user.role == Role.FOSTER_CARER:
+        household = current_user.household
+    elif household is None and form.household_id.data:
+        household = get_household_or_404(current_user, form.household_id.data)
     return render_template(
-        "respite/book.html", form=form, full_nights=full_nights, waitlist_form=waitlist_form
+        "respite/book.html",
+        form=form,
+        full_nights=full_nights,
+        free_on=free_on,
+        wanted=extra.get("wanted", 0),
+        waitlist_form=waitlist_form,
+        **_calendar(household, form.check_in.data, form.check_out.data),
     ), done.status
+
+
+def booked_message(booking: RespiteBooking) -> str:
+    """What the family reads once a booking is made: sent to the hub, or approved."""
+    if booking.status == BookingStatus.REQUESTED:
+        return _("Your request has been sent to the hub home.")
+    return _("The booking is approved.")
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _calendar(
+    household: Household | None, check_in: date | None = None, check_out: date | None = None
+) -> dict[str, Any]:
+    """The month of free nights at the family's hub home, and the family's allowance."""
+    if household is None:
+        return {"month": None, "allowance": None}
+    constellation = current_constellation(db.session, household)
+    if constellation is None or constellation.hub_household_id in (None, household.id):
+        return {"month": None, "allowance": None}
+    hub = db.session.get_one(Household, constellation.hub_household_id)
+    today = local_today()
+    last = today + timedelta(days=services.rules_for(db.session, constellation).max_days_ahead)
+    first = clamp_month(parse_month(request.args.get("month"), check_in or today), today, last)
+    nights = availability(db.session, hub, first, next_month(first))
+    return {
+        "month": month_view(first, nights, today, last),
+        "allowance": allowance_for(db.session, household, (check_in or today).year),
+        "calendar_household": household,
+        "cal_in": check_in,
+        "cal_out": check_out,
+    }
 
 
 @bp.route("/waitlist", methods=["POST"])
@@ -148,11 +193,12 @@ def join_waitlist() -> Any:
     form = WaitlistForm()
     if not form.validate_on_submit():
         abort(400)
-    household = get_household_or_404(current_user, int(form.household_id.data or 0))
     try:
+        household = get_household_or_404(current_user, db_int(form.household_id.data or "0"))
         check_in = date.fromisoformat(form.check_in.data or "")
         check_out = date.fromisoformat(form.check_out.data or "")
-        beds, kind = int(form.beds.data or 0), BookingKind(form.kind.data or "planned")
+        beds, kind = min(int(form.beds.data or 0), 10), BookingKind(form.kind.data or "planned")
+        child_ids = [db_int(c) for c in (form.child_ids.data or "").split(",") if c][:10]
     except ValueError:
         abort(400)
     services.join_waitlist(
@@ -163,6 +209,8 @@ def join_waitlist() -> Any:
         check_out=check_out,
         beds=beds,
         kind=kind,
+        child_ids=child_ids,
+        note=form.note.data or "",
     )
     flash(_("You are on the waiting list. We send an SMS when beds become free."), "success")
     return redirect(url_for("respite.index"))
@@ -179,10 +227,10 @@ def withdraw(entry_id: int) -> Any:
     return redirect(url_for("respite.index"))
 
 
-@bp.route("/bookings/<int:booking_id>/<any(approve, decline, cancel):action>", methods=["POST"])
+@bp.route("/bookings/<int:booking_id>/<any(approve, decline):action>", methods=["POST"])
 @login_required
 def decide(booking_id: int, action: services.Decision) -> Any:
-    """Approve, decline or cancel a booking (compare-and-swap on its status)."""
+    """Approve or decline a booking (compare-and-swap on its status)."""
     booking = get_booking_or_404(current_user, booking_id)
     form = ReasonForm()
     if not form.validate_on_submit():
@@ -210,4 +258,8 @@ def overview() -> Any:
     )
 
 
-from hubhome.respite import hub_views  # noqa: E402,F401  (routes on the same blueprint)
+from hubhome.respite import (  # noqa: E402,F401  (routes on the same blueprint)
+    booking_views,
+    hub_views,
+    waitlist_views,
+)
