@@ -100,6 +100,7 @@ def register_areas(app: Flask) -> None:
         outbox,
         outcomes,
         phone,
+        privacy,
         respite,
         rota,
         visits,
@@ -127,6 +128,7 @@ def register_areas(app: Flask) -> None:
         caseload,
         decisions,
         outcomes,
+        privacy,
     ):
         area.init_app(app)
 

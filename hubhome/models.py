@@ -18,6 +18,7 @@ from hubhome.outcomes.models import (
     SurveyRound,
 )
 from hubhome.phone.models import Call, CallLeg, FollowUp, InboundSms, WebhookReceipt
+from hubhome.privacy.models import LogReview, LogReviewItem
 from hubhome.respite.models import (
     BedCapacityChange,
     BlockedPeriod,
@@ -75,4 +76,6 @@ __all__ = [
     "SurveyAnswer",
     "SurveyInvitation",
     "SurveyRound",
+    "LogReview",
+    "LogReviewItem",
 ]

@@ -36,6 +36,7 @@ from hubhome.network.models import (
     HouseholdKind,
     Organisation,
 )
+from hubhome.privacy.demo import seed_reads
 from hubhome.timeutil import local_today
 
 __all__ = [
@@ -78,6 +79,9 @@ ACCOUNTS = [
     DemoAccount("familj1@demo.hubhome.test", "Fatima Andersson", Role.FOSTER_CARER, "+46700001111"),
     DemoAccount("familj2@demo.hubhome.test", "Fredrik Berg", Role.FOSTER_CARER, "+46700002222"),
     DemoAccount("familj9@demo.hubhome.test", "Frida Nyström", Role.FOSTER_CARER, "+46700009999"),
+    DemoAccount(
+        "granskare@demo.hubhome.test", "Greta Granskare", Role.LOG_REVIEWER, "+46700000303"
+    ),
 ]
 
 
@@ -207,4 +211,5 @@ def seed_demo(session: DbSession) -> bool:
     seed_everyday(session, users, bjornen, raven)
     seed_phone(session, org, users, bjornen, raven)
     seed_monitoring(session, org.id, social_worker, today)
+    seed_reads(session, org, users)
     return True

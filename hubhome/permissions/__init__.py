@@ -61,6 +61,14 @@ from hubhome.permissions.phone import (
     get_rota_or_404,
     rota_ids_visible_to,
 )
+from hubhome.permissions.privacy import (
+    can_produce_extracts,
+    can_review_logs,
+    get_log_review_item_or_404,
+    get_log_review_or_404,
+    log_review_ids_visible_to,
+    log_reviewer_may_open,
+)
 from hubhome.permissions.respite import (
     books_approved_at_once,
     can_book_for,
@@ -130,4 +138,10 @@ __all__ = [
     "can_see_monitoring_reports",
     "decision_ids_visible_to",
     "get_decision_or_404",
+    "can_review_logs",
+    "can_produce_extracts",
+    "log_reviewer_may_open",
+    "log_review_ids_visible_to",
+    "get_log_review_or_404",
+    "get_log_review_item_or_404",
 ]
