@@ -310,7 +310,10 @@ ALLOWED = ("privacy.review", "accounts.", "about.", "static", "home.")
 
 def test_the_log_reviewer_reaches_the_review_and_nothing_else(app, login_as):
     client = login_as("granskare")
-    assert client.get("/admin/log-review").status_code == 200
+    page = client.get("/admin/log-review")
+    assert page.status_code == 200
+    menu = re.search(r'<nav aria-label="Huvudmeny".*?</nav>', page.get_data(as_text=True), re.S)
+    assert re.findall(r'href="([^"]+)"', menu.group(0)) == ["/home", "/admin/log-review"]
     assert client.get("/home").headers["Location"].endswith("/admin/log-review")
     refused = {}
     for endpoint, path in _get_routes(app):

@@ -68,6 +68,7 @@ from hubhome.permissions.privacy import (
     get_log_review_or_404,
     log_review_ids_visible_to,
     log_reviewer_may_open,
+    may_open,
 )
 from hubhome.permissions.respite import (
     books_approved_at_once,
@@ -141,6 +142,7 @@ __all__ = [
     "can_review_logs",
     "can_produce_extracts",
     "log_reviewer_may_open",
+    "may_open",
     "log_review_ids_visible_to",
     "get_log_review_or_404",
     "get_log_review_item_or_404",

@@ -38,6 +38,11 @@ def log_reviewer_may_open(endpoint: str | None) -> bool:
     )
 
 
+def may_open(user: User, endpoint: str | None) -> bool:
+    """Whether the user's role may open a page at all (the log reviewer's fence)."""
+    return user.role != Role.LOG_REVIEWER or log_reviewer_may_open(endpoint)
+
+
 def log_review_ids_visible_to(user: User) -> Select[Any]:
     from hubhome.privacy.models import LogReview
 

@@ -39,7 +39,7 @@ def fence_log_reviewers() -> Any:
 
     from hubhome.accounts.models import Role
     from hubhome.errors import problem
-    from hubhome.permissions import log_reviewer_may_open
+    from hubhome.permissions import may_open
 
     user = g.get("api_user") or (current_user if current_user.is_authenticated else None)
     if user is None or user.role != Role.LOG_REVIEWER:
@@ -50,6 +50,6 @@ def fence_log_reviewers() -> Any:
         return problem(403, "Forbidden", "A log reviewer may only use the access review.")
     if request.endpoint in ("home.root", "home.index"):
         return redirect(url_for("privacy.reviews"))
-    if not log_reviewer_may_open(request.endpoint):
+    if not may_open(user, request.endpoint):
         abort(403)
     return None
