@@ -28,6 +28,7 @@ def test_the_jobs_run_in_the_order_the_areas_add_them_outbox_first(app):
         "caseload_dues_digest",
         "ivo_report_ready",
         "outcome_snapshot",
+        "log_review_open",
     ]
 
 

@@ -20,8 +20,8 @@ from hubhome.phone.models import Call
 from hubhome.privacy.models import LogReview, LogReviewItem
 from tests.monitoring_helpers import place_child as placed
 
-# August 2026: the demo's reads fall in July; the hand-made ones in March, across the night
-# summer time began (2026-03-29, 02:00 CET -> 03:00 CEST).
+# August 2026: the demo's history of reads (`history`) falls in July; the hand-made reads in
+# March, across the night# summer time began (2026-03-29, 02:00 CET -> 03:00 CEST).
 pytestmark = pytest.mark.clock("2026-08-15T10:00:00Z")
 MARCH = date(2026, 3, 1)
 
@@ -184,21 +184,13 @@ def test_the_monthly_job_opens_last_month_once_per_organisation(demo, app):
     from hubhome.privacy.services import open_due_reviews
 
     assert "log_review_open" in {job.name for job in scheduled_jobs.items(app)}
-    opened_by_demo = select(AuditEvent.id).where(AuditEvent.action == "log_review.open")
-    before = len(db.session.scalars(opened_by_demo).all())
-    assert open_due_reviews(db.session) == 0  # the demo opened July's already
-    db.session.execute(
-        LogReviewItem.__table__.delete().where(  # type: ignore[attr-defined]
-            LogReviewItem.review_id.in_(select(LogReview.id))
-        )
-    )
-    db.session.execute(LogReview.__table__.delete())  # type: ignore[attr-defined]
-    db.session.commit()
+    opened = select(AuditEvent.id).where(AuditEvent.action == "log_review.open")
+    before = len(db.session.scalars(opened).all())
     assert open_due_reviews(db.session) == 1
     assert open_due_reviews(db.session) == 0
     months = db.session.scalars(select(LogReview.month)).all()
     assert months == [date(2026, 7, 1)]
-    assert len(db.session.scalars(opened_by_demo).all()) == before + 1
+    assert len(db.session.scalars(opened).all()) == before + 1
 
 
 def _csrf(client, path: str) -> str:
@@ -214,11 +206,21 @@ def post_finding(client, item: LogReviewItem, verdict: str, comment: str):
     return client.post(path, data={"csrf_token": _csrf(client, "/admin/log-review"), **fields})
 
 
+@pytest.fixture
+def history(demo):
+    """The demo's month of reads before the test's (what `hubhome demo` seeds), reviewed."""
+    from hubhome.privacy.demo import seed_reads
+
+    seed_reads(db.session)
+    db.session.commit()
+    return demo
+
+
 def _july(client) -> LogReview:
     return db.session.scalars(select(LogReview).where(LogReview.month == date(2026, 7, 1))).one()
 
 
-def test_the_demo_review_shows_every_kind_of_finding(login_as):
+def test_the_demo_review_shows_every_kind_of_finding(history, login_as):
     client = login_as("admin")
     review = _july(client)
     kinds = {r for item in review.items for r in item.reasons}
@@ -230,7 +232,7 @@ def test_the_demo_review_shows_every_kind_of_finding(login_as):
     assert "(skyddad identitet)" in text  # the protected child is shown by number only
 
 
-def test_marking_unjustified_tells_the_admins_and_sign_off_makes_it_read_only(login_as):
+def test_marking_unjustified_tells_the_admins_and_sign_off_makes_it_read_only(history, login_as):
     client = login_as("granskare")
     review = _july(client)
     path = f"/admin/log-review/{review.id}"
@@ -335,7 +337,7 @@ def test_the_log_reviewer_gets_403_from_the_api(client, demo):
         assert client.get(path, headers=headers).status_code == 403, path
 
 
-def test_others_may_not_see_the_review(login_as, client):
+def test_others_may_not_see_the_review(history, login_as, client):
     review_id = _july(client).id
     for short in ("socialsekreterare", "jour", "familj1"):
         client.post("/logout", data={"csrf_token": _csrf(client, "/home")})

@@ -36,7 +36,6 @@ from hubhome.network.models import (
     HouseholdKind,
     Organisation,
 )
-from hubhome.privacy.demo import seed_reads
 from hubhome.timeutil import local_today
 
 __all__ = [
@@ -211,5 +210,4 @@ def seed_demo(session: DbSession) -> bool:
     seed_everyday(session, users, bjornen, raven)
     seed_phone(session, org, users, bjornen, raven)
     seed_monitoring(session, org.id, social_worker, today)
-    seed_reads(session, org, users)
     return True

@@ -31,8 +31,11 @@ def _read(user: User, child_id: int, day: date, wall: time) -> dict[str, object]
     }
 
 
-def seed_reads(session: DbSession, org: Organisation, users: dict[str, User]) -> None:
-    """Write last month's history of reads and open its review.
+def seed_reads(session: DbSession) -> None:
+    """Write the demo municipality's history of reads last month and open its review.
+
+    `hubhome demo` calls it after `seed_demo`; the tests' demo has no history of reads, so
+    their audit log starts empty.
 
     Office-hours reads by the social worker and the hub carers of their own children, and
     what the review should find: the night worker reading children at night, a child with
@@ -40,8 +43,13 @@ def seed_reads(session: DbSession, org: Organisation, users: dict[str, User]) ->
     of the other constellation, and the social worker reading far more than the others.
     These rows are history made up for the demo, written as the audit service writes them.
     """
+    from hubhome.demo.seed import ORGANISATION
     from hubhome.privacy.services import open_review, previous_month
 
+    org = session.scalars(select(Organisation).where(Organisation.name == ORGANISATION)).one()
+    users = {
+        u.email: u for u in session.scalars(select(User).where(User.organisation_id == org.id))
+    }
     rng = random.Random(DEMO_SEED)  # noqa: S311  (repeatable fiction)
     first = previous_month(local_today())
     days = [
