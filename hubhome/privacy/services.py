@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, timedelta
+from typing import Any
 
 from flask import current_app
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from config import Settings
@@ -75,25 +76,37 @@ def open_review(
         if kept is None:  # the conflict was not the month's review: let it be seen
             raise
         return kept, False
+    items: list[dict[str, Any]] = []
     for event_id, reasons in sorted(selection.flagged.items()):
         read = selection.by_id[event_id]
-        session.add(
-            LogReviewItem(
-                review_id=review.id,
-                reasons=sorted(reasons, key=RULES.index),
-                audit_event_id=event_id,
-                actor_id=read.actor_id,
-                child_id=read.child_id,
-                at=read.at,
-                action=read.action,
-            )
+        items.append(
+            {
+                "review_id": review.id,
+                "reasons": sorted(reasons, key=RULES.index),
+                "audit_event_id": event_id,
+                "actor_id": read.actor_id,
+                "child_id": read.child_id,
+                "at": read.at,
+                "action": read.action,
+                "read_count": None,
+            }
         )
     for actor_id, count in sorted(selection.heavy.items()):
-        session.add(
-            LogReviewItem(
-                review_id=review.id, reasons=["heavy"], actor_id=actor_id, read_count=count
-            )
+        items.append(
+            {
+                "review_id": review.id,
+                "reasons": ["heavy"],
+                "audit_event_id": None,
+                "actor_id": actor_id,
+                "child_id": None,
+                "at": None,
+                "action": None,
+                "read_count": count,
+            }
         )
+    if items:  # one bulk statement: a month may flag thousands of reads
+        session.execute(insert(LogReviewItem), items)
+    session.expire(review, ["items"])  # written past the ORM: load them when asked
     session.flush()
     record(
         session,
