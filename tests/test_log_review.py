@@ -164,6 +164,13 @@ def test_the_sample_is_drawn_with_the_reviews_seed(demo, runner):
     assert sampled == sorted(random.Random(4242).sample(ids, 5))
 
 
+def test_a_month_to_come_cannot_be_opened(demo, runner):
+    result = runner.invoke(args=["log-review", "open", "--month", "2026-09"])
+    assert result.exit_code == 2 and "Välj den här månaden eller en tidigare." in result.output
+    assert runner.invoke(args=["log-review", "open", "--month", "2026-9x"]).exit_code == 2
+    assert db.session.scalars(select(LogReview.id)).all() == []
+
+
 def test_the_sample_size_comes_from_the_settings(demo, other_app):
     from hubhome.privacy.services import open_review
 

@@ -29,6 +29,7 @@ def open_command(
     month: date | None, organisation_id: int | None, seed: int | None, sample_size: int | None
 ) -> None:
     """Open the review of a month for one organisation, or for all; an open one is kept."""
+    from hubhome.errors import DomainError
     from hubhome.network.models import Organisation
     from hubhome.privacy.services import open_review, previous_month
     from hubhome.timeutil import local_today
@@ -42,9 +43,13 @@ def open_command(
                 raise click.UsageError(f"no organisation {organisation_id}")
             ids = [organisation_id]
         for org_id in ids:
-            review, opened = open_review(
-                session, None, org_id, month, seed=seed, sample_size=sample_size
-            )
+            try:
+                review, opened = open_review(
+                    session, None, org_id, month, seed=seed, sample_size=sample_size
+                )
+            except DomainError as refused:
+                problems = [m for msgs in refused.errors.values() for m in msgs]
+                raise click.UsageError(" ".join([refused.message, *problems])) from None
             state = "opened" if opened else "already open"
             click.echo(
                 f"organisation {org_id}: review {review.id} of {month:%Y-%m} {state}, "

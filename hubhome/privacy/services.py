@@ -45,6 +45,11 @@ def open_review(
     Returns the review and whether this call opened it.
     """
     month = month.replace(day=1)
+    if month > local_today().replace(day=1) or month.year < 2000:
+        raise ValidationFailed(
+            _("The review was not opened."),
+            errors={"month": [_("Choose this month or an earlier one.")]},
+        )
     existing = _review_of(session, organisation_id, month)
     if existing is not None:
         return existing, False
