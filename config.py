@@ -58,6 +58,9 @@ class Settings:
     outbox_backoff_seconds: float = 60.0
     fallback_number: str = ""
     phone_deadline_seconds: float = 2.0
+    log_review_sample_size: int = 25  # reads drawn at random for each monthly access review
+    log_review_heavy_factor: float = 3.0  # a heavy reader reads more than this × the median
+    log_review_heavy_minimum: int = 50  # … and at least this many reads in the month
     phone_spool_dir: str = ""
     phone_reconcile_hours: int = 24
     phone_simulator: bool = False

@@ -102,6 +102,7 @@ def register_areas(app: Flask) -> None:
         outbox,
         outcomes,
         phone,
+        privacy,
         recordings,
         respite,
         rota,
@@ -133,6 +134,7 @@ def register_areas(app: Flask) -> None:
         messages,
         recordings,
         openservices,
+        privacy,
     ):
         area.init_app(app)
 

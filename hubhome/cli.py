@@ -96,6 +96,7 @@ def demo(port: int, no_serve: bool) -> None:
 
     from hubhome import create_app
     from hubhome.demo.seed import ACCOUNTS, DEMO_PASSWORD, seed_demo
+    from hubhome.privacy.demo import seed_reads
     from hubhome.transaction import unit_of_work
 
     settings = _demo_settings(port)
@@ -104,6 +105,8 @@ def demo(port: int, no_serve: bool) -> None:
         upgrade()
         with unit_of_work() as session:
             seeded = seed_demo(session)
+            if seeded:  # last month's reads, for the access review (not in the tests' seed)
+                seed_reads(session)
     click.echo("Hubhome demo " + ("seeded." if seeded else "already seeded; nothing added."))
     click.echo(f"Open http://127.0.0.1:{port}/ and sign in with password {DEMO_PASSWORD!r}:")
     for account in ACCOUNTS:

@@ -20,6 +20,7 @@ from hubhome.outcomes.models import (
     SurveyRound,
 )
 from hubhome.phone.models import Call, CallLeg, FollowUp, InboundSms, WebhookReceipt
+from hubhome.privacy.models import LogReview, LogReviewItem
 from hubhome.recordings.models import StoredRecording
 from hubhome.respite.models import (
     BedCapacityChange,
@@ -85,4 +86,6 @@ __all__ = [
     "StoredRecording",
     "OpenService",
     "OpenParticipation",
+    "LogReview",
+    "LogReviewItem",
 ]

@@ -32,4 +32,7 @@ def add(
 
 def items_for(user: User) -> list[NavItem]:
     """The current application's menu entries `user` sees, in order."""
-    return sorted((i for i in menu.items() if user.role in i.roles), key=lambda i: i.order)
+    from hubhome.permissions import may_open
+
+    shown = (i for i in menu.items() if user.role in i.roles and may_open(user, i.endpoint))
+    return sorted(shown, key=lambda i: i.order)

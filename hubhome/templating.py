@@ -19,6 +19,7 @@ ROLE_LABELS = {
     Role.HUB_CARER: _l("Hub carer"),
     Role.FOSTER_CARER: _l("Foster carer"),
     Role.ONCALL_STAFF: _l("On-call staff"),
+    Role.LOG_REVIEWER: _l("Log reviewer"),
 }
 
 

@@ -29,6 +29,7 @@ def test_the_jobs_run_in_the_order_the_areas_add_them_outbox_first(app):
         "ivo_report_ready",
         "outcome_snapshot",
         "recordings_keep",
+        "log_review_open",
     ]
 
 

@@ -24,7 +24,7 @@ from hubhome.accounts.models import User
 from hubhome.audit.models import AuditEvent
 from hubhome.children.models import Child, Gender
 from hubhome.cli import main
-from hubhome.demo.seed import BOY_NAMES, GIRL_NAMES
+from hubhome.demo.seed import ACCOUNTS, BOY_NAMES, GIRL_NAMES
 from hubhome.extensions import db
 from tests import clock
 from tests.conftest import TEST_FIELD_KEY, login
@@ -59,7 +59,7 @@ def test_demo_seeds_once_and_a_second_run_adds_nothing(tmp_path):
     assert "familj1@demo.hubhome.test" in first.stdout
     assert "demo-hubhome" in first.stdout
     after_first = _row_counts(url)
-    assert after_first["users"] == 8
+    assert after_first["users"] == len(ACCOUNTS)  # one per demo account
     assert after_first["constellations"] == 2
     assert after_first["households"] == 2 + 7 + 6
     second = subprocess.run(

@@ -24,9 +24,10 @@ class Role(enum.StrEnum):
     HUB_CARER = "hub_carer"
     FOSTER_CARER = "foster_carer"
     ONCALL_STAFF = "oncall_staff"
+    LOG_REVIEWER = "log_reviewer"  # reviews access logs, and nothing else
 
 
-MFA_ROLES = frozenset({Role.ADMIN, Role.SOCIAL_WORKER, Role.ONCALL_STAFF})
+MFA_ROLES = frozenset({Role.ADMIN, Role.SOCIAL_WORKER, Role.ONCALL_STAFF, Role.LOG_REVIEWER})
 
 
 class User(UserMixin, Base):

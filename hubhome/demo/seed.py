@@ -81,6 +81,9 @@ ACCOUNTS = [
     DemoAccount("familj1@demo.hubhome.test", "Fatima Andersson", Role.FOSTER_CARER, "+46700001111"),
     DemoAccount("familj2@demo.hubhome.test", "Fredrik Berg", Role.FOSTER_CARER, "+46700002222"),
     DemoAccount("familj9@demo.hubhome.test", "Frida Nyström", Role.FOSTER_CARER, "+46700009999"),
+    DemoAccount(
+        "granskare@demo.hubhome.test", "Greta Granskare", Role.LOG_REVIEWER, "+46700000303"
+    ),
 ]
 
 

@@ -78,6 +78,15 @@ from hubhome.permissions.phone import (
     get_rota_or_404,
     rota_ids_visible_to,
 )
+from hubhome.permissions.privacy import (
+    can_produce_extracts,
+    can_review_logs,
+    get_log_review_item_or_404,
+    get_log_review_or_404,
+    log_review_ids_visible_to,
+    log_reviewer_may_open,
+    may_open,
+)
 from hubhome.permissions.respite import (
     books_approved_at_once,
     can_book_for,
@@ -160,4 +169,11 @@ __all__ = [
     "get_open_service_or_404",
     "open_participation_ids_visible_to",
     "get_open_participation_or_404",
+    "can_review_logs",
+    "can_produce_extracts",
+    "log_reviewer_may_open",
+    "may_open",
+    "log_review_ids_visible_to",
+    "get_log_review_or_404",
+    "get_log_review_item_or_404",
 ]
