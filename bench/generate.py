@@ -30,6 +30,7 @@ class Scale:
     constellations: int
     households: int
     children: int
+    social_workers: int = 3  # per organisation
 
     @classmethod
     def full(cls) -> Scale:
@@ -38,6 +39,14 @@ class Scale:
     @classmethod
     def quick(cls) -> Scale:
         return cls(organisations=29, constellations=200, households=1500, children=2500)
+
+    @classmethod
+    def org(cls) -> Scale:
+        """The largest municipality: a tenth of the country in one organisation, whose
+        social workers each carry about forty children, as in a large city."""
+        return cls(
+            organisations=1, constellations=200, households=1500, children=2500, social_workers=60
+        )
 
 
 @dataclass
@@ -94,7 +103,7 @@ def generate(scale: Scale, seed: int = 1) -> Generated:
     today = date(2026, 11, 23)
     password_hash = hash_password(BENCH_PASSWORD)
 
-    orgs = [
+    orgs: list[dict[str, Any]] = [
         {
             "id": i + 1,
             "name": f"Kommun {i + 1:03d}",
@@ -106,13 +115,16 @@ def generate(scale: Scale, seed: int = 1) -> Generated:
     _bulk("organisations", orgs)
 
     per_constellation = scale.households // scale.constellations  # hub + satellites
-    households, memberships, constellations, users = [], [], [], []
+    households: list[dict[str, Any]] = []
+    memberships: list[dict[str, Any]] = []
+    constellations: list[dict[str, Any]] = []
+    users: list[dict[str, Any]] = []
     user_id = 0
     social_workers: dict[int, list[int]] = {}
     oncall_of: dict[int, int] = {}
     sw_emails, carer_emails, admin_emails = [], [], []
     for org in orgs:
-        for role in ("admin", "social_worker", "social_worker", "social_worker", "oncall_staff"):
+        for role in ("admin", *["social_worker"] * scale.social_workers, "oncall_staff"):
             user_id += 1
             email = f"{role}{user_id}@bench.hubhome.test"
             users.append(
@@ -205,7 +217,8 @@ def generate(scale: Scale, seed: int = 1) -> Generated:
     _bulk("constellation_memberships", memberships)
 
     satellites = [h for h in households if h["kind"] == "satellite"]
-    children, placements = [], []
+    children: list[dict[str, Any]] = []
+    placements: list[dict[str, Any]] = []
     placement_id = 0
     for child_id in range(1, scale.children + 1):
         home = satellites[child_id % len(satellites)]

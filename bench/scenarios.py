@@ -176,8 +176,8 @@ def _phone(
     )
 
 
-def scenarios() -> list[Scenario]:
-    """Every scenario, in the order they run."""
+def scenarios(*, org_scale: bool = False) -> list[Scenario]:
+    """Every scenario, in the order they run (with `org_scale`, every page too)."""
     return [
         Scenario("api_me", me),
         Scenario("respite_availability_90_nights", respite_availability, target_ms=20),

@@ -1,0 +1,134 @@
+"""The physical floor of a hot path: the same SQL the app sends, through bare psycopg.
+
+`capture` runs one request of a hot path in-process (the booking request, `POST /phone/voice`)
+with a `before_cursor_execute` listener and keeps every statement with its parameters.
+`replay` sends those statements on one psycopg connection, `rounds` times, each round in a
+transaction that is rolled back (the statements insert rows with unique keys: a booking's
+child, a call's CallSid), and measures each round's wall time and this process's CPU time.
+The app's figures come from the same run under gunicorn: its p50 over HTTP, and its workers'
+CPU (utime + stime in /proc) divided by the requests they served. So the floor leaves out
+HTTP and the commit's flush, and the app's figures include them: the ratio is what Flask,
+SQLAlchemy and Hubhome's own Python add on top of the round trips.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+Statement = tuple[str, Any, bool]  # SQL, parameters, executemany
+
+
+@dataclass(frozen=True)
+class Floor:
+    statements: int
+    wall_p50_ms: float
+    cpu_ms: float
+
+
+def capture(app: Any, send: Callable[[Any], Any]) -> list[Statement]:
+    """The statements one request sends: `send(client)` makes the request."""
+    from flask import has_request_context
+    from sqlalchemy import event
+
+    from hubhome.extensions import db
+
+    captured: list[Statement] = []
+
+    def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, _ctx: Any, many: bool):
+        if has_request_context():
+            captured.append((statement, parameters, many))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        response = send(app.test_client())
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    if response.status_code >= 400:
+        raise RuntimeError(f"capturing the floor: the request answered {response.status_code}")
+    return captured
+
+
+def replay(dsn: str, statements: list[Statement], rounds: int = 200) -> Floor:
+    """Send the statements `rounds` times on one connection; p50 wall and mean CPU per round."""
+    import psycopg
+
+    walls: list[float] = []
+    started_cpu = time.process_time()
+    with psycopg.connect(dsn) as conn:
+        for _round in range(rounds + 10):  # ten rounds to warm up, not counted
+            if _round == 10:
+                started_cpu = time.process_time()
+            started = time.perf_counter()
+            with conn.cursor() as cursor:
+                for sql, parameters, many in statements:
+                    if many:
+                        cursor.executemany(sql, parameters)
+                    else:
+                        cursor.execute(sql, parameters or None)
+                        if cursor.description is not None:
+                            cursor.fetchall()
+            conn.rollback()
+            if _round >= 10:
+                walls.append((time.perf_counter() - started) * 1000)
+    cpu = (time.process_time() - started_cpu) * 1000 / rounds
+    return Floor(len(statements), statistics.median(walls), cpu)
+
+
+def compare(floor: Floor, app_p50_ms: float, app_cpu_ms: float) -> dict[str, Any]:
+    """The hot path against its floor, as the JSON and the targets read it."""
+    return {
+        "statements": floor.statements,
+        "floor_wall_p50_ms": round(floor.wall_p50_ms, 2),
+        "floor_cpu_ms": round(floor.cpu_ms, 2),
+        "app_wall_p50_ms": round(app_p50_ms, 2),
+        "app_cpu_ms": round(app_cpu_ms, 2),
+        "wall_ratio": round(app_p50_ms / floor.wall_p50_ms, 2),
+        "cpu_ratio": round(app_cpu_ms / max(floor.cpu_ms, 0.001), 2),
+    }
+
+
+def hot_paths(app: Any, base: str, generated: Any) -> dict[str, list[Statement]]:
+    """Capture a booking request and an incoming call, from data no scenario uses."""
+    import json
+    from datetime import date, timedelta
+
+    from bench.generate import BENCH_PASSWORD
+    from bench.phone import incoming_calls
+
+    email, household_id, _constellation, child_id = generated.families[-1]
+    night = date.today() + timedelta(days=200)
+    booking = {
+        "household_id": household_id,
+        "child_ids": [child_id],
+        "check_in": night.isoformat(),
+        "check_out": (night + timedelta(days=1)).isoformat(),
+        "kind": "planned",
+    }
+
+    signed_in = app.test_client().post(
+        "/api/v1/auth/token", json={"email": email, "password": BENCH_PASSWORD}
+    )
+    token = signed_in.json["token"]
+
+    def book(client: Any) -> Any:
+        return client.post(
+            "/api/v1/respite/bookings",
+            data=json.dumps(booking),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+
+    (call,) = incoming_calls(base, generated.callers[-1:], prefix="floor")
+
+    def ring(client: Any) -> Any:
+        return client.open(call["path"], method="POST", data=call["body"], headers=call["headers"])
+
+    return {
+        "respite_booking_request": capture(app, book),
+        "phone_voice": capture(app, ring),
+    }
