@@ -9,6 +9,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload, selectinload
 
 from hubhome.accounts.models import User
 from hubhome.audit.models import AuditEvent
@@ -22,7 +23,7 @@ from hubhome.permissions import (
     call_ids_visible_to,
     follow_up_ids_visible_to,
 )
-from hubhome.phone.models import Call, FollowUp
+from hubhome.phone.models import Call, CallLeg, FollowUp
 from hubhome.timeutil import age_on, local_today, utcnow
 
 
@@ -141,22 +142,59 @@ def _viewed_lately(session: DbSession, user: User, call: Call) -> bool:
     )
 
 
-def call_log(session: DbSession, user: User, *, days: int = 30) -> Sequence[Call]:
-    """The calls a user may see from the last `days` days, newest first."""
-    return session.scalars(
-        select(Call)
-        .where(
-            Call.id.in_(call_ids_visible_to(user)),
-            Call.started_at >= utcnow() - timedelta(days=days),
+CALLS_PER_PAGE = 50
+
+
+def _with_what_the_log_shows() -> tuple[Any, ...]:
+    """Load a call's line, family, taker, legs (with who was rung) and follow-up at once:
+    the same number of queries for one call or a page of them."""
+    return (
+        joinedload(Call.constellation),
+        joinedload(Call.household),
+        joinedload(Call.accepted_by),
+        joinedload(Call.follow_up),
+        selectinload(Call.legs).joinedload(CallLeg.user),
+    )
+
+
+def call_log(
+    session: DbSession,
+    user: User,
+    *,
+    days: int = 30,
+    page: int = 1,
+    per_page: int = CALLS_PER_PAGE,
+) -> Sequence[Call]:
+    """One page of the calls a user may see from the last `days` days, newest first; one
+    call more than `per_page` when an older page follows."""
+    return (
+        session.scalars(
+            select(Call)
+            .options(*_with_what_the_log_shows())
+            .where(
+                Call.id.in_(call_ids_visible_to(user)),
+                Call.started_at >= utcnow() - timedelta(days=days),
+            )
+            .order_by(Call.started_at.desc(), Call.id.desc())
+            .limit(per_page + 1)
+            .offset((max(page, 1) - 1) * per_page)
         )
-        .order_by(Call.started_at.desc())
-        .limit(500)
-    ).all()
+        .unique()
+        .all()
+    )
 
 
 def follow_ups(session: DbSession, user: User, *, handled: bool) -> Sequence[FollowUp]:
     """Open follow-ups oldest first, or the last week's handled ones newest first."""
-    query = select(FollowUp).where(FollowUp.id.in_(follow_up_ids_visible_to(user)))
+    query = (
+        select(FollowUp)
+        .options(
+            joinedload(FollowUp.call).joinedload(Call.constellation),
+            joinedload(FollowUp.call).joinedload(Call.household),
+            joinedload(FollowUp.handled_by),
+        )
+        .where(FollowUp.id.in_(follow_up_ids_visible_to(user)))
+    )
     if handled:
         query = query.where(
             FollowUp.handled_at.is_not(None), FollowUp.handled_at >= utcnow() - timedelta(days=7)
