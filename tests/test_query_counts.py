@@ -111,3 +111,20 @@ def test_follow_ups_cost_the_same_however_many_are_open(demo, other_app):
         many, text = _count(client, "/phone/follow-ups")
     assert text.count("Jonas Jour") >= 7  # handled by, on the handled ones
     assert many == few
+
+
+def test_the_live_panel_costs_the_same_for_one_ringing_call_or_forty(demo, other_app):
+    from hubhome.audit.models import AuditEvent
+
+    with time_machine.travel(DAYTIME, tick=False):
+        client = _counting_client(other_app, "jour")
+        _calls(demo, 1, tag="one", ringing_for=demo.user("jour"))
+        one, text = _count(client, "/phone/now/live")
+        assert text.count("Open the call") == 1 or text.count("Öppna samtalet") == 1
+        _calls(demo, 40, tag="forty", ringing_for=demo.user("jour"))
+        forty, text = _count(client, "/phone/now/live")
+        again, _ = _count(client, "/phone/now/live")  # polled: nothing new to audit
+    assert text.count('href="/phone/calls/') == 41
+    assert forty == one and again == forty - 1
+    viewed = db.session.query(AuditEvent).filter_by(action="phone.context_view").all()
+    assert len(viewed) == 41 and all(e.detail["child_ids"] for e in viewed)

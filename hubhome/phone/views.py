@@ -50,10 +50,8 @@ def phone_labels() -> dict[str, Any]:
 
 def _now_context() -> dict[str, Any]:
     require_role(current_user, *ROTA_VIEWERS)
-    contexts = [
-        services.context_for(db.session, current_user, call)
-        for call in ringing_for(db.session, current_user)
-    ]
+    ringing = ringing_for(db.session, current_user)
+    contexts = services.contexts_for(db.session, current_user, ringing)
     open_items = services.follow_ups(db.session, current_user, handled=False)
     return {"contexts": contexts, "open_items": open_items}
 
