@@ -128,3 +128,35 @@ def test_the_live_panel_costs_the_same_for_one_ringing_call_or_forty(demo, other
     assert forty == one and again == forty - 1
     viewed = db.session.query(AuditEvent).filter_by(action="phone.context_view").all()
     assert len(viewed) == 41 and all(e.detail["child_ids"] for e in viewed)
+
+
+def _constellations(demo: Any, count: int, liaison: Any) -> None:
+    """`count` more constellations in the demo organisation, each with its hub home."""
+    from hubhome.network.models import Constellation, Household, HouseholdKind
+
+    org_id = demo.constellations["Björnen"].organisation_id
+    for i in range(count):
+        hub = Household(organisation_id=org_id, name=f"Nav {i}", kind=HouseholdKind.HUB)
+        db.session.add(hub)
+        db.session.flush()
+        db.session.add(
+            Constellation(
+                organisation_id=org_id,
+                name=f"Extra {i}",
+                hub_household_id=hub.id,
+                liaison_id=liaison.id,
+            )
+        )
+    db.session.commit()
+
+
+def test_the_monthly_report_costs_the_same_however_many_constellations(demo, other_app):
+    worker = demo.user("socialsekreterare")
+    bjornen = demo.constellations["Björnen"]
+    path = f"/activities/report?constellation_id={bjornen.id}&month=2026-10"
+    client = _counting_client(other_app, "socialsekreterare")
+    few, _ = _count(client, path)
+    _constellations(demo, 6, worker)
+    many, text = _count(client, path)
+    assert "Extra 5" in text
+    assert many == few
