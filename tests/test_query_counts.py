@@ -160,3 +160,86 @@ def test_the_monthly_report_costs_the_same_however_many_constellations(demo, oth
     many, text = _count(client, path)
     assert "Extra 5" in text
     assert many == few
+
+
+def _decisions(demo: Any, count: int, *, decided: str, carried_out: str | None = None) -> None:
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from hubhome.children.models import Child
+    from hubhome.decisions.models import InterventionDecision, InterventionKind
+
+    admin = demo.user("admin")
+    child = db.session.scalars(select(Child).order_by(Child.id)).first()
+    for _i in range(count):
+        db.session.add(
+            InterventionDecision(
+                organisation_id=admin.organisation_id,
+                child_id=child.id,
+                kind=InterventionKind.CONTACT_FAMILY,
+                decision_date=date.fromisoformat(decided),
+                carried_out_on=date.fromisoformat(carried_out) if carried_out else None,
+                responsible_id=admin.id,
+                created_by_id=admin.id,
+            )
+        )
+    db.session.commit()
+
+
+def test_the_ivo_report_reads_only_the_quarters_decisions_and_the_same_queries(demo, other_app):
+    client = _counting_client(other_app, "admin")
+    _decisions(demo, 2, decided="2026-01-10")
+    few, _ = _count(client, "/decisions/report?quarter=2026Q3")
+    few_csv, _ = _count(client, "/decisions/report.csv?quarter=2026Q3")
+    _decisions(demo, 12, decided="2026-02-10")
+    _decisions(demo, 30, decided="2020-02-10", carried_out="2020-03-01")  # long done
+    many, _ = _count(client, "/decisions/report?quarter=2026Q3")
+    many_csv, csv = _count(client, "/decisions/report.csv?quarter=2026Q3")
+    assert csv.count("2026-02-10") == 12 and "2020-02-10" not in csv
+    assert many == few and many_csv == few_csv
+
+
+def test_choosing_the_quarters_decisions_in_sql_reports_the_same_rows(demo):
+    """Every quarter of 2025–2026 reports the same rows as filtering all decisions in Python,
+    from decisions carried out, closed, interrupted and resumed on either side of a limit."""
+    from datetime import date, timedelta
+
+    from hubhome.decisions.models import DecisionInterruption, InterventionDecision
+    from hubhome.decisions.reports import decisions_late_in, quarter_rows, visible_decisions
+    from hubhome.decisions.rules import Quarter
+
+    _decisions(demo, 1, decided="2024-12-01")
+    admin = demo.user("admin")
+    base = db.session.query(InterventionDecision).order_by(InterventionDecision.id.desc()).first()
+    day = date(2024, 10, 1)
+    for i in range(60):
+        decided = day + timedelta(days=11 * i)
+        decision = InterventionDecision(
+            organisation_id=base.organisation_id,
+            child_id=base.child_id,
+            kind=base.kind,
+            decision_date=decided,
+            carried_out_on=decided + timedelta(days=(60, 95, 200)[i % 3]) if i % 4 else None,
+            closed_on=decided + timedelta(days=150) if i % 7 == 0 else None,
+            created_by_id=admin.id,
+        )
+        if i % 5 == 0 and decision.carried_out_on:
+            decision.interruptions = [
+                DecisionInterruption(
+                    interrupted_on=decision.carried_out_on + timedelta(days=5),
+                    resumed_on=decision.carried_out_on + timedelta(days=(30, 120)[i % 2]),
+                )
+            ]
+        db.session.add(decision)
+    db.session.flush()
+    today = date(2026, 11, 23)
+    reported = 0
+    for quarter in [Quarter(year, n) for year in (2025, 2026) for n in (1, 2, 3, 4)]:
+        everything = visible_decisions(db.session, admin, before=quarter.end)
+        chosen = decisions_late_in(db.session, admin, quarter)
+        assert len(chosen) < len(everything) or quarter.year == 2026
+        rows = quarter_rows(chosen, quarter, today)
+        assert rows == quarter_rows(everything, quarter, today)
+        reported += len(rows)
+    assert reported > 20
