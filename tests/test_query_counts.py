@@ -243,3 +243,86 @@ def test_choosing_the_quarters_decisions_in_sql_reports_the_same_rows(demo):
         assert rows == quarter_rows(everything, quarter, today)
         reported += len(rows)
     assert reported > 20
+
+
+def test_outcomes_over_ten_years_cost_the_same_queries_as_over_one(demo, other_app):
+    client = _counting_client(other_app, "admin")
+    one, _ = _count(client, "/outcomes/?from=2025-11-24&to=2026-11-23")
+    ten, text = _count(client, "/outcomes/?from=2016-11-24&to=2026-11-23")
+    assert "2016" in text
+    assert ten == one
+
+
+def test_the_foster_home_register_costs_the_same_for_a_few_children_or_many(demo, other_app):
+    from datetime import date
+
+    from hubhome.children.models import Child, Gender, Placement
+    from hubhome.network.models import Household
+
+    client = _counting_client(other_app, "admin")
+    few, _ = _count(client, "/decisions/foster-home-register?year=2025")
+    home = db.session.query(Household).filter_by(name="Familjen Berg").one()
+    for i in range(15):
+        child = Child(
+            organisation_id=home.organisation_id,
+            first_name=f"Registrerad{i}",
+            last_name="Barn",
+            birth_date=date(2015, 1, 1 + i),
+            gender=Gender.GIRL,
+            protected_identity=i % 5 == 0,
+        )
+        db.session.add(child)
+        db.session.flush()
+        db.session.add(
+            Placement(child_id=child.id, household_id=home.id, start_date=date(2024, 3, 1))
+        )
+    db.session.commit()
+    many, text = _count(client, "/decisions/foster-home-register?year=2025")
+    assert text.count("Registrerad") == 12  # initials only for protected identities
+    assert many == few
+
+
+@pytest.mark.parametrize("search", ["actor", "child", "action"])
+def test_the_audit_search_costs_the_same_for_a_few_events_or_many(demo, other_app, search):
+    from hubhome.audit.models import AuditEvent
+
+    admin, worker = demo.user("admin"), demo.user("socialsekreterare")
+    query = {
+        "actor": f"actor_id={worker.id}",
+        "child": "child_id=4242",
+        "action": "action=children.view",
+    }[search]
+    client = _counting_client(other_app, "admin")
+
+    def events(count: int) -> None:
+        for _i in range(count):
+            db.session.add(
+                AuditEvent(
+                    organisation_id=admin.organisation_id,
+                    actor_id=worker.id,
+                    actor_role="social_worker",
+                    action="children.view",
+                    object_type="children",
+                    object_id=4242,
+                    child_id=4242,
+                )
+            )
+        db.session.commit()
+
+    events(1)
+    few, _ = _count(client, f"/admin/audit?{query}")
+    events(30)
+    many, text = _count(client, f"/admin/audit?{query}")
+    assert text.count("<code>children.view</code>") >= 31
+    assert many == few
+
+
+def test_the_audit_search_by_action_takes_underscores_literally(demo, client, login_as):
+    from hubhome.audit.models import AuditEvent
+
+    admin = demo.user("admin")
+    for action in ("report.view_rare", "report.viewXrare"):
+        db.session.add(AuditEvent(organisation_id=admin.organisation_id, action=action))
+    db.session.commit()
+    text = login_as("admin").get("/admin/audit?action=report.view_rare").get_data(as_text=True)
+    assert "<code>report.view_rare</code>" in text and "report.viewXrare" not in text

@@ -13,7 +13,17 @@ from hubhome.timeutil import utcnow
 
 class AuditEvent(Base):
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_org_at", "organisation_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_events_org_at", "organisation_id", "at"),
+        # The audit search by action ("starts with"): a prefix range on PostgreSQL, whatever
+        # the database's collation, then newest first (migration 0012, docs/AUDIT.md).
+        Index(
+            "ix_audit_events_action_at",
+            "action",
+            "at",
+            postgresql_ops={"action": "varchar_pattern_ops"},
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
