@@ -13,13 +13,16 @@ SQLAlchemy and Hubhome's own Python add on top of the round trips.
 
 from __future__ import annotations
 
+import re
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-Statement = tuple[str, Any, bool]  # SQL, parameters, executemany
+# SQL, parameters, executemany, and for an INSERT … RETURNING the ids it returned
+Statement = tuple[str, Any, bool, list[Any]]
+_INSERT = re.compile(r"^\s*INSERT INTO (\w+)", re.I)
 
 
 @dataclass(frozen=True)
@@ -38,26 +41,73 @@ def capture(app: Any, send: Callable[[Any], Any]) -> list[Statement]:
 
     captured: list[Statement] = []
 
-    def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, _ctx: Any, many: bool):
-        if has_request_context():
-            captured.append((statement, parameters, many))
+    def keep(_conn: Any, cursor: Any, statement: str, parameters: Any, _ctx: Any, many: bool):
+        if not has_request_context():
+            return
+        returned: list[Any] = []
+        if " RETURNING " in statement and _INSERT.match(statement) and cursor.description:
+            returned = [row[0] for row in cursor.fetchall()]
+            cursor.scroll(0, mode="absolute")  # SQLAlchemy reads them again
+        captured.append((statement, parameters, many, returned))
 
     with app.app_context():
         engine = db.engine
-    event.listen(engine, "before_cursor_execute", keep)
+    event.listen(engine, "after_cursor_execute", keep)
     try:
         response = send(app.test_client())
     finally:
-        event.remove(engine, "before_cursor_execute", keep)
+        event.remove(engine, "after_cursor_execute", keep)
     if response.status_code >= 400:
         raise RuntimeError(f"capturing the floor: the request answered {response.status_code}")
     return captured
+
+
+def _foreign_keys() -> dict[str, dict[str, str]]:
+    """Table -> {column: the table whose id it references}, from Hubhome's models."""
+    from hubhome.extensions import db
+
+    return {
+        name: {fk.parent.name: fk.column.table.name for fk in table.foreign_keys}
+        for name, table in db.metadata.tables.items()
+    }
+
+
+def _renumbered(sql: str, parameters: Any, new_ids: dict[tuple[str, Any], Any], fks: Any) -> Any:
+    """An INSERT's parameters with the ids of rows inserted earlier in the captured request
+    (a booking's, a call's) replaced by the ids the replay's own inserts returned."""
+    match = _INSERT.match(sql)
+    if not match or not new_ids or not isinstance(parameters, dict):
+        return parameters
+    references = fks.get(match.group(1), {})
+    renumbered = dict(parameters)
+    for key, value in parameters.items():
+        target = references.get(key.split("__")[0])  # insertmanyvalues: booking_id__0, …
+        if target is not None and (target, value) in new_ids:
+            renumbered[key] = new_ids[(target, value)]
+    return renumbered
+
+
+def _send_round(cursor: Any, statements: list[Statement], fks: Any) -> None:
+    new_ids: dict[tuple[str, Any], Any] = {}
+    for sql, parameters, many, returned in statements:
+        if many:
+            cursor.executemany(sql, parameters)
+            continue
+        cursor.execute(sql, _renumbered(sql, parameters, new_ids, fks) or None)
+        if cursor.description is None:
+            continue
+        rows = cursor.fetchall()
+        match = _INSERT.match(sql)
+        if returned and match:
+            for old, row in zip(returned, rows, strict=False):
+                new_ids[(match.group(1), old)] = row[0]
 
 
 def replay(dsn: str, statements: list[Statement], rounds: int = 200) -> Floor:
     """Send the statements `rounds` times on one connection; p50 wall and mean CPU per round."""
     import psycopg
 
+    fks = _foreign_keys()
     walls: list[float] = []
     started_cpu = time.process_time()
     with psycopg.connect(dsn) as conn:
@@ -66,13 +116,7 @@ def replay(dsn: str, statements: list[Statement], rounds: int = 200) -> Floor:
                 started_cpu = time.process_time()
             started = time.perf_counter()
             with conn.cursor() as cursor:
-                for sql, parameters, many in statements:
-                    if many:
-                        cursor.executemany(sql, parameters)
-                    else:
-                        cursor.execute(sql, parameters or None)
-                        if cursor.description is not None:
-                            cursor.fetchall()
+                _send_round(cursor, statements, fks)
             conn.rollback()
             if _round >= 10:
                 walls.append((time.perf_counter() - started) * 1000)
