@@ -223,6 +223,7 @@ def _measure(
     result["think_ms"] = scenario.think_ms
     result["target_ms"] = scenario.target_ms
     result["target_percentile"] = scenario.target_percentile
+    result["constant_queries"] = scenario.constant_queries
     result["met"] = (
         scenario.target_ms is None or result[scenario.target_percentile] <= scenario.target_ms
     )

@@ -48,6 +48,11 @@ def misses(summary: dict[str, Any]) -> list[str]:
             missed.append(
                 f"{name}: {r['vs_floor']:.2f} x the floor's throughput (target >= {FLOOR_RATIO})"
             )
+        if r.get("constant_queries") and r.get("min_queries") != r.get("max_queries"):
+            missed.append(
+                f"{name}: {r['min_queries']}–{r['max_queries']} queries per request "
+                "(target: the same for every request)"
+            )
         if r.get("errors"):
             missed.append(f"{name}: {r['errors']} errors ({', '.join(r['error_kinds'])})")
     for pool, peaks in summary["worker_peak_mb"].items():
