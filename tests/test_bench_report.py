@@ -92,8 +92,9 @@ def test_each_missed_target_is_named():
     summary["query_scaling"]["call_log"] = {"sizes": [5, 50], "queries": [7, 52]}
     summary["physical_floor"]["respite_booking_request"] |= {"wall_ratio": 3.2, "cpu_ratio": 14.2}
     summary["results"]["phone_voice"] = _result(errors=3, error_kinds=["500"])
+    summary["results"]["page_call_log"] = _result(constant_queries=True, max_queries=9)
     found = misses(summary)
-    assert len(found) == 7
+    assert len(found) == 8
     text = "\n".join(found)
     assert "caseload: p95 310.0 ms (target < 300 ms)" in text
     assert "caseload: 0.26 x the floor's throughput (target >= 0.5)" in text
@@ -102,6 +103,7 @@ def test_each_missed_target_is_named():
     assert "respite_booking_request: wall 3.2 x" in text
     assert "respite_booking_request: CPU 14.2 x" in text
     assert "phone_voice: 3 errors (500)" in text
+    assert "page_call_log: 4–9 queries per request (target: the same for every request)" in text
 
 
 def test_the_readme_table_is_rewritten_between_its_markers_from_the_json(tmp_path):
