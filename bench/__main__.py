@@ -1,8 +1,9 @@
 """Run the benchmark: `python -m bench` (full national scale) or `python -m bench --quick`.
 
 Generates the data on PostgreSQL, serves Hubhome and a bare Flask route under the same
-gunicorn settings, drives each scenario from a separate process, and prints a table and
-one JSON line.
+gunicorn settings, drives each scenario from a separate process, prints a table with a verdict
+for every target, writes the run's JSON under artifacts/bench/ and exits 1 when any target is
+missed (`bench/targets.py`).
 """
 
 from __future__ import annotations

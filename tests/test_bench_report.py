@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.__main__ import worker_peak_mb, workers_cpu_seconds, write_artifact
+from bench.report import text_table
 from bench.targets import misses
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,3 +159,13 @@ def test_worker_peak_memory_and_cpu_are_read_from_proc_for_each_child():
             assert workers_cpu_seconds(os.getpid()) > 0
         finally:
             child.kill()
+
+
+def test_the_console_table_gives_the_same_verdicts():
+    summary = _summary()
+    summary["results"]["caseload"] = _result(vs_floor=0.26, p95_ms=310.0, target_ms=300.0)
+    table = text_table(summary)
+    row = next(line for line in table.splitlines() if line.startswith("caseload"))
+    assert "0.26!" in row and "p95<300 MISS" in row
+    assert "respite_booking_request" in table and "p95<20 ok" in table
+    assert "Missed (2): caseload: p95 310.0 ms" in table and "**" not in table
