@@ -326,3 +326,10 @@ def test_the_audit_search_by_action_takes_underscores_literally(demo, client, lo
     db.session.commit()
     text = login_as("admin").get("/admin/audit?action=report.view_rare").get_data(as_text=True)
     assert "<code>report.view_rare</code>" in text and "report.viewXrare" not in text
+
+
+def test_an_action_longer_than_any_is_refused_with_422(demo, client, login_as, api_headers):
+    page = login_as("admin").get("/admin/audit?action=" + "a" * 65)
+    assert page.status_code == 422 and "64" in page.get_data(as_text=True)
+    api = client.get("/api/v1/audit?action=" + "a" * 65, headers=api_headers("admin"))
+    assert api.status_code == 422
