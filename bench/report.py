@@ -33,8 +33,8 @@ def _target(r: dict[str, Any]) -> str:
 
 
 def _ratio(r: dict[str, Any]) -> str:
-    if "vs_floor" not in r:
-        return "1.00"
+    if "vs_floor" not in r:  # the floor itself, or paced calls (no closed-loop throughput)
+        return "1.00" if r.get("is_floor") else "–"
     ok = targets.floor_ratio_met(r)
     return f"{r['vs_floor']:.2f}" if ok else f"**{r['vs_floor']:.2f}**"
 
