@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, insert, text
 
 from bench.history import People, generate_history
 from hubhome.accounts.passwords import hash_password
@@ -30,6 +30,8 @@ class Scale:
     constellations: int
     households: int
     children: int
+    social_workers: int = 3  # per organisation
+    audit_events: int = 0  # generated in SQL, spread over the last three years
 
     @classmethod
     def full(cls) -> Scale:
@@ -38,6 +40,19 @@ class Scale:
     @classmethod
     def quick(cls) -> Scale:
         return cls(organisations=29, constellations=200, households=1500, children=2500)
+
+    @classmethod
+    def org(cls) -> Scale:
+        """The largest municipality: a tenth of the country in one organisation, whose
+        social workers each carry about forty children, as in a large city."""
+        return cls(
+            organisations=1,
+            constellations=200,
+            households=1500,
+            children=2500,
+            social_workers=60,
+            audit_events=3_000_000,
+        )
 
 
 @dataclass
@@ -60,6 +75,9 @@ class Generated:
     # e-mail -> placed children (social workers) / constellations (liaisons) / all (admins)
     caseload_sizes: dict[str, int] = field(default_factory=dict)
     liaison_sizes: dict[str, int] = field(default_factory=dict)
+    oncall_emails: list[str] = field(default_factory=list)
+    hub_carers: list[tuple[str, str]] = field(default_factory=list)  # (e-mail, line number)
+    audit_events: int = 0
 
 
 def _table(name: str) -> Table:
@@ -94,7 +112,7 @@ def generate(scale: Scale, seed: int = 1) -> Generated:
     today = date(2026, 11, 23)
     password_hash = hash_password(BENCH_PASSWORD)
 
-    orgs = [
+    orgs: list[dict[str, Any]] = [
         {
             "id": i + 1,
             "name": f"Kommun {i + 1:03d}",
@@ -106,13 +124,17 @@ def generate(scale: Scale, seed: int = 1) -> Generated:
     _bulk("organisations", orgs)
 
     per_constellation = scale.households // scale.constellations  # hub + satellites
-    households, memberships, constellations, users = [], [], [], []
+    households: list[dict[str, Any]] = []
+    memberships: list[dict[str, Any]] = []
+    constellations: list[dict[str, Any]] = []
+    users: list[dict[str, Any]] = []
     user_id = 0
     social_workers: dict[int, list[int]] = {}
     oncall_of: dict[int, int] = {}
-    sw_emails, carer_emails, admin_emails = [], [], []
+    sw_emails, carer_emails, admin_emails, oncall_emails = [], [], [], []
+    hub_carers: list[tuple[str, str]] = []
     for org in orgs:
-        for role in ("admin", "social_worker", "social_worker", "social_worker", "oncall_staff"):
+        for role in ("admin", *["social_worker"] * scale.social_workers, "oncall_staff"):
             user_id += 1
             email = f"{role}{user_id}@bench.hubhome.test"
             users.append(
@@ -135,6 +157,7 @@ def generate(scale: Scale, seed: int = 1) -> Generated:
                 sw_emails.append(email)
             if role == "oncall_staff":
                 oncall_of[org["id"]] = user_id
+                oncall_emails.append(email)
             if role == "admin":
                 admin_emails.append(email)
 
@@ -188,6 +211,8 @@ def generate(scale: Scale, seed: int = 1) -> Generated:
             )
             if k > 0:
                 carer_emails.append(email)
+            else:
+                hub_carers.append((email, f"+4611{c + 1:07d}"))
         constellations.append(
             {
                 "id": c + 1,
@@ -205,7 +230,8 @@ def generate(scale: Scale, seed: int = 1) -> Generated:
     _bulk("constellation_memberships", memberships)
 
     satellites = [h for h in households if h["kind"] == "satellite"]
-    children, placements = [], []
+    children: list[dict[str, Any]] = []
+    placements: list[dict[str, Any]] = []
     placement_id = 0
     for child_id in range(1, scale.children + 1):
         home = satellites[child_id % len(satellites)]
@@ -305,6 +331,10 @@ def generate(scale: Scale, seed: int = 1) -> Generated:
     liaison_sizes = dict.fromkeys(sw_emails, 0)
     for constellation in constellations:
         liaison_sizes[str(email_of[constellation["liaison_id"]])] += 1
+    audit_events = 0
+    if scale.audit_events and db.engine.dialect.name == "postgresql":
+        audit_events = _audit_history(scale.audit_events, len(users), scale.children)
+    rows["audit_events"] = audit_events
     if db.engine.dialect.name == "postgresql":  # SQLite (the tests) takes the next id itself
         _reset_sequences()
     db.session.commit()
@@ -324,6 +354,9 @@ def generate(scale: Scale, seed: int = 1) -> Generated:
         rows=rows,
         caseload_sizes=caseload_sizes,
         liaison_sizes=liaison_sizes,
+        oncall_emails=oncall_emails,
+        hub_carers=hub_carers,
+        audit_events=audit_events,
     )
 
 
@@ -411,6 +444,37 @@ def _insert_bookings(batch: list[dict[str, Any]]) -> None:
     children = [{"booking_id": r["id"], "child_id": r.pop("_child")} for r in batch]
     db.session.execute(insert(_table("respite_bookings")), batch)
     db.session.execute(insert(_table("respite_booking_children")), children)
+
+
+AUDIT_ACTIONS = (
+    "children.view",
+    "phone.context_view",
+    "caseload.view",
+    "households.view",
+    "respite.booking_requested",
+    "auth.login",
+    "advice.view",
+    "decisions.view",
+)
+
+
+def _audit_history(count: int, users: int, children: int) -> int:
+    """`count` audit events of the first organisation over three years, made by the server
+    (`generate_series`): reads of children by staff, mostly, as the real log is."""
+    actions = ", ".join(f"'{a}'" for a in AUDIT_ACTIONS)
+    db.session.execute(
+        text(
+            "INSERT INTO audit_events (at, organisation_id, actor_id, actor_role, action, "
+            "object_type, object_id, child_id, channel) "
+            "SELECT now() - make_interval(secs => g * (94608000.0 / :count)), 1, "
+            "1 + (g * 7919) % :users, 'social_worker', "
+            f"(ARRAY[{actions}])[1 + (g * 31) % {len(AUDIT_ACTIONS)}], 'children', "
+            "1 + (g * 104729) % :children, 1 + (g * 104729) % :children, 'web' "
+            "FROM generate_series(1, :count) AS g"
+        ),
+        {"count": count, "users": users, "children": children},
+    )
+    return count
 
 
 def _reset_sequences() -> None:

@@ -79,7 +79,7 @@ def _calls_and_advice(
             started = _at(day, rng)
             night = started.hour < 7 or started.hour >= 19  # UTC, roughly 20–08 in Stockholm
             first = oncall if night else hub_carer["id"]
-            chain = [
+            chain: list[dict[str, Any]] = [
                 {"number": f"+4670{first:07d}", "label": "Jour", "user_id": first, "level": 1},
                 {
                     "number": f"+4670{oncall:07d}",

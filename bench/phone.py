@@ -180,11 +180,13 @@ def under_page_load(
     env: dict[str, str],
     quick: bool,
     page_pool: subprocess.Popen[bytes],
-) -> dict[str, dict[str, Any]]:
+    peak: Callable[[int], dict[str, float]],
+) -> tuple[dict[str, dict[str, Any]], dict[str, float]]:
     """`/phone/voice` and dial-result p99 while the caseload, health and outcomes pages run
     with 10 clients at once: on the phone pool (a second gunicorn, `hubhome serve --phone`,
     the deployment the README describes; target p99 < 50 ms), and, for comparison only, on
-    the page pool itself (no target).
+    the page pool itself (no target). Returns the results and the phone pool workers' peak
+    memory (`peak(master pid)`, read before the pool stops).
 
     As the README's deployment gives the line priority, the page pool's processes (and the
     page clients) run at nice 10 from here on; on two cores shared with PostgreSQL, pages
@@ -227,10 +229,11 @@ def under_page_load(
                         "met": target_ms is None or result["p99_ms"] <= target_ms,
                     }
                     results[f"{scenario}_with_pages_{pool_name}"] = result
+        peaks = peak(pool.pid)
     finally:
         pool.terminate()
         pool.wait(timeout=30)
-    return results
+    return results, peaks
 
 
 def _lower_priority(master: int) -> None:

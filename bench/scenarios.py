@@ -31,6 +31,7 @@ class Scenario:
     repeatable: bool = True  # False: every request changes state, so no warm-up replay
     latency_clients: int = 1
     think_ms: float = 0
+    constant_queries: bool = False  # every request must run as many queries (a target)
 
 
 def bearer_token(base: str, email: str) -> str:
@@ -40,6 +41,18 @@ def bearer_token(base: str, email: str) -> str:
     )
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
         return str(json.load(response)["token"])
+
+
+def send(base: str, prepared: dict[str, Any]) -> bytes:
+    """Send one prepared request now (to set the stage for a scenario); return the body."""
+    request = urllib.request.Request(  # noqa: S310  (a loopback URL we built)
+        base + prepared["path"],
+        data=prepared["body"].encode() if prepared.get("body") else None,
+        headers=prepared.get("headers", {}),
+        method=prepared["method"],
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        return bytes(response.read())
 
 
 def _get(path: str, token: str | None = None) -> dict[str, Any]:
@@ -176,9 +189,15 @@ def _phone(
     )
 
 
-def scenarios() -> list[Scenario]:
-    """Every scenario, in the order they run."""
-    return [
+def scenarios(*, org_scale: bool = False) -> list[Scenario]:
+    """Every scenario, in the order they run (with `org_scale`, every page too)."""
+    from bench.pages import PAGE_TARGET_MS, PAGES
+
+    pages = [
+        Scenario(name, build, target_ms=PAGE_TARGET_MS, constant_queries=True)
+        for name, build in PAGES.items()
+    ]
+    return (pages if org_scale else []) + [
         Scenario("api_me", me),
         Scenario("respite_availability_90_nights", respite_availability, target_ms=20),
         Scenario("respite_booking_request", respite_booking, target_ms=20, repeatable=False),
@@ -187,4 +206,4 @@ def scenarios() -> list[Scenario]:
         Scenario("caseload", caseload, target_ms=200),
         Scenario("constellation_health", constellation_health, target_ms=200),
         Scenario("outcomes_five_years", outcomes_report, target_ms=200),
-    ]
+    ]  # fmt: skip

@@ -54,12 +54,14 @@ def register_extensions(app: Flask) -> None:
     from hubhome.api.bounds import BoundedIntConverter
     from hubhome.db import install_once
     from hubhome.extensions import babel, csrf, db, limiter, migrate
+    from hubhome.pool import install_pool_checks
     from hubhome.templating import init_templating
 
     settings: Settings = app.config["HUBHOME"]
     app.url_map.converters["int"] = BoundedIntConverter
     crypto.configure(settings.field_key, app.config["SECRET_KEY"])
     install_once()
+    install_pool_checks()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     csrf.init_app(app)

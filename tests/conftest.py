@@ -147,12 +147,8 @@ def make_test_app(url: str, **overrides: Any) -> Flask:
     settings_overrides = {k: v for k, v in overrides.items() if k.islower()}
     flask_overrides = {k: v for k, v in overrides.items() if not k.islower()}
     flask_overrides.setdefault("WTF_CSRF_ENABLED", False)
-    return create_app(
-        test_settings(url, **settings_overrides),
-        TESTING=True,
-        CHEAP_PASSWORD_HASHES=True,
-        **flask_overrides,
-    )
+    flask_overrides.setdefault("CHEAP_PASSWORD_HASHES", True)
+    return create_app(test_settings(url, **settings_overrides), TESTING=True, **flask_overrides)
 
 
 @pytest.fixture(scope="session")

@@ -120,7 +120,7 @@ def test_numbers_may_have_decimals():
 def test_postgresql_connections_and_statements_are_bounded():
     settings = Settings.from_env({"HUBHOME_DATABASE_URL": "postgresql+psycopg://h@db/hubhome"})
     assert settings.engine_options() == {
-        "pool_pre_ping": True,
+        "pool_recycle": 1800,
         "connect_args": {"connect_timeout": 2, "options": "-c statement_timeout=30000"},
     }
     given = Settings.from_env(
@@ -142,7 +142,9 @@ def test_postgresql_connections_and_statements_are_bounded():
         }
     )
     assert unbounded.engine_options()["connect_args"] == {}
-    assert Settings.from_env({}).engine_options() == {"pool_pre_ping": True}  # SQLite
+    assert Settings.from_env({}).engine_options() == {"pool_recycle": 1800}  # SQLite
+    recycled = Settings.from_env({"HUBHOME_DB_POOL_RECYCLE_SECONDS": "600"}).engine_options()
+    assert recycled["pool_recycle"] == 600
 
 
 @pytest.mark.postgres

@@ -16,7 +16,7 @@ from sqlalchemy import Select, String, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from hubhome.accounts.models import ApiToken, LoginThrottle, Role, User
-from hubhome.accounts.passwords import DUMMY_HASH, hash_password, verify_password
+from hubhome.accounts.passwords import dummy_hash, hash_password, needs_rehash, verify_password
 from hubhome.audit.services import record_regardless
 from hubhome.db import DbSession
 from hubhome.errors import ValidationFailed
@@ -75,8 +75,10 @@ def authenticate(session: DbSession, email: str, password: str) -> User:
     if throttle.locked_until is not None and throttle.locked_until > now:
         record_regardless(user, "auth.login_failed", detail={"reason": "locked"})
         raise LockedOut(throttle.locked_until)
-    ok = verify_password(user.password_hash if user else DUMMY_HASH, password)
+    ok = verify_password(user.password_hash if user else dummy_hash(), password)
     if user is not None and ok and user.active:
+        if needs_rehash(user.password_hash):  # made with older argon2 parameters
+            user.password_hash = hash_password(password)
         if throttle.failures or throttle.first_failure_at or throttle.locked_until:
             throttle.failures = 0
             throttle.first_failure_at = None

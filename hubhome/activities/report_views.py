@@ -13,7 +13,7 @@ from hubhome.activities.views import LABELS, _constellation, _month_arg, bp
 from hubhome.advice.labels import CHANNEL_LABELS, TOPIC_LABELS
 from hubhome.audit.services import record
 from hubhome.extensions import db
-from hubhome.permissions import can_see_monthly_report
+from hubhome.permissions import can_see_monthly_report, monthly_reports_among
 
 
 def _report() -> Any:
@@ -28,7 +28,7 @@ def _report() -> Any:
         constellation,
         detail={"month": f"{report.month:%Y-%m}"},
     )
-    return report, [c for c in all_visible if can_see_monthly_report(current_user, c)]
+    return report, monthly_reports_among(current_user, all_visible)
 
 
 @bp.route("/report")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional
 
 
 class AuditSearchForm(FlaskForm):
@@ -14,7 +14,7 @@ class AuditSearchForm(FlaskForm):
     child_id = IntegerField(
         _l("Child number"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)]
     )
-    action = StringField(_l("Action starts with"), validators=[Optional()])
+    action = StringField(_l("Action starts with"), validators=[Optional(), Length(max=64)])
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
 

@@ -13,6 +13,8 @@ from hubhome.api.core import Blueprint
 from hubhome.audit.queries import search_audit
 from hubhome.extensions import db
 
+ACTION_LENGTH = 64  # audit_events.action's column
+
 blp = Blueprint("api_audit", __name__, url_prefix="/api/v1", description="Audit")
 
 
@@ -20,7 +22,7 @@ class AuditQuerySchema(Schema):
     actor_id = fields.Integer(load_default=None)
     child_id = fields.Integer(load_default=None)
     household_id = fields.Integer(load_default=None)
-    action = fields.String(load_default=None)
+    action = fields.String(load_default=None, validate=validate.Length(max=ACTION_LENGTH))
     date_from = fields.Date(data_key="from", load_default=None)
     date_to = fields.Date(data_key="to", load_default=None)
     limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))

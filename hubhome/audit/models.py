@@ -16,6 +16,14 @@ class AuditEvent(Base):
     __table_args__ = (
         Index("ix_audit_events_org_at", "organisation_id", "at"),
         Index("ix_audit_events_object", "object_type", "object_id"),  # a register extract's reads
+        # The audit search by action ("starts with"): a prefix range on PostgreSQL, whatever
+        # the database's collation, then newest first (migration 0012, docs/AUDIT.md).
+        Index(
+            "ix_audit_events_action_at",
+            "action",
+            "at",
+            postgresql_ops={"action": "varchar_pattern_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -43,7 +43,7 @@ def search_audit(
     if household_id is not None:
         query = query.where(AuditEvent.household_id == household_id)
     if action:
-        query = query.where(AuditEvent.action.startswith(action))
+        query = query.where(AuditEvent.action.startswith(action, autoescape=True))
     if date_from is not None:
         query = query.where(AuditEvent.at >= local_to_utc(date_from, time(0)))
     if date_to is not None:

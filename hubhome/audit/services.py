@@ -24,6 +24,7 @@ class Subject:
     object_id: int | None = None
     child_id: int | None = None
     household_id: int | None = None
+    detail: dict[str, object] | None = None  # this event's own, instead of `record_many`'s
 
 
 def _where() -> tuple[str | None, str]:
@@ -95,7 +96,10 @@ def record_many(
 ) -> None:
     """Write one audit event per subject (a list of records read, say) in one statement."""
     if subjects:
-        rows = [_row(actor, action, actor.organisation_id, s, detail) for s in subjects]
+        rows = [
+            _row(actor, action, actor.organisation_id, s, detail if s.detail is None else s.detail)
+            for s in subjects
+        ]
         session.connection().execute(_INSERT, rows)
 
 

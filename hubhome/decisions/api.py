@@ -157,7 +157,7 @@ def _report(args: dict[str, Any]) -> tuple[Quarter, list[reports.ReportRow]]:
     except ValueError:
         abort(400)
     rows = reports.quarter_rows(
-        reports.visible_decisions(db.session, user, before=quarter.end), quarter, local_today()
+        reports.decisions_late_in(db.session, user, quarter), quarter, local_today()
     )
     return quarter, rows
 

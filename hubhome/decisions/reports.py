@@ -6,17 +6,17 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from hubhome.accounts.models import User
 from hubhome.children.models import Child, Gender, Placement
 from hubhome.db import DbSession
-from hubhome.decisions.models import InterventionDecision, InterventionKind
+from hubhome.decisions.models import DecisionInterruption, InterventionDecision, InterventionKind
 from hubhome.decisions.rules import Quarter
 from hubhome.decisions.services import periods, status_on
 from hubhome.network.models import Household
@@ -78,6 +78,17 @@ class ReportRow:
     responsible: str
 
 
+def _with_details() -> tuple[Any, ...]:
+    """Offers and interruptions in one query each; child, family and worker joined."""
+    return (
+        selectinload(InterventionDecision.offers),
+        selectinload(InterventionDecision.interruptions),
+        joinedload(InterventionDecision.child),
+        joinedload(InterventionDecision.household),
+        joinedload(InterventionDecision.responsible),
+    )
+
+
 def visible_decisions(
     session: DbSession, user: User, *, before: date | None = None
 ) -> list[InterventionDecision]:
@@ -85,18 +96,48 @@ def visible_decisions(
     query = (
         select(InterventionDecision)
         .where(InterventionDecision.id.in_(decision_ids_visible_to(user)))
-        .options(
-            selectinload(InterventionDecision.offers),
-            selectinload(InterventionDecision.interruptions),
-            selectinload(InterventionDecision.child),
-            selectinload(InterventionDecision.household),
-            selectinload(InterventionDecision.responsible),
-        )
+        .options(*_with_details())
         .order_by(InterventionDecision.decision_date, InterventionDecision.id)
     )
     if before is not None:
         query = query.where(InterventionDecision.decision_date <= before)
     return list(session.scalars(query))
+
+
+# A late period starts the day after three calendar months, never sooner than 89 days on.
+_SHORTEST_LIMIT = timedelta(days=89)
+
+
+def decisions_late_in(
+    session: DbSession, user: User, quarter: Quarter
+) -> list[InterventionDecision]:
+    """The visible decisions that may have been late at some time in `quarter`, chosen in
+    SQL (a few more than `quarter_rows` reports, never fewer): past the limit by the
+    quarter's end, and neither carried out, resumed nor closed before it began."""
+    d, i = InterventionDecision, DecisionInterruption
+    limit_passed_by = quarter.end - _SHORTEST_LIMIT
+    open_at_start = or_(d.closed_on.is_(None), d.closed_on >= quarter.start)
+    never_done = and_(
+        d.decision_date <= limit_passed_by,
+        or_(d.carried_out_on.is_(None), d.carried_out_on >= quarter.start),
+    )
+    interrupted = exists().where(
+        i.decision_id == d.id,
+        i.interrupted_on <= limit_passed_by,
+        or_(i.resumed_on.is_(None), i.resumed_on >= quarter.start),
+    )
+    query = (
+        select(d)
+        .where(
+            d.id.in_(decision_ids_visible_to(user)),
+            d.decision_date <= quarter.end,
+            open_at_start,
+            or_(never_done, interrupted),
+        )
+        .options(*_with_details())
+        .order_by(d.decision_date, d.id)
+    )
+    return list(session.scalars(query).unique())
 
 
 def quarter_rows(

@@ -229,7 +229,7 @@ def report() -> Any:
     """The quarterly report to IVO and the statistics for the council, printable."""
     quarter = _quarter()
     rows = reports.quarter_rows(
-        reports.visible_decisions(db.session, current_user, before=quarter.end),
+        reports.decisions_late_in(db.session, current_user, quarter),
         quarter,
         local_today(),
     )
@@ -252,7 +252,7 @@ def report_csv() -> Response:
     """The quarterly report's individual rows as CSV."""
     quarter = _quarter()
     rows = reports.quarter_rows(
-        reports.visible_decisions(db.session, current_user, before=quarter.end),
+        reports.decisions_late_in(db.session, current_user, quarter),
         quarter,
         local_today(),
     )

@@ -40,6 +40,7 @@ from hubhome.permissions.everyday import (
     get_advice_contact_or_404,
     get_contact_visit_or_404,
     get_restriction_or_404,
+    monthly_reports_among,
     visit_child_ids_visible_to,
 )
 from hubhome.permissions.messages import (
@@ -141,6 +142,7 @@ __all__ = [
     "advice_contact_ids_visible_to",
     "get_advice_contact_or_404",
     "can_see_monthly_report",
+    "monthly_reports_among",
     "ROTA_VIEWERS",
     "rota_ids_visible_to",
     "can_edit_rota",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, or_, select
@@ -143,6 +144,14 @@ def get_advice_contact_or_404(user: User, contact_id: int) -> Any:
     from hubhome.advice.models import AdviceContact
 
     return get_or_404(AdviceContact, contact_id, advice_contact_ids_visible_to(user))
+
+
+def monthly_reports_among(user: User, in_scope: Sequence[Constellation]) -> list[Constellation]:
+    """Of constellations already in the user's scope (`constellation_ids_visible_to`), those
+    whose monthly report they may see: `can_see_monthly_report` without a query for each."""
+    if user.role == Role.ADMIN:
+        return [c for c in in_scope if c.organisation_id == user.organisation_id]
+    return list(in_scope) if user.role in (Role.HUB_CARER, Role.SOCIAL_WORKER) else []
 
 
 def can_see_monthly_report(user: User, constellation: Constellation) -> bool:

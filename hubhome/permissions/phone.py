@@ -108,9 +108,14 @@ def get_follow_up_or_404(user: User, follow_up_id: int) -> Any:
     return get_or_404(FollowUp, follow_up_id, follow_up_ids_visible_to(user))
 
 
-def call_context_access(user: User, call: Any) -> ChildAccess:
+def call_context_access(user: User, call: Any, visible: set[int] | None = None) -> ChildAccess:
     """What a call shows about the caller's children: first name and age, nothing more,
-    and only to people who may see the call."""
-    if call.household_id is None or not _contains(call_ids_visible_to(user), call.id):
+    and only to people who may see the call. `visible`: the ids of these calls the user may
+    see, when the caller has read them for many calls at once (`call_ids_visible_to`)."""
+    if call.household_id is None:
+        return ChildAccess.NONE
+    if visible is None:
+        visible = {call.id} if _contains(call_ids_visible_to(user), call.id) else set()
+    if call.id not in visible:
         return ChildAccess.NONE
     return ChildAccess.SUMMARY

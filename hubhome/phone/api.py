@@ -16,6 +16,8 @@ from hubhome.rota.chain import chain_at, coverage_gaps
 from hubhome.rota.queries import LOOK_AHEAD
 from hubhome.timeutil import utcnow
 
+API_CALLS = 500  # the API's list is not paged: the last 30 days, at most this many
+
 blp = Blueprint("api_phone", __name__, url_prefix="/api/v1", description="On-call and calls")
 
 
@@ -76,4 +78,4 @@ def coverage(constellation_id: int) -> Any:
 @blp.response(200, CallSchema(many=True))
 def calls() -> Any:
     """The calls of the last 30 days the caller may see, newest first."""
-    return call_log(db.session, _staff())
+    return call_log(db.session, _staff(), per_page=API_CALLS)[:API_CALLS]

@@ -343,6 +343,7 @@ def ringing_for(session: DbSession, user: User) -> list[Call]:
     return list(
         session.scalars(
             select(Call)
+            .options(joinedload(Call.household), joinedload(Call.constellation))
             .where(
                 Call.id.in_(live_legs),
                 Call.ended_at.is_(None),

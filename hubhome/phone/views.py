@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from hubhome.accounts.models import Role, User
+from hubhome.api.bounds import db_int
 from hubhome.extensions import db
 from hubhome.forms import submit
 from hubhome.network.models import Constellation
@@ -49,10 +50,8 @@ def phone_labels() -> dict[str, Any]:
 
 def _now_context() -> dict[str, Any]:
     require_role(current_user, *ROTA_VIEWERS)
-    contexts = [
-        services.context_for(db.session, current_user, call)
-        for call in ringing_for(db.session, current_user)
-    ]
+    ringing = ringing_for(db.session, current_user)
+    contexts = services.contexts_for(db.session, current_user, ringing)
     open_items = services.follow_ups(db.session, current_user, handled=False)
     return {"contexts": contexts, "open_items": open_items}
 
@@ -76,7 +75,15 @@ def now_live() -> Any:
 def calls() -> Any:
     """The call log: every call and leg with its outcome, scoped by the policy."""
     require_role(current_user, *ROTA_VIEWERS)
-    return render_template("phone/calls.html", calls=services.call_log(db.session, current_user))
+    page = request.args.get("page", 1, type=db_int) or 1
+    found = services.call_log(db.session, current_user, page=page)
+    per_page = services.CALLS_PER_PAGE
+    return render_template(
+        "phone/calls.html",
+        calls=found[:per_page],
+        page=page,
+        older=len(found) > per_page,
+    )
 
 
 @bp.route("/calls/<int:call_id>", methods=["GET", "POST"])

@@ -1,0 +1,44 @@
+"""The bench's physical floor: a hot path's own SQL, captured from the app, runs in bare psycopg."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from bench.physical import capture, compare, replay
+from hubhome.extensions import db
+from hubhome.respite.models import RespiteBooking
+from tests.conftest import bearer, is_postgres
+from tests.respite_helpers import NOW, booking_body, children_of
+
+pytestmark = [
+    pytest.mark.clock(NOW),
+    pytest.mark.postgres,
+    pytest.mark.skipif(not is_postgres(), reason="bare psycopg replays PostgreSQL's SQL"),
+]
+
+
+def test_the_booking_requests_sql_replays_in_bare_psycopg_and_leaves_nothing(other_app, demo):
+    served = other_app()
+    headers = bearer(served.test_client(), "familj1")
+    body = booking_body(children_of(demo.user("familj1"))[:1], date(2026, 12, 4), date(2026, 12, 5))
+
+    def book(client):  # type: ignore[no-untyped-def]
+        return client.post("/api/v1/respite/bookings", json=body, headers=headers)
+
+    statements = capture(served, book)
+    assert any("INSERT INTO respite_bookings " in sql for sql, *_ in statements), [
+        sql[:70] for sql, *_ in statements
+    ]
+    assert 5 <= len(statements) <= 15
+    bookings = db.session.scalar(select(func.count()).select_from(RespiteBooking))
+    db.session.commit()
+    with served.app_context():
+        url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    floor = replay(url, statements, rounds=5)
+    assert floor.statements == len(statements) and floor.wall_p50_ms > 0 and floor.cpu_ms >= 0
+    assert db.session.scalar(select(func.count()).select_from(RespiteBooking)) == bookings
+    figures = compare(floor, app_p50_ms=floor.wall_p50_ms * 3, app_cpu_ms=floor.cpu_ms + 1)
+    assert figures["wall_ratio"] == pytest.approx(3, rel=0.01)

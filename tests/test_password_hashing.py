@@ -1,0 +1,58 @@
+"""argon2id at OWASP's minimum; the unknown-user hash made once, on first use, not at import."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from argon2 import PasswordHasher
+
+from hubhome.accounts.models import User
+from hubhome.extensions import db
+from tests.conftest import DEMO_PASSWORD, login
+
+OWASP = "$argon2id$v=19$m=19456,t=2,p=1$"
+
+
+def test_passwords_are_hashed_with_owasps_argon2id_minimum(other_app):
+    from hubhome.accounts.passwords import hash_password, verify_password
+
+    real = other_app(CHEAP_PASSWORD_HASHES=False)
+    with real.app_context():
+        made = hash_password("correct horse battery staple")
+        assert made.startswith(OWASP)
+        assert verify_password(made, "correct horse battery staple")
+        assert not verify_password(made, "wrong")
+
+
+def test_importing_the_application_makes_no_hash():
+    script = (
+        "import hubhome, hubhome.accounts.services\n"
+        "from hubhome.accounts.passwords import dummy_hash\n"
+        "print(dummy_hash.cache_info().currsize)\n"
+        "print(dummy_hash().startswith('" + OWASP + "'), dummy_hash.cache_info().currsize)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split("\n")[:2] == ["0", "True 1"]
+
+
+def test_an_older_hash_is_rehashed_at_the_next_sign_in(other_app, demo):
+    user = demo.user("familj1")
+    old = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4)  # argon2-cffi's default
+    user.password_hash = old.hash(DEMO_PASSWORD)
+    db.session.commit()
+    client = other_app(CHEAP_PASSWORD_HASHES=False).test_client()
+    assert login(client, "familj1").status_code == 302
+    db.session.expire_all()
+    rehashed = db.session.get(User, user.id).password_hash
+    db.session.commit()
+    assert rehashed.startswith(OWASP)
+    assert login(other_app(CHEAP_PASSWORD_HASHES=False).test_client(), "familj1").status_code == 302
+
+
+def test_an_unknown_address_is_refused_like_a_wrong_password(client, demo):
+    unknown = login(client, "nobody", password="whatever-it-is")
+    wrong = login(client, "familj1", password="whatever-it-is")
+    assert unknown.status_code == wrong.status_code != 302
