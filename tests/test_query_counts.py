@@ -106,6 +106,7 @@ def test_the_call_log_is_paged_fifty_calls_at_a_time(demo, other_app):
 def test_follow_ups_cost_the_same_however_many_are_open(demo, other_app):
     with time_machine.travel(DAYTIME, tick=False):
         client = _counting_client(other_app, "jour")
+        _calls(demo, 2, tag="fu0")  # both lists shown at both sizes (a recording's copy too)
         few, _ = _count(client, "/phone/follow-ups")
         _calls(demo, 30, tag="fu")
         many, text = _count(client, "/phone/follow-ups")
