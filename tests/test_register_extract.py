@@ -25,6 +25,7 @@ SECTIONS = [
     "bookings",
     "advice",
     "calls",
+    "messages",
     "visits",
     "reads",
 ]
@@ -160,7 +161,7 @@ def test_only_administrators_produce_extracts(demo, login_as):
 
 def test_another_area_adds_its_section(app, demo, login_as):
     section = ExtractSection(
-        "messages",
+        "example",
         _l("Messages"),
         {"body": _l("Message")},
         lambda session, subject: [{"body": f"written by {subject.name}"}],
@@ -172,8 +173,19 @@ def test_another_area_adds_its_section(app, demo, login_as):
         carer = demo.user("familj1")
         _text, document = download(client, user_id=carer.id)
         keys = [s["key"] for s in document["sections"]]
-        assert keys.index("messages") == keys.index("bookings") + 1
-        assert rows(document, "messages") == [{"body": f"written by {carer.name}"}]
+        assert keys.index("example") == keys.index("bookings") + 1
+        assert rows(document, "example") == [{"body": f"written by {carer.name}"}]
     finally:
         extract_sections.remove(app, section)
     json.dumps(document)
+
+
+def test_the_messages_a_person_wrote_are_in_their_extract_and_nobody_elses(demo, login_as):
+    carer, hub = demo.user("familj1"), demo.user("hubb.bjornen")
+    client = login_as("admin")
+    _text, document = download(client, user_id=carer.id)
+    written = rows(document, "messages")
+    assert written, "the demo's threads hold messages familj1 wrote"
+    assert {r["thread"] for r in written} >= {"Björnen"}
+    _text, hubs = download(client, user_id=hub.id)
+    assert not {r["body"] for r in written} & {r["body"] for r in rows(hubs, "messages")}

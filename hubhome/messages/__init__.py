@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     from hubhome import api, nav
     from hubhome.accounts.models import Role
     from hubhome.messages.api import blp
+    from hubhome.messages.extract import init_extract
     from hubhome.messages.retention import remove_expired_messages
     from hubhome.messages.views import bp
     from hubhome.ops.retention import add_rule
@@ -24,3 +25,4 @@ def init_app(app: Flask) -> None:
     nav.add(app, "messages.index", _l("Messages"), people, order=35)
     nav.add(app, "messages.organisation", _l("Conversations"), [Role.ADMIN], order=35)
     add_rule(app, "messages", remove_expired_messages)
+    init_extract(app)  # the person's own messages in a register extract
