@@ -25,6 +25,7 @@ def test_the_jobs_run_in_the_order_the_areas_add_them_outbox_first(app):
         "phone_reconciliation",
         "phone_follow_up_escalation",
         "phone_call_audit",
+        "follow_up_reminders",
         "caseload_dues_digest",
         "ivo_report_ready",
         "outcome_snapshot",
