@@ -41,6 +41,29 @@ def plannable_children(user: Any) -> list[Child]:
     return list(db.session.scalars(query))
 
 
+class ChildPicker:
+    """A form's child field offering the user's plannable children (birth year tells
+    namesakes apart), with ?child_id= chosen on the first view."""
+
+    def __init__(self, field: Any) -> None:
+        self.field = field
+        self.children = plannable_children(current_user)
+        field.choices = choices(
+            [(0, _("Choose a child"))]
+            + [(c.id, f"{c.first_name} {c.last_name} ({c.birth_date.year})") for c in self.children]
+        )
+        if request.method == "GET":
+            field.data = request.args.get("child_id", type=db_int) or 0
+
+    def chosen(self) -> Child:
+        """The chosen child, or a refusal on the field."""
+        child = next((c for c in self.children if c.id == self.field.data), None)
+        if child is None:
+            message = _("Choose a child.")
+            raise ValidationFailed(message, errors={self.field.name: [message]})
+        return child
+
+
 @bp.route("/follow-ups/")
 @login_required
 def follow_ups() -> Any:
@@ -59,24 +82,13 @@ def plan_follow_up() -> Any:
     if current_user.role not in PLANNERS:
         abort(403)
     form = FollowUpPlanForm()
-    children = plannable_children(current_user)
-    form.child_id.choices = choices(
-        [(0, _("Choose a child"))]
-        + [(c.id, f"{c.first_name} {c.last_name} ({c.birth_date.year})") for c in children]
-    )
-    wanted = request.args.get("child_id", type=db_int)
-    if request.method == "GET" and wanted:
-        form.child_id.data = wanted
+    picker = ChildPicker(form.child_id)
 
     def save() -> Any:
-        child = next((c for c in children if c.id == form.child_id.data), None)
-        if child is None:
-            message = _("Choose a child.")
-            raise ValidationFailed(message, errors={"child_id": [message]})
         return planned.plan_follow_up(
             db.session,
             current_user,
-            child,
+            picker.chosen(),
             planned.FollowUpPlan(
                 day=form.day.data,
                 start=form.start.data,
