@@ -22,6 +22,7 @@ from tests.conftest import DEMO_PASSWORD, login
 from tests.permission_matrix import Case, build_targets, run_cases
 
 pytestmark = pytest.mark.clock(NOW)  # Monday 23 November 2026, 10:00 in Stockholm
+DEMO_CONFERENCES = 1  # the demo's conference about familj1's child
 
 GRANDMOTHER = "Gunnel Mormorsson"
 GRANDMOTHER_PHONE = "070-123 45 67"
@@ -69,9 +70,17 @@ def conference(app, targets):
     response = worker.post("/conferences/new", data=_new_form(targets))
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     db.session.expire_all()
-    conference = db.session.scalar(select(FamilyConference))
+    conference = db.session.scalar(select(FamilyConference).order_by(FamilyConference.id.desc()))
     targets.ids["conference"] = conference.id
     return conference
+
+
+def _members(conference):
+    return db.session.scalar(
+        select(func.count(ConferenceMember.id)).where(
+            ConferenceMember.conference_id == conference.id
+        )
+    )
 
 
 def _add_member(client, conference, **form):
@@ -115,10 +124,14 @@ def test_only_those_it_concerns_see_it_and_only_its_keepers_change_it(app, targe
     ]
     failures = run_cases(app, targets, cases)
     assert not failures, "\n".join(failures)
-    assert db.session.scalar(select(func.count(ConferenceMember.id))) == 0
+    assert _members(conference) == 0
     listed = _client(app, "familj2").get("/conferences/").get_data(as_text=True)
     assert f"/conferences/{conference.id}" not in listed
     mine = _client(app, "samordnare").get("/conferences/").get_data(as_text=True)
+    demo_conference = db.session.scalar(
+        select(FamilyConference.id).where(FamilyConference.id != conference.id)
+    )
+    assert f'/conferences/{demo_conference}"' not in mine  # not the coordinator of that one
     assert f"/conferences/{conference.id}" in mine
 
 
@@ -166,7 +179,7 @@ def test_a_network_member_needs_a_name_a_relation_and_a_real_number(app, confere
     response = _add_member(_client(app, "samordnare"), conference, **form)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True).split('class="error-summary"')[1]
-    assert db.session.scalar(select(func.count(ConferenceMember.id))) == 0
+    assert _members(conference) == 0
 
 
 def test_bad_conference_input_is_refused_and_nothing_written(app, targets):
@@ -181,7 +194,7 @@ def test_bad_conference_input_is_refused_and_nothing_written(app, targets):
         response = worker.post("/conferences/new", data=_new_form(targets, **extra))
         assert response.status_code == 422, extra
         assert 'class="error-summary"' in response.get_data(as_text=True)
-    assert db.session.scalar(select(func.count(FamilyConference.id))) == 0
+    assert db.session.scalar(select(func.count(FamilyConference.id))) == DEMO_CONFERENCES
 
 
 def test_the_plan_and_its_follow_up_date_are_seen_by_the_family(app, demo, conference):

@@ -22,6 +22,7 @@ from tests.conftest import login
 from tests.permission_matrix import Case, build_targets, run_cases
 
 pytestmark = pytest.mark.clock(NOW)  # Monday 23 November 2026, 10:00 in Stockholm
+DEMO_PLANS = 1  # the demo's planned visit to familj1's child, on Friday
 
 
 def _form(child_id, **extra):
@@ -49,7 +50,7 @@ def plan(app, targets):
     response = worker.post("/visits/follow-ups/new", data=_form(targets.ids["familj1_child"]))
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     db.session.expire_all()
-    return db.session.scalar(select(PlannedFollowUpVisit))
+    return db.session.scalar(select(PlannedFollowUpVisit).order_by(PlannedFollowUpVisit.id.desc()))
 
 
 def _feed_uids(app, user):
@@ -66,7 +67,9 @@ def test_the_planned_visit_is_stored_with_its_time_place_and_private_talk(plan, 
     assert plan.place == "Familjehemmet" and plan.talk_alone is True
     assert plan.status == PlannedVisitStatus.PLANNED
     created = db.session.scalar(
-        select(AuditEvent).where(AuditEvent.action == "follow_up_plan.create")
+        select(AuditEvent).where(
+            AuditEvent.action == "follow_up_plan.create", AuditEvent.object_id == plan.id
+        )
     )
     assert created.child_id == plan.child_id and created.object_id == plan.id
 
@@ -145,7 +148,7 @@ def test_bad_input_is_refused_with_a_message_and_nothing_written(
     html = response.get_data(as_text=True)
     assert 'class="error-summary"' in html
     assert field_message in html.split('class="error-summary"')[1]
-    assert db.session.scalar(select(func.count(PlannedFollowUpVisit.id))) == 0
+    assert db.session.scalar(select(func.count(PlannedFollowUpVisit.id))) == DEMO_PLANS
 
 
 def test_a_child_outside_the_worker_s_caseload_cannot_be_chosen(app, targets):
@@ -155,7 +158,7 @@ def test_a_child_outside_the_worker_s_caseload_cannot_be_chosen(app, targets):
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'href="#child_id"' in html.split('class="error-summary"')[1]
-    assert db.session.scalar(select(func.count(PlannedFollowUpVisit.id))) == 0
+    assert db.session.scalar(select(func.count(PlannedFollowUpVisit.id))) == DEMO_PLANS
 
 
 def _run_reminders_at(instant):
