@@ -18,13 +18,13 @@ def test_a_family_reads_its_calendar_by_keyboard_and_subscribes(live_server, pag
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
     sign_in(page, live_server, "familj1")
     visit(page, f"{live_server}/calendar")
-    main = page.inner_text("main")
     # The demo's contact visit (in five days) and the social worker's visit (in four) are
-    # this month's or next; the page shows them in the month they fall in.
-    if "Umgänge" not in main:
+    # this month's or next; the page shows each in the month it falls in.
+    seen = page.inner_text("main")
+    if "Umgänge" not in seen or "Uppföljningsbesök" not in seen:
         visit(page, page.locator("a", has_text="Nästa månad").get_attribute("href"))
-        main = page.inner_text("main")
-    assert "Umgänge" in main and "Uppföljningsbesök" in main
+        seen += page.inner_text("main")
+    assert "Umgänge:" in seen and "Socialsekreterarens besök:" in seen
     region = page.locator("main .table-scroll")
     assert region.evaluate("r => r.scrollWidth <= r.clientWidth"), "the month scrolls sideways"
     screenshot(page, "family-calendar", full_page=False)
@@ -34,7 +34,7 @@ def test_a_family_reads_its_calendar_by_keyboard_and_subscribes(live_server, pag
     with page.expect_navigation():
         page.keyboard.press("Enter")
     checked(page)
-    assert page.locator(".agenda .agenda-day").count() >= 2
+    assert page.locator(".agenda .agenda-day").count() >= 1
     expect(page.locator(".cal-nav a[aria-current=page]")).to_have_text("Lista")
     # An event's link is reachable by Tab and opens the event.
     tab_to(page, ".agenda a[href*='/visits/']")
@@ -61,3 +61,36 @@ def test_a_family_reads_its_calendar_by_keyboard_and_subscribes(live_server, pag
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == page.input_value("#feed-url") and copied.endswith(".ics")
     checked(page)
+
+
+def test_a_social_worker_plans_a_visit_and_keeps_a_conference(live_server, page):
+    """The follow-up and conference pages pass axe and fit a phone; the plan is made by
+    keyboard and lands in the worker's calendar."""
+    from datetime import timedelta
+
+    from hubhome.timeutil import local_today
+    from tests.browser.conftest import fill_date
+
+    day = local_today() + timedelta(days=9 if page.viewport_name == "phone" else 10)
+    sign_in(page, live_server, "socialsekreterare")
+    visit(page, f"{live_server}/visits/follow-ups/")
+    visit(page, f"{live_server}/visits/follow-ups/new")
+    page.select_option("#child_id", index=1)
+    fill_date(page, "#day", day)
+    page.fill("#start", "09:30")
+    page.fill("#end", "10:30")
+    tab_to(page, "button[type=submit].button")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    checked(page)
+    assert "Besöket är planerat." in page.inner_text("main")
+    visit(page, f"{live_server}/calendar?month={day:%Y-%m}&view=agenda")
+    assert "09:30–10:30" in page.inner_text("main")
+    visit(page, f"{live_server}/conferences/")
+    with page.expect_navigation():
+        page.locator("li.card a").first.click()
+    checked(page)
+    assert "Barnets nätverk" in page.inner_text("main")
+    page.locator("summary", has_text="Lägg till en person").click()
+    checked(page)
+    visit(page, f"{live_server}/conferences/new")
