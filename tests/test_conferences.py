@@ -166,6 +166,19 @@ def test_the_coordinator_adds_the_network_and_texts_the_invitations_once(app, co
     assert GRANDMOTHER not in details and "701234567" not in details
 
 
+def test_a_long_name_in_any_script_is_kept_whole(app, conference):
+    name = "Åsa-Öjvind " + "ö" * 50 + "👵" * 59  # 120 characters, 350 bytes in UTF-8
+    response = _add_member(_client(app, "samordnare"), conference, name=name, relation="mormor")
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert (
+        db.session.scalar(
+            select(ConferenceMember.name).where(ConferenceMember.conference_id == conference.id)
+        )
+        == name
+    )
+
+
 @pytest.mark.parametrize(
     ("form", "message"),
     [

@@ -67,7 +67,8 @@ class ConferenceMember(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conference_id: Mapped[int] = mapped_column(ForeignKey("family_conferences.id"), index=True)
-    name: Mapped[str] = mapped_column(EncryptedString(255))
+    # 120 characters of any script, encrypted (Fernet) and base64-encoded, fit in 1000.
+    name: Mapped[str] = mapped_column(EncryptedString(1000))
     relation: Mapped[str] = mapped_column(String(80))
     phone: Mapped[str | None] = mapped_column(EncryptedString(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -60,7 +60,7 @@ def upgrade():
     op.create_table('conference_members',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('conference_id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=255), nullable=False),
+    sa.Column('name', sa.String(length=1000), nullable=False),
     sa.Column('relation', sa.String(length=80), nullable=False),
     sa.Column('phone', sa.String(length=255), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
