@@ -43,6 +43,8 @@ def test_what_the_areas_add_to_each_other(app):
         "hubhome.advice.contributions",
         "hubhome.phone.contributions",
         "hubhome.visits.contributions",
+        "hubhome.visits.contributions",
+        "hubhome.conferences.contributions",
     ]
     assert [fn.__module__ for fn in health_sources.items()] == [
         "hubhome.activities.contributions",

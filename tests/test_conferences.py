@@ -265,3 +265,13 @@ def test_no_invitation_without_a_meeting_ahead(app, conference):
         )
         == 0
     )
+
+
+def test_the_plan_s_follow_up_is_on_the_social_worker_s_caseload(app, conference):
+    coordinator = _client(app, "samordnare")
+    coordinator.post(
+        f"/conferences/{conference.id}/plan",
+        data={"plan": "Mormor hämtar på fredagar.", "follow_up_on": "2027-03-01"},
+    )
+    html = _client(app, "socialsekreterare").get("/caseload/").get_data(as_text=True)
+    assert f'<a href="/conferences/{conference.id}">Följ upp familjerådslagets plan</a>' in html

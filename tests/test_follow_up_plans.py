@@ -254,3 +254,13 @@ def test_the_list_shows_the_worker_s_planned_visits(app, plan):
     html = worker.get("/visits/follow-ups/").get_data(as_text=True)
     assert f"/visits/follow-ups/{plan.id}" in html
     assert "Planera ett uppföljningsbesök" in html
+
+
+def test_the_caseload_shows_the_next_planned_visit_with_a_link(app, plan):
+    worker = app.test_client()
+    login(worker, "socialsekreterare")
+    html = worker.get("/caseload/").get_data(as_text=True)
+    assert (
+        f'<a href="/visits/follow-ups/{plan.id}">Uppföljningsbesök planerat tors 26 nov. 14:00</a>'
+        in html
+    )

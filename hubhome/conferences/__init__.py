@@ -7,12 +7,15 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Plug in conferences: pages, a menu entry and their meetings in the calendar."""
+    """Plug in conferences: pages, a menu entry, their meetings in the calendar and their
+    plans to follow up on the caseload."""
     from flask_babel import lazy_gettext as _l
 
     from hubhome import nav
     from hubhome.accounts.models import Role
     from hubhome.calendar.services import event_sources
+    from hubhome.caseload.sources import register_caseload_source
+    from hubhome.conferences.contributions import caseload_notes
     from hubhome.conferences.ical import conference_events
     from hubhome.conferences.views import bp
 
@@ -25,3 +28,4 @@ def init_app(app: Flask) -> None:
         order=28,
     )
     event_sources.add(app, conference_events)
+    register_caseload_source(caseload_notes, app)

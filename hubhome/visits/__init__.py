@@ -18,7 +18,7 @@ def init_app(app: Flask) -> None:
     from hubhome.ops.schedule import add_job
     from hubhome.visits import planned_views  # noqa: F401 (its routes are on the blueprint)
     from hubhome.visits.api import blp
-    from hubhome.visits.contributions import caseload_notes
+    from hubhome.visits.contributions import caseload_notes, planned_visit_notes
     from hubhome.visits.ical import contact_visit_events, follow_up_events
     from hubhome.visits.jobs import send_follow_up_reminders
     from hubhome.visits.views import VISIT_ROLES, bp, reviews_panel
@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
         order=24,
     )
     register_caseload_source(caseload_notes, app)
+    register_caseload_source(planned_visit_notes, app)
     event_sources.add(app, contact_visit_events)
     event_sources.add(app, follow_up_events)
     add_job(app, "follow_up_reminders", send_follow_up_reminders, "cron", minute="*/10")
