@@ -122,3 +122,16 @@ def test_a_past_month_without_events_says_so(login_as, demo):
     earlier = local_today() - timedelta(days=400)
     html = login_as("familj2").get(f"/calendar?month={earlier:%Y-%m}").get_data(as_text=True)
     assert "Inget i din kalender den här månaden." in html
+
+
+def test_in_english_the_calendar_and_its_feed_speak_english(app, login_as, demo):
+    visit = _upcoming_contact_visit()
+    client = login_as("familj1")
+    client.post("/language", data={"lang-locale": "en", "next": "/calendar"})
+    day = to_local(visit.starts_at).date()
+    html = client.get(f"/calendar?month={day:%Y-%m}&view=agenda").get_data(as_text=True)
+    assert f"Contact visit: {visit.child.first_name}" in html
+    assert "See it in the calendar on your phone or computer" in html
+    assert "Umgänge" not in html
+    events = _feed(app, demo.user("familj1"))  # the feed follows the account's language
+    assert str(events[f"contact-visit-{visit.id}@hubhome"]["summary"]).startswith("Contact visit")
