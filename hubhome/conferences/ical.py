@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Event
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from hubhome.accounts.models import Role, User
 from hubhome.calendar.services import absolute_url, event
@@ -27,7 +27,7 @@ def conference_events(session: DbSession, user: User) -> list[Event]:
     conferences = session.scalars(
         select(FamilyConference)
         .where(FamilyConference.id.in_(conference_ids_visible_to(user)))
-        .options(selectinload(FamilyConference.meetings))
+        .options(selectinload(FamilyConference.meetings), joinedload(FamilyConference.child))
         .order_by(FamilyConference.id)
     ).all()
     audit_reads(session, user, conferences)

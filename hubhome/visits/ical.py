@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Event
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from hubhome.accounts.models import Role, User
 from hubhome.calendar.services import absolute_url, event
@@ -42,6 +43,7 @@ def contact_visit_events(session: DbSession, user: User) -> list[Event]:
             ContactVisit.status != VisitStatus.CANCELLED,
             ContactVisit.starts_at >= utcnow() - SINCE,
         )
+        .options(joinedload(ContactVisit.child))
         .order_by(ContactVisit.starts_at)
     ).all()
     services.audit_reads(session, user, [v.child_id for v in visits])
@@ -82,6 +84,7 @@ def follow_up_events(session: DbSession, user: User) -> list[Event]:
             p.status != PlannedVisitStatus.CANCELLED,
             p.starts_at >= utcnow() - SINCE,
         )
+        .options(joinedload(p.child))
         .order_by(p.starts_at)
     ).all()
     planned.audit_reads(session, user, plans)
