@@ -1,7 +1,7 @@
 """One calendar per person: the page (month and agenda) and the feed hold respite, activities,
 contact visits and planned visits that concern the signed-in person, and nothing else."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
@@ -135,3 +135,53 @@ def test_in_english_the_calendar_and_its_feed_speak_english(app, login_as, demo)
     assert "Umgänge" not in html
     events = _feed(app, demo.user("familj1"))  # the feed follows the account's language
     assert str(events[f"contact-visit-{visit.id}@hubhome"]["summary"]).startswith("Contact visit")
+
+
+def _statements(client, path):
+    from sqlalchemy import event
+
+    seen = []
+
+    def count(*_args):
+        seen.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.get(path)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    return len(seen), response.get_data(as_text=True)
+
+
+def test_the_page_s_statements_do_not_grow_with_the_visits(login_as, demo, frozen):
+    from hubhome.permissions import visit_child_ids_visible_to
+    from hubhome.timeutil import local_to_utc
+
+    client = login_as("hubb.bjornen")
+    children = db.session.scalars(visit_child_ids_visible_to(demo.user("hubb.bjornen"))).all()
+    assert len(children) >= 6
+    visit = _upcoming_contact_visit()
+    day = to_local(visit.starts_at).date()
+    path = f"/calendar?month={day:%Y-%m}"
+    client.get(path)  # the first visit makes the feed address
+    db.session.commit()  # from here each request starts the same way
+    before, _html = _statements(client, path)
+    for hour, child_id in zip(range(8, 18), children, strict=False):
+        db.session.add(
+            ContactVisit(
+                organisation_id=visit.organisation_id,
+                child_id=child_id,
+                constellation_id=visit.constellation_id,
+                relatives="Pappa",
+                place="Navhemmet",
+                supervisor=visit.supervisor,
+                starts_at=local_to_utc(day, time(hour, 0)),
+                ends_at=local_to_utc(day, time(hour, 30)),
+                created_by_id=visit.created_by_id,
+            )
+        )
+    db.session.commit()
+    after, html = _statements(client, path)
+    assert html.count("Umgänge: ") >= 1 + min(len(children), 10)
+    assert after == before  # each visit's child comes with it, not one query per child
