@@ -7,6 +7,7 @@ from hubhome.audit.models import AuditEvent
 from hubhome.calendar.models import CalendarFeed
 from hubhome.caseload.models import FollowUpVisit, MonitoringSettings, PlacementReview
 from hubhome.children.models import Child, Placement
+from hubhome.conferences.models import ConferenceMeeting, ConferenceMember, FamilyConference
 from hubhome.decisions.models import DecisionInterruption, DecisionOffer, InterventionDecision
 from hubhome.messages.models import Message, MessageThread, ThreadParticipant, ThreadReadState
 from hubhome.network.models import Constellation, ConstellationMembership, Household, Organisation
@@ -31,7 +32,7 @@ from hubhome.respite.models import (
     RespiteWaitlistEntry,
 )
 from hubhome.rota.models import OnCallShift, Rota, RotaSlot
-from hubhome.visits.models import ContactRestriction, ContactVisit
+from hubhome.visits.models import ContactRestriction, ContactVisit, PlannedFollowUpVisit
 
 __all__ = [
     "ApiToken",
@@ -88,4 +89,8 @@ __all__ = [
     "OpenParticipation",
     "LogReview",
     "LogReviewItem",
+    "ConferenceMeeting",
+    "ConferenceMember",
+    "FamilyConference",
+    "PlannedFollowUpVisit",
 ]

@@ -25,6 +25,7 @@ def test_the_jobs_run_in_the_order_the_areas_add_them_outbox_first(app):
         "phone_reconciliation",
         "phone_follow_up_escalation",
         "phone_call_audit",
+        "follow_up_reminders",
         "caseload_dues_digest",
         "ivo_report_ready",
         "outcome_snapshot",
@@ -46,6 +47,8 @@ def test_what_the_areas_add_to_each_other(app):
         "hubhome.advice.contributions",
         "hubhome.phone.contributions",
         "hubhome.visits.contributions",
+        "hubhome.visits.contributions",
+        "hubhome.conferences.contributions",
     ]
     assert [fn.__module__ for fn in health_sources.items()] == [
         "hubhome.activities.contributions",

@@ -6,7 +6,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Plug in the calendar feed pages (the areas add their events themselves)."""
+    """Plug in the calendar page and feed (the areas add their events themselves)."""
+    from flask_babel import lazy_gettext as _l
+
+    from hubhome import nav
+    from hubhome.accounts.models import Role
     from hubhome.calendar.views import bp
 
     app.register_blueprint(bp)
+    nav.add(app, "calendar.manage", _l("Calendar"), list(Role), order=5)

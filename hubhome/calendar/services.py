@@ -48,8 +48,7 @@ def feed_for(session: DbSession, user: User) -> CalendarFeed:
 
 
 def feed_url(feed: CalendarFeed) -> str:
-    base = current_app.config["HUBHOME"].public_url.rstrip("/")
-    return f"{base}/calendar/{feed.token}.ics"
+    return absolute_url(f"/calendar/{feed.token}.ics")
 
 
 def revoke(session: DbSession, user: User) -> None:
@@ -103,6 +102,7 @@ def event(
     stamp: datetime | None = None,
     description: str | None = None,
     location: str | None = None,
+    url: str | None = None,
 ) -> Event:
     """Build one VEVENT (dates for all-day stays, aware datetimes for timed events)."""
     item = Event()
@@ -115,4 +115,11 @@ def event(
         item.add("description", description)
     if location:
         item.add("location", location)
+    if url:
+        item.add("url", url)
     return item
+
+
+def absolute_url(path: str) -> str:
+    """The public address of a page, for links in the feed (calendar apps open them)."""
+    return current_app.config["HUBHOME"].public_url.rstrip("/") + path

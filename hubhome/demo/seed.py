@@ -29,6 +29,7 @@ from hubhome.demo.names import (
     first_name_for,
 )
 from hubhome.demo.phone import seed_phone
+from hubhome.demo.planning import seed_planning
 from hubhome.messages.demo import seed_messages
 from hubhome.network.models import (
     Constellation,
@@ -216,4 +217,5 @@ def seed_demo(session: DbSession) -> bool:
     seed_messages(session, users, bjornen, raven)
     seed_recordings(session, org.id)
     seed_open_services(session, org.id)
+    seed_planning(session, users, today)
     return True

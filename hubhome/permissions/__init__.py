@@ -79,6 +79,14 @@ from hubhome.permissions.phone import (
     get_rota_or_404,
     rota_ids_visible_to,
 )
+from hubhome.permissions.planning import (
+    can_edit_conference,
+    can_plan_follow_up,
+    conference_ids_visible_to,
+    get_conference_or_404,
+    get_planned_visit_or_404,
+    planned_visit_ids_visible_to,
+)
 from hubhome.permissions.privacy import (
     can_produce_extracts,
     can_review_logs,
@@ -101,6 +109,12 @@ from hubhome.permissions.respite import (
 )
 
 __all__ = [
+    "can_edit_conference",
+    "can_plan_follow_up",
+    "conference_ids_visible_to",
+    "get_conference_or_404",
+    "get_planned_visit_or_404",
+    "planned_visit_ids_visible_to",
     "ChildAccess",
     "constellation_ids_visible_to",
     "households_of_constellations",

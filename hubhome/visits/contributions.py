@@ -29,3 +29,37 @@ def caseload_notes(
             )
         )
     return extras
+
+
+def planned_visit_notes(
+    session: DbSession, child_ids: Sequence[int], today: date
+) -> dict[int, CaseloadExtra]:
+    """The next planned follow-up visit of each child, linked (one query)."""
+    from flask_babel import format_datetime
+    from sqlalchemy import select
+
+    from hubhome.timeutil import utcnow
+    from hubhome.visits.models import PlannedFollowUpVisit as P
+    from hubhome.visits.models import PlannedVisitStatus
+
+    plans = session.scalars(
+        select(P)
+        .where(
+            P.child_id.in_(list(child_ids)),
+            P.status == PlannedVisitStatus.PLANNED,
+            P.starts_at >= utcnow(),
+        )
+        .order_by(P.starts_at)
+    ).all()
+    extras: dict[int, CaseloadExtra] = {}
+    for plan in plans:
+        if plan.child_id in extras:
+            continue  # the next one is enough
+        text = _(
+            "Follow-up visit planned %(when)s",
+            when=format_datetime(plan.starts_at, "EEE d MMM HH:mm"),
+        )
+        extras[plan.child_id] = CaseloadExtra(
+            notes=[CaseloadNote(text, url=f"/visits/follow-ups/{plan.id}")]
+        )
+    return extras

@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from hubhome.forms import REQUIRED, choices
@@ -60,3 +68,17 @@ class ReviewForm(FlaskForm):
         default="keep",
         validators=[InputRequired(REQUIRED)],
     )
+
+
+class FollowUpPlanForm(FlaskForm):
+    child_id = SelectField(_l("Child"), coerce=int, validators=[DataRequired(REQUIRED)])
+    day = DateField(_l("Date"), validators=[DataRequired(REQUIRED)])
+    start = TimeField(_l("Starts"), validators=[DataRequired(REQUIRED)])
+    end = TimeField(_l("Ends"), validators=[DataRequired(REQUIRED)])
+    place = StringField(
+        _l("Place"),
+        description=_l("For example: the foster home, school, the office."),
+        default="Familjehemmet",
+        validators=[DataRequired(REQUIRED), Length(max=200)],
+    )
+    talk_alone = BooleanField(_l("I plan to talk with the child alone"), default=True)

@@ -69,3 +69,36 @@ class ContactRestriction(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     child: Mapped[Child] = relationship()
+
+
+class PlannedVisitStatus(enum.StrEnum):
+    PLANNED = "planned"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class PlannedFollowUpVisit(Base):
+    """The social worker's next follow-up visit to a placed child, booked ahead; it becomes
+    the recorded visit (caseload's FollowUpVisit) when done."""
+
+    __tablename__ = "planned_follow_up_visits"
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ordered"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placements.id"), index=True)
+    social_worker_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
+    place: Mapped[str] = mapped_column(String(200))
+    talk_alone: Mapped[bool] = mapped_column(default=True)
+    status: Mapped[PlannedVisitStatus] = mapped_column(
+        str_enum(PlannedVisitStatus), default=PlannedVisitStatus.PLANNED
+    )
+    follow_up_visit_id: Mapped[int | None] = mapped_column(ForeignKey("follow_up_visits.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    child: Mapped[Child] = relationship()
