@@ -176,13 +176,13 @@ def test_outcomes_match_the_hand_computed_figures(manager):
     assert 'id="organisation"' in text
     # 1 unplanned ending over (365 + 31 + 184 + 61) / 365.25 = 1.755 placement-years.
     assert "0.570" in text
-    assert "1 unplanned endings over 1.8 placement-years; 1 planned endings" in text
+    assert "1 unplanned ending over 1.8 placement-years; 1 planned ending" in text
     # 12 months: hub, Ett, Två, Tre registered early enough; Två stopped within a year.
     assert "75.0 %" in text and "3 of 4 households" in text
     # 24 months: only the hub and Ett; both still fostering.
     assert "100.0 %" in text and "2 of 2 households" in text
     # 3 planned child-nights; 2 children x 2 nights of emergency respite inside 2025.
-    assert "3 planned, 4 emergency nights" in text and "57.1 % emergency" in text
+    assert "3 planned nights, 4 emergency nights" in text and "57.1 % emergency" in text
 
 
 def test_constellation_health_and_csv(manager):

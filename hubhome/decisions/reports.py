@@ -250,6 +250,7 @@ class RegisterRow:
     start: date
     end: date | None
     protected: bool
+    born_on: date | None = None  # shown on the page; None for protected identity
 
 
 def initials(first_name: str, last_name: str) -> str:
@@ -284,6 +285,7 @@ def foster_home_register(session: DbSession, organisation_id: int, year: int) ->
                 start=placement.start_date,
                 end=placement.end_date,
                 protected=protected,
+                born_on=None if protected else child.birth_date,
             )
         )
     return rows

@@ -8,12 +8,14 @@ from datetime import date, timedelta
 from functools import cache
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Integer, Select, bindparam, func, select, update
 
 from hubhome.accounts.models import Role, User
 from hubhome.audit.services import record
 from hubhome.children.models import Placement
 from hubhome.db import DbSession
+from hubhome.display.dates import format_days
 from hubhome.errors import Conflict, NotAllowed, ValidationFailed
 from hubhome.network.models import Constellation, Household
 from hubhome.network.services import household_and_constellation
@@ -131,11 +133,21 @@ def _validate(
         raise _fail("check_in", _("Check-in cannot be in the past."))
     if req.check_in > today + timedelta(days=rules.max_days_ahead):
         raise _fail(
-            "check_in", _("You can book at most %(days)s days ahead.", days=rules.max_days_ahead)
+            "check_in",
+            ngettext(
+                "You can book at most %(num)s day ahead.",
+                "You can book at most %(num)s days ahead.",
+                rules.max_days_ahead,
+            ),
         )
     if (req.check_out - req.check_in).days > rules.max_nights:
         raise _fail(
-            "check_out", _("A stay can be at most %(nights)s nights.", nights=rules.max_nights)
+            "check_out",
+            ngettext(
+                "A stay can be at most %(num)s night.",
+                "A stay can be at most %(num)s nights.",
+                rules.max_nights,
+            ),
         )
     if placed_count != len(wanted):
         raise _fail("child_ids", _("Choose children placed in the family."))
@@ -173,9 +185,11 @@ def request_booking(session: DbSession, actor: User, req: BookingRequest) -> Res
     ]
     if full:
         raise Conflict(
-            _(
+            ngettext(
+                "There are not enough free beds on this night: %(nights)s.",
                 "There are not enough free beds on these nights: %(nights)s.",
-                nights=", ".join(d.isoformat() for d in full),
+                len(full),
+                nights=format_days(full),
             ),
             full_nights=[d.isoformat() for d in full],
         )

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from hubhome.accounts.models import User
 from hubhome.accounts.services import household_carers
 from hubhome.db import DbSession
+from hubhome.display.dates import format_day_range
 from hubhome.network.models import Household
 from hubhome.outbox.services import enqueue_sms
 from hubhome.respite.models import BookingStatus, RespiteBooking, RespiteWaitlistEntry
 
 
 def _dates(booking: RespiteBooking | RespiteWaitlistEntry) -> str:
-    return f"{format_date(booking.check_in, 'd MMM')}–{format_date(booking.check_out, 'd MMM')}"
+    return format_day_range(booking.check_in, booking.check_out)
 
 
 def _send(
@@ -44,12 +45,14 @@ def requested(session: DbSession, booking: RespiteBooking, both: Sequence[User])
         [c for c in both if c.household_id == booking.hub_household_id],
         booking.id,
         "requested",
-        lambda: _(
-            "Respite request from %(family)s: %(dates)s, %(beds)s beds. "
+        lambda: ngettext(
+            "Respite request from %(family)s: %(dates)s, %(num)s bed. "
             "Sign in to Hubhome to decide.",
+            "Respite request from %(family)s: %(dates)s, %(num)s beds. "
+            "Sign in to Hubhome to decide.",
+            beds,
             family=family.name,
             dates=_dates(booking),
-            beds=beds,
         ),
     )
     family_carers = [
