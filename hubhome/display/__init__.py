@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from hubhome.display import codes, counts, dates
+from hubhome.display import codes, counts, dates, phones
 
 
 def init_app(app: Flask) -> None:
@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
         "time_range": dates.format_instant_range,
         "decimal": dates.format_number,
         "code_label": codes.code_label,
+        "tel": phones.tel_link,
     }
     app.jinja_env.filters.update(filters)
     app.jinja_env.globals.update(respite_mix=counts.respite_mix, every=counts.every)

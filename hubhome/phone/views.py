@@ -25,6 +25,7 @@ from hubhome.forms import submit
 from hubhome.network.models import Constellation
 from hubhome.permissions import (
     ROTA_VIEWERS,
+    can_log_advice,
     get_call_or_404,
     get_follow_up_or_404,
     require_role,
@@ -76,7 +77,11 @@ def now_live() -> Any:
 def calls() -> Any:
     """The call log: every call and leg with its outcome, scoped by the policy."""
     require_role(current_user, *ROTA_VIEWERS)
-    return render_template("phone/calls.html", calls=services.call_log(db.session, current_user))
+    return render_template(
+        "phone/calls.html",
+        calls=services.call_log(db.session, current_user),
+        can_log=can_log_advice(current_user),
+    )
 
 
 @bp.route("/calls/<int:call_id>", methods=["GET", "POST"])
@@ -93,7 +98,14 @@ def call(call_id: int) -> Any:
         flash(_("The note has been saved."), "success")
         return redirect(url_for("phone.call", call_id=item.id), 303)
     context = services.context_for(db.session, current_user, item)
-    return render_template("phone/call.html", call=item, context=context, form=form), done.status
+    page = render_template(
+        "phone/call.html",
+        call=item,
+        context=context,
+        form=form,
+        can_log=can_log_advice(current_user),
+    )
+    return page, done.status
 
 
 @bp.route("/follow-ups")

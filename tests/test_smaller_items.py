@@ -1,0 +1,41 @@
+"""The smaller items of issue 21: each rough edge, proved gone through the public surface."""
+
+from __future__ import annotations
+
+import re
+
+
+def test_the_favicon_is_served_at_the_root(client, demo):
+    with client.get("/favicon.ico") as answer:
+        assert answer.status_code == 200
+        assert answer.mimetype == "image/vnd.microsoft.icon"
+        assert answer.data[:4] == b"\x00\x00\x01\x00"  # an ICO header
+
+
+def test_every_log_advice_link_in_the_call_log_opens_for_whoever_sees_it(client, login_as, demo):
+    for user in ("admin", "jour", "hubb.bjornen"):
+        login_as(user)
+        for path in ("/phone/calls", *[f"/phone/calls/{n}" for n in (1, 2)]):
+            page = client.get(path)
+            if page.status_code != 200:
+                continue
+            for link in re.findall(r'href="(/advice/new[^"]*)"', page.get_data(as_text=True)):
+                answer = client.get(link.replace("&amp;", "&"))
+                assert answer.status_code == 200, (user, link, answer.status_code)
+        client.post("/logout")
+
+
+def test_the_admin_sees_no_log_advice_link_and_on_call_staff_do(client, login_as, demo):
+    login_as("admin")
+    assert "/advice/new" not in client.get("/phone/calls").get_data(as_text=True)
+    client.post("/logout")
+    login_as("jour")
+    assert "/advice/new" in client.get("/phone/calls").get_data(as_text=True)
+
+
+def test_on_call_pages_link_numbers_for_calling(client, login_as, demo):
+    login_as("jour")
+    answer = client.get("/phone/calls").get_data(as_text=True)
+    assert re.search(r'href="tel:\+46\d+"', answer)
+    follow_ups = client.get("/phone/follow-ups").get_data(as_text=True)
+    assert re.search(r'href="tel:\+46\d+"', follow_ups)
