@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 
 def test_the_favicon_is_served_at_the_root(client, demo):
     with client.get("/favicon.ico") as answer:
@@ -39,3 +41,48 @@ def test_on_call_pages_link_numbers_for_calling(client, login_as, demo):
     assert re.search(r'href="tel:\+46\d+"', answer)
     follow_ups = client.get("/phone/follow-ups").get_data(as_text=True)
     assert re.search(r'href="tel:\+46\d+"', follow_ups)
+
+
+def _new_user(client, email: str):  # type: ignore[no-untyped-def]
+    return client.post(
+        "/admin/users",
+        data={
+            "name": "Ny Jour",
+            "email": email,
+            "role": "oncall_staff",
+            "household_id": "0",
+            "invite_by": "",
+        },
+    )
+
+
+def test_the_admin_creates_a_user_in_the_demos_own_domain(client, login_as, demo):
+    login_as("admin")
+    created = _new_user(client, "ny.jour@demo.hubhome.test")
+    assert created.status_code == 302, created.get_data(as_text=True)[-2000:]
+    assert "ny.jour@demo.hubhome.test" in client.get("/admin/users").get_data(as_text=True)
+
+
+def test_a_reserved_domain_is_still_refused_in_production(app, client, login_as, demo):
+    import dataclasses
+
+    login_as("admin")
+    app.config["HUBHOME"] = dataclasses.replace(app.config["HUBHOME"], env="production")
+    refused = _new_user(client, "ny.jour@demo.hubhome.test")
+    assert refused.status_code == 422
+    assert "giltig e-postadress" in refused.get_data(as_text=True)
+
+
+@pytest.mark.clock("2026-12-07T00:20:00+01:00", tick=False)
+def test_the_demo_seeded_just_after_midnight_has_no_call_in_the_future(demo):
+    from sqlalchemy import select
+
+    from hubhome.extensions import db
+    from hubhome.phone.models import Call, FollowUp
+    from hubhome.timeutil import utcnow
+
+    now = utcnow()
+    calls = db.session.scalars(select(Call)).all()
+    assert calls
+    assert all(c.started_at <= now and (c.ended_at is None or c.ended_at <= now) for c in calls)
+    assert all(f.created_at <= now for f in db.session.scalars(select(FollowUp)))
