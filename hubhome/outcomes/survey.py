@@ -102,7 +102,9 @@ def open_round(
                 ),
                 dedupe_key=f"survey:{survey.id}:{household_id}:{carer.id}",
             )
-    record(session, actor, "survey.opened", survey, detail={"year": year, "households": len(invited)})
+    record(
+        session, actor, "survey.opened", survey, detail={"year": year, "households": len(invited)}
+    )
     return survey
 
 
