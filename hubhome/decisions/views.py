@@ -17,6 +17,7 @@ from hubhome.decisions import reports, services
 from hubhome.decisions.forms import DecisionForm, DecisionUpdateForm, OfferForm
 from hubhome.decisions.models import InterventionDecision, InterventionKind
 from hubhome.decisions.rules import Quarter, limit_for
+from hubhome.display.people import child_choices
 from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
 from hubhome.forms import choices, submit
@@ -85,11 +86,9 @@ def new() -> Any:
     kids = db.session.scalars(
         select(Child)
         .where(Child.id.in_(child_ids_visible_to(current_user)))
-        .order_by(Child.first_name, Child.last_name)
-    )
-    form.child_id.choices = choices(
-        [(0, _("Choose a child"))] + [(c.id, f"{c.first_name} {c.last_name}") for c in kids]
-    )
+        .order_by(Child.first_name, Child.last_name, Child.birth_date)
+    ).all()
+    form.child_id.choices = choices([(0, _("Choose a child"))] + child_choices(db.session, kids))
     form.household_id.choices = choices(
         [(0, _("No family: the decision is about the child"))]
         + [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import Flask
@@ -22,4 +23,13 @@ def init_app(app: Flask) -> None:
         "tel": phones.tel_link,
     }
     app.jinja_env.filters.update(filters)
-    app.jinja_env.globals.update(respite_mix=counts.respite_mix, every=counts.every)
+    app.jinja_env.globals.update(
+        respite_mix=counts.respite_mix, every=counts.every, child_labels=_child_labels
+    )
+
+
+def _child_labels(children: Iterable[Any]) -> dict[int, str]:
+    from hubhome.display.people import child_labels
+    from hubhome.extensions import db
+
+    return child_labels(db.session, children)
