@@ -86,3 +86,58 @@ def test_the_demo_seeded_just_after_midnight_has_no_call_in_the_future(demo):
     assert calls
     assert all(c.started_at <= now and (c.ended_at is None or c.ended_at <= now) for c in calls)
     assert all(f.created_at <= now for f in db.session.scalars(select(FollowUp)))
+
+
+def _advice(household_id: int, **extra: object) -> dict[str, object]:
+    from tests.test_advice_flow import advice_form
+
+    return advice_form(household_id, **{"asked_by": "Familjehemspappa", "topic": "school", **extra})
+
+
+def test_the_advice_form_has_no_topic_chosen_in_advance(client, login_as, demo):
+    login_as("jour")
+    page = client.get("/advice/new").get_data(as_text=True)
+    topic = re.search(r'<select id="topic"[^>]*>(.*?)</select>', page, re.S)[1]
+    assert re.search(r'<option selected value="">', topic)
+    assert 'selected value="behaviour"' not in topic
+    refused = client.post("/advice/new", data=_advice(demo.user("familj1").household_id, topic=""))
+    assert refused.status_code == 422
+    assert "Välj ett ämne." in refused.get_data(as_text=True)
+
+
+def test_advice_records_when_it_happened_and_which_child(client, login_as, demo):
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from hubhome.advice.models import AdviceContact
+    from hubhome.extensions import db
+    from hubhome.timeutil import local_now, local_to_utc
+    from tests.respite_helpers import children_of
+
+    family = demo.user("familj1")
+    child_id = children_of(family)[0]
+    other_child = children_of(demo.user("familj2"))[0]
+    when = local_now().replace(second=0, microsecond=0) - timedelta(days=1, hours=2)
+    login_as("jour")
+    page = client.get("/advice/new").get_data(as_text=True)
+    assert f'<option value="{child_id}">' in page
+    at = {"occurred_on": when.date().isoformat(), "occurred_time": when.strftime("%H:%M")}
+    wrong = client.post(
+        "/advice/new", data=_advice(family.household_id, child_id=other_child, **at)
+    )
+    assert wrong.status_code == 422
+    assert "Välj ett barn som är placerat i familjen." in wrong.get_data(as_text=True)
+    future = when + timedelta(days=2)
+    ahead = {"occurred_on": future.date().isoformat(), "occurred_time": future.strftime("%H:%M")}
+    assert client.post("/advice/new", data=_advice(family.household_id, **ahead)).status_code == 422
+    saved = client.post("/advice/new", data=_advice(family.household_id, child_id=child_id, **at))
+    assert saved.status_code == 302
+    contact = db.session.scalars(
+        select(AdviceContact).where(AdviceContact.asked_by == "Familjehemspappa")
+    ).one()
+    assert contact.child_id == child_id
+    assert contact.occurred_at == local_to_utc(when.date(), when.time())
+    shown = client.get(f"/advice/{contact.id}").get_data(as_text=True)
+    assert "Vilket barn det gällde" in shown
+    assert f"{when.day} " in shown and when.strftime("%H:%M") in shown
