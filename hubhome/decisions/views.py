@@ -18,6 +18,7 @@ from hubhome.decisions.forms import DecisionForm, DecisionUpdateForm, OfferForm
 from hubhome.decisions.models import InterventionDecision, InterventionKind
 from hubhome.decisions.rules import Quarter, limit_for
 from hubhome.display.people import child_choices
+from hubhome.display.sheets import xlsx_response
 from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
 from hubhome.forms import choices, submit
@@ -250,12 +251,24 @@ def report() -> Any:
 def report_csv() -> Response:
     """The quarterly report's individual rows as CSV."""
     quarter = _quarter()
-    rows = reports.quarter_rows(
+    rows = _quarter_rows(quarter)
+    return _csv_response(reports.quarter_csv(quarter, rows), f"ej-verkstallda-{quarter}.csv")
+
+
+def _quarter_rows(quarter: Any) -> Any:
+    return reports.quarter_rows(
         reports.visible_decisions(db.session, current_user, before=quarter.end),
         quarter,
         local_today(),
     )
-    return _csv_response(reports.quarter_csv(quarter, rows), f"ej-verkstallda-{quarter}.csv")
+
+
+@bp.route("/report.xlsx")
+def report_excel() -> Response:
+    """The quarterly report's individual rows as an Excel sheet."""
+    quarter = _quarter()
+    header, table = reports.quarter_table(quarter, _quarter_rows(quarter))
+    return xlsx_response(str(quarter), header, table, f"ej-verkstallda-{quarter}.xlsx")
 
 
 def _register_year() -> int:
