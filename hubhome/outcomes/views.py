@@ -11,9 +11,11 @@ from flask_login import current_user, login_required
 
 from hubhome.accounts.models import Role
 from hubhome.decisions.rules import add_months
+from hubhome.display.charts import shade_scale
 from hubhome.display.sheets import csv_response, xlsx_response
 from hubhome.extensions import db
 from hubhome.network.services import visible_constellations
+from hubhome.outcomes import charts as outcome_charts
 from hubhome.outcomes import queries
 from hubhome.outcomes.sources import has_sources
 from hubhome.permissions import can_see_monitoring_reports
@@ -67,7 +69,19 @@ def _figures() -> dict[str, Any]:
 @bp.route("/")
 def index() -> Any:
     """How each constellation is doing, and the organisation's outcomes over a period."""
-    return render_template("outcomes/index.html", has_sources=has_sources(), **_figures())
+    figures = _figures()
+    constellations = visible_constellations(db.session, current_user)
+    ids = [c.id for c in constellations]
+    return render_template(
+        "outcomes/index.html",
+        has_sources=has_sources(),
+        charts=outcome_charts.trend_charts(figures["trend"]),
+        month_label=outcome_charts.month_label,
+        occupancy=outcome_charts.occupancy_maps(db.session, constellations, figures["last"]),
+        occupancy_key=shade_scale(),
+        calls=outcome_charts.calls_by_hour(db.session, ids, figures["first"], figures["last"]),
+        **figures,
+    )
 
 
 def _percent(share: float | None) -> float | str:
