@@ -60,3 +60,25 @@ def test_the_favicon_is_served(sized_page, live_server):
     answer = sized_page.request.get(f"{live_server}/favicon.ico")
     assert answer.status == 200
     assert answer.headers["content-type"].startswith("image/")
+
+
+def test_the_outcome_charts_read_on_a_desktop_and_a_small_phone(sized_page, live_server):
+    from pathlib import Path
+
+    sign_in(sized_page, live_server, "admin")
+    sized_page.goto(f"{live_server}/outcomes/")
+    charts = sized_page.locator("svg.chart-svg")
+    assert charts.count() >= 5  # people, nights, one map per hub, calls
+    sizes = _overflow(sized_page, "main")
+    assert sizes["page"] <= sizes["viewport"], sizes  # nothing cut off or sideways
+    for i in range(charts.count()):
+        box = charts.nth(i).bounding_box()
+        assert box["width"] <= sized_page.viewport_size["width"]
+        assert box["height"] >= 120  # scaled down, still tall enough to read
+    sized_page.locator("#h-trend").scroll_into_view_if_needed()
+    sized_page.evaluate("document.getElementById('h-trend').scrollIntoView()")
+    name = "desktop" if sized_page.viewport_name == "wide" else "phone"
+    docs = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    docs.mkdir(parents=True, exist_ok=True)
+    sized_page.screenshot(path=str(docs / f"charts-{name}.png"))
+    assert not axe_violations(sized_page)
