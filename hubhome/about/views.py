@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, send_from_directory
+from flask import Blueprint, Response, current_app, render_template
 
 bp = Blueprint("about", __name__)
 
@@ -18,9 +20,13 @@ def accessibility() -> Any:
 @bp.route("/favicon.ico")
 def favicon() -> Any:
     """Serve the icon browsers ask for at the site's root."""
-    return send_from_directory(
-        current_app.static_folder or "static",
-        "favicon.ico",
+    return Response(
+        _favicon(),
         mimetype="image/vnd.microsoft.icon",
-        max_age=7 * 24 * 3600,
+        headers={"Cache-Control": "public, max-age=604800"},
     )
+
+
+@functools.cache
+def _favicon() -> bytes:
+    return (Path(current_app.static_folder or "static") / "favicon.ico").read_bytes()
