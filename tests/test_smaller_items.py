@@ -141,3 +141,31 @@ def test_advice_records_when_it_happened_and_which_child(client, login_as, demo)
     shown = client.get(f"/advice/{contact.id}").get_data(as_text=True)
     assert "Vilket barn det gällde" in shown
     assert f"{when.day} " in shown and when.strftime("%H:%M") in shown
+
+
+def test_the_api_records_when_advice_happened_and_which_child(client, api_headers, demo):
+    from datetime import timedelta
+
+    from hubhome.timeutil import utcnow
+    from tests.respite_helpers import children_of
+
+    family = demo.user("familj1")
+    child_id = children_of(family)[0]
+    when = (utcnow() - timedelta(hours=3)).replace(microsecond=0)
+    body = {
+        "household_id": family.household_id,
+        "asked_by": "Familjehemsmamma",
+        "channel": "phone",
+        "topic": "school",
+        "summary": "Skolskjuts",
+        "occurred_at": when.isoformat(),
+        "child_id": child_id,
+    }
+    saved = client.post("/api/v1/advice-contacts", json=body, headers=api_headers("jour"))
+    assert saved.status_code == 201, saved.get_json()
+    assert saved.get_json()["child_id"] == child_id
+    other = children_of(demo.user("familj2"))[0]
+    refused = client.post(
+        "/api/v1/advice-contacts", json={**body, "child_id": other}, headers=api_headers("jour")
+    )
+    assert refused.status_code == 422 and "child_id" in refused.get_json()["errors"]
