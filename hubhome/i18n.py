@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import get_locale
 from flask_login import current_user
 
 LOCALES = ("sv", "en")
@@ -34,6 +34,7 @@ def select_locale() -> str:
 
 
 def init_app(app: Flask) -> None:
+    from hubhome import display
+
     app.jinja_env.globals["get_locale"] = get_locale
-    app.jinja_env.filters["local_datetime"] = lambda v, fmt="short": format_datetime(v, fmt)
-    app.jinja_env.filters["local_date"] = lambda v, fmt="medium": format_date(v, fmt)
+    display.init_app(app)

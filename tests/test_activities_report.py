@@ -192,27 +192,30 @@ def fixtures(app, demo):
     return t
 
 
+MEETINGS = "Meetings and activities"
+TOPIC = {"behaviour": "Behaviour", "school": "School", "health": "Health"}
+CHANNEL = {"phone": "Phone", "sms": "SMS", "video": "Video"}
 EXPECTED = {
-    ("activities", "meeting.held"): "1",
-    ("activities", "meeting.attendance"): "4",
-    ("activities", "social.held"): "1",  # the cancelled one is not held
-    ("activities", "social.attendance"): "3",
-    ("activities", "training.held"): "1",
-    ("activities", "training.attendance"): "0",
-    ("activities", "family_conference.held"): "1",
-    ("activities", "family_conference.attendance"): "0",
-    ("advice_topic", "behaviour"): "2",
-    ("advice_topic", "school"): "1",
-    ("advice_topic", "health"): "0",
-    ("advice_channel", "phone"): "2",
-    ("advice_channel", "sms"): "1",
-    ("advice_channel", "video"): "0",
-    ("advice", "total"): "3",
-    ("respite_nights", "planned"): "6",
-    ("respite_nights", "emergency"): "1",
-    ("contact_visits", "held"): "2",
-    ("calls", "day"): "1",
-    ("calls", "night"): "2",
+    (MEETINGS, "Constellation meeting: held"): "1",
+    (MEETINGS, "Constellation meeting: attendance"): "4",
+    (MEETINGS, "Social activity: held"): "1",  # the cancelled one is not held
+    (MEETINGS, "Social activity: attendance"): "3",
+    (MEETINGS, "Training or peer support: held"): "1",
+    (MEETINGS, "Training or peer support: attendance"): "0",
+    (MEETINGS, "Family group conference: held"): "1",
+    (MEETINGS, "Family group conference: attendance"): "0",
+    ("Advice by topic", TOPIC["behaviour"]): "2",
+    ("Advice by topic", TOPIC["school"]): "1",
+    ("Advice by topic", TOPIC["health"]): "0",
+    ("Advice by channel", CHANNEL["phone"]): "2",
+    ("Advice by channel", CHANNEL["sms"]): "1",
+    ("Advice by channel", CHANNEL["video"]): "0",
+    ("Advice contacts", "Total"): "3",
+    ("Respite child-nights", "Planned"): "6",
+    ("Respite child-nights", "Emergency"): "1",
+    ("Contact visits", "Held"): "2",
+    ("Calls", "By day"): "1",
+    ("Calls", "By night"): "2",
 }
 
 
@@ -221,12 +224,15 @@ def test_monthly_report_counts_match_the_hand_count(app, fixtures):
         client = app.test_client()
         login(client, "hubb.bjornen")
         url = f"/activities/report.csv?constellation_id={fixtures['bjornen']}&month=2026-12"
+        client.post("/language", data={"lang-locale": "en", "next": "/home"})
         response = client.get(url)
         assert response.status_code == 200 and response.mimetype == "text/csv"
-        rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
-        got = {(r["section"], r["item"]): r["value"] for r in rows}
+        text = response.get_data(as_text=True).lstrip("\ufeff")
+        rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+        got = {(r["Section"], r["Item"]): r["Value"] for r in rows}
         assert {k: got[k] for k in EXPECTED} == EXPECTED
-        assert {r["month"] for r in rows} == {"2026-12"}
+        assert {r["Month"] for r in rows} == {"2026-12"}
+        client.post("/language", data={"lang-locale": "sv", "next": "/home"})
         page = client.get(
             f"/activities/report?constellation_id={fixtures['bjornen']}&month=2026-12"
         )

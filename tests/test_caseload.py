@@ -129,7 +129,7 @@ def test_respite_nights_this_year_by_kind(client, caseload, demo):
     db.session.commit()
     text = page(client)
     # 2 + 1 planned nights; 1 emergency night falls in 2026 (1 January).
-    assert "3 planned, 1 emergency nights" in text
+    assert "3 planned nights, 1 emergency night" in text
 
 
 def test_each_child_shown_is_an_audited_read(client, caseload):

@@ -93,7 +93,7 @@ def test_the_caseload_shows_restrictions_advice_and_unhandled_calls_concerns_fir
         page = login_as("socialsekreterare").get("/caseload/").get_data(as_text=True)
     assert "Omprövning av umgängesbegränsning försenad sedan" in page
     assert "Råd: Oro för placeringen" in page
-    assert "Familjens samtal 2026-11-20 05:00 är inte hanterat" in page
+    assert "Familjens samtal 20 nov. 2026 05:00 är inte hanterat" in page
     assert "Oro för placeringen</" not in page  # the summary itself stays in the advice log
     assert page.index("Råd: Oro för placeringen") < page.index("Omprövning av umgängesbegränsning")
 

@@ -26,7 +26,7 @@ from hubhome.accounts.models import (
     User,
 )
 from hubhome.accounts.passwords import hash_password
-from hubhome.accounts.services import assign_personnummer, end_access
+from hubhome.accounts.services import assign_personnummer, end_access, normalize_email
 from hubhome.audit.services import record
 from hubhome.db import DbSession
 from hubhome.errors import NotAllowed, ValidationFailed
@@ -202,12 +202,12 @@ class UserChanges:
 
 def update_user(session: DbSession, actor: User, user: User, changes: UserChanges) -> None:
     """Change an account's name, e-mail, phone, personnummer and role."""
-    from email_validator import EmailNotValidError, validate_email
+    from email_validator import EmailNotValidError
 
     errors: dict[str, list[str]] = {}
     email = changes.email
     try:
-        email = validate_email(changes.email, check_deliverability=False).normalized.lower()
+        email = normalize_email(changes.email)
     except EmailNotValidError:
         errors["email"] = [_("Enter a valid e-mail address.")]
     taken = session.scalar(select(User.id).where(User.email == email, User.id != user.id))

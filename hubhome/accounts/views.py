@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
@@ -48,7 +49,11 @@ def _failed(response: Any) -> bool:
 def _locked_page(form: Any, until: Any) -> Any:
     minutes = max(1, math.ceil((until - utcnow()).total_seconds() / 60))
     form.form_errors.append(
-        _("Too many failed attempts. Try again in %(minutes)s minutes.", minutes=minutes)
+        ngettext(
+            "Too many failed attempts. Try again in %(num)s minute.",
+            "Too many failed attempts. Try again in %(num)s minutes.",
+            minutes,
+        )
     )
     return render_template("accounts/login.html", form=form), 429
 

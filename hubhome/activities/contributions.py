@@ -55,6 +55,7 @@ def health_figures(
                 _("Months with a constellation meeting"),
                 len(months) - missed,
                 group,
+                total_label=_("Constellation-months with a meeting"),
             ),
             HealthFigure(
                 "activities.meeting_missed",
@@ -62,6 +63,7 @@ def health_figures(
                 missed,
                 group,
                 concern=missed > 0,
+                total_label=_("Constellation-months without a meeting"),
             ),
             HealthFigure(
                 "activities.social", _("Social activities"), kinds[cid][ActivityKind.SOCIAL], group

@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from hubhome.accounts.models import User
 from hubhome.accounts.services import household_carers as carers
 from hubhome.activities.models import Activity, ActivityAnswer, AnswerStatus
 from hubhome.db import DbSession
+from hubhome.display.dates import format_instant
 from hubhome.outbox.services import enqueue_sms
 
 
 def when(activity: Activity) -> str:
-    return format_datetime(activity.starts_at, "d MMM HH:mm")
+    return format_instant(activity.starts_at, "weekday")
 
 
 def _send(

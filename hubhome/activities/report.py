@@ -6,8 +6,6 @@ its init_app; without one the report shows no call figures.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -163,29 +161,32 @@ def monthly_report(session: DbSession, constellation: Constellation, month: date
     return report
 
 
-def report_rows(report: MonthlyReport) -> list[tuple[str, str, int | str]]:
-    """The report as (section, item, value) rows: the CSV and the page show the same numbers."""
+def report_table(report: MonthlyReport) -> tuple[list[str], list[list[Any]]]:
+    """The report as rows in the user's language: the CSV and the Excel sheet hold the same
+    numbers as the page."""
+    from flask_babel import gettext as _
+
+    from hubhome.activities.labels import KIND_LABELS
+    from hubhome.advice.labels import CHANNEL_LABELS, TOPIC_LABELS
+
     rows: list[tuple[str, str, int | str]] = []
+    activities = _("Meetings and activities")
     for kind in ActivityKind:
-        rows.append(("activities", f"{kind}.held", report.count_of(kind)))
-        rows.append(("activities", f"{kind}.attendance", report.attendance_of(kind)))
+        label = str(KIND_LABELS.get(kind, kind))
+        rows.append((activities, _("%(kind)s: held", kind=label), report.count_of(kind)))
+        rows.append((activities, _("%(kind)s: attendance", kind=label), report.attendance_of(kind)))
     for topic, count in report.advice_by_topic.items():
-        rows.append(("advice_topic", topic, count))
+        rows.append((_("Advice by topic"), str(TOPIC_LABELS.get(topic, topic)), count))
     for channel, count in report.advice_by_channel.items():
-        rows.append(("advice_channel", channel, count))
-    rows.append(("advice", "total", report.advice_total))
-    rows.append(("respite_nights", "planned", report.respite_planned))
-    rows.append(("respite_nights", "emergency", report.respite_emergency))
-    rows.append(("contact_visits", "held", report.visits_held))
-    rows.append(("calls", "day", "" if report.calls_day is None else report.calls_day))
-    rows.append(("calls", "night", "" if report.calls_night is None else report.calls_night))
-    return rows
-
-
-def report_csv(report: MonthlyReport) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["constellation", "month", "section", "item", "value"])
-    for section, item, value in report_rows(report):
-        writer.writerow([report.constellation.name, f"{report.month:%Y-%m}", section, item, value])
-    return out.getvalue()
+        rows.append((_("Advice by channel"), str(CHANNEL_LABELS.get(channel, channel)), count))
+    rows.append((_("Advice contacts"), _("Total"), report.advice_total))
+    nights = _("Respite child-nights")
+    rows.append((nights, _("Planned"), report.respite_planned))
+    rows.append((nights, _("Emergency"), report.respite_emergency))
+    rows.append((_("Contact visits"), _("Held"), report.visits_held))
+    calls = _("Calls")
+    rows.append((calls, _("By day"), "" if report.calls_day is None else report.calls_day))
+    rows.append((calls, _("By night"), "" if report.calls_night is None else report.calls_night))
+    header = [_("Constellation"), _("Month"), _("Section"), _("Item"), _("Value")]
+    month = f"{report.month:%Y-%m}"
+    return header, [[report.constellation.name, month, *row] for row in rows]

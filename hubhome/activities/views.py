@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from hubhome.activities import answers, planning, queries, services
@@ -132,7 +133,12 @@ def new() -> Any:
     form.household_ids.choices = choices((h.id, h.name) for h in households)
     done = submit(form, lambda: _plan(form, chosen))
     if done.saved:
-        flash(_("%(num)s events planned and the families invited.", num=len(done.value)), "success")
+        planned = ngettext(
+            "%(num)s event planned and the families invited.",
+            "%(num)s events planned and the families invited.",
+            len(done.value),
+        )
+        flash(planned, "success")
         return redirect(url_for("activities.show", activity_id=done.value[0].id))
     return render_template("activities/new.html", form=form), done.status
 
@@ -300,8 +306,10 @@ def cancel(activity_id: int) -> Any:
     following = request.form.get("scope") == "following"
     cancelled = services.cancel(db.session, current_user, activity, following=following)
     if following:
-        message = _(
-            "%(num)s meetings are cancelled and those coming have been told.", num=len(cancelled)
+        message = ngettext(
+            "%(num)s meeting is cancelled and those coming have been told.",
+            "%(num)s meetings are cancelled and those coming have been told.",
+            len(cancelled),
         )
     else:
         message = _("The event is cancelled and those coming have been told.")

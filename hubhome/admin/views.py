@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -14,6 +23,7 @@ from hubhome.accounts.lifecycle import send_link
 from hubhome.accounts.models import Role, User
 from hubhome.accounts.services import create_user, set_active
 from hubhome.admin.forms import AuditSearchForm, OrganisationSettingsForm
+from hubhome.admin.job_overview import job_lines
 from hubhome.audit.queries import search_audit
 from hubhome.audit.services import record
 from hubhome.extensions import db
@@ -24,6 +34,7 @@ from hubhome.ops.health import heartbeat
 from hubhome.ops.queries import latest_runs, recent_runs
 from hubhome.outbox.services import list_outbox
 from hubhome.permissions import require_role
+from hubhome.timeutil import utcnow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -84,11 +95,14 @@ def outbox() -> Any:
 def jobs() -> Any:
     """Each job's last run and the recent runs, with failures in words."""
     job = request.args.get("job") or None
+    idle = bool(job) or request.args.get("idle") == "1"
+    latest = latest_runs(db.session)
     return render_template(
         "admin/jobs.html",
-        latest=latest_runs(db.session),
-        runs=recent_runs(db.session, job=job),
+        lines=job_lines(current_app, latest, utcnow()),
+        runs=recent_runs(db.session, job=job, idle=idle),
         job=job,
+        idle=idle,
         heartbeat=heartbeat(db.session),
     )
 

@@ -30,6 +30,8 @@ class AdviceIn(Schema):
     summary = fields.String(required=True, validate=validate.Length(min=1, max=500))
     follow_up_on = fields.Date(load_default=None)
     call_id = fields.Integer(load_default=None)
+    occurred_at = fields.AwareDateTime(load_default=None)  # when it happened; now if absent
+    child_id = fields.Integer(load_default=None)  # the child placed in the family it concerned
 
 
 class AdviceOut(Schema):
@@ -46,6 +48,8 @@ class AdviceOut(Schema):
     follow_up_done_at = fields.DateTime(allow_none=True)
     call_id = fields.Integer(allow_none=True)
     created_at = fields.DateTime()
+    occurred_at = fields.DateTime(allow_none=True)
+    child_id = fields.Integer(allow_none=True)
 
 
 class AdviceQuery(Schema):
@@ -87,6 +91,8 @@ def create_contact(body: dict[str, Any]) -> Any:
             summary=body["summary"],
             follow_up_on=body["follow_up_on"],
             call_id=body["call_id"],
+            occurred_at=body["occurred_at"],
+            child_id=body["child_id"],
         ),
     )
     return _out(contact)

@@ -14,8 +14,9 @@ from hubhome.advice.models import AdviceContact, AdviceTopic
 from hubhome.caseload.sources import CaseloadExtra, CaseloadNote
 from hubhome.children.models import Placement
 from hubhome.db import DbSession
+from hubhome.display.dates import format_day
 from hubhome.outcomes.sources import HealthFigure
-from hubhome.timeutil import local_to_utc, to_local, utcnow
+from hubhome.timeutil import local_to_utc, utcnow
 
 RECENT = timedelta(days=90)
 RECENT_PER_CHILD = 3
@@ -48,7 +49,7 @@ def caseload_notes(
             continue
         shown[child_id] = shown.get(child_id, 0) + 1
         topic = str(TOPIC_LABELS[contact.topic])
-        when = to_local(contact.created_at).date().isoformat()
+        when = format_day(contact.created_at)
         if follow_up_on:
             text = _("Advice follow-up (%(topic)s, %(date)s)", topic=topic, date=when)
         else:

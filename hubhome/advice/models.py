@@ -14,6 +14,7 @@ from hubhome.timeutil import utcnow
 
 if TYPE_CHECKING:
     from hubhome.accounts.models import User
+    from hubhome.children.models import Child
     from hubhome.network.models import Household
 
 
@@ -63,6 +64,16 @@ class AdviceContact(Base):
     follow_up_done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # When the contact happened (it may be logged later); None for contacts logged before.
+    occurred_at: Mapped[datetime | None]
+    # The child it concerned, when it concerned one placed in the family.
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id"), index=True)
 
     household: Mapped[Household] = relationship()
     logged_by: Mapped[User] = relationship(foreign_keys=[logged_by_id])
+    child: Mapped[Child | None] = relationship()
+
+    @property
+    def happened_at(self) -> datetime:
+        """When the contact happened, or was logged if that was not recorded."""
+        return self.occurred_at or self.created_at

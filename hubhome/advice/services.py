@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
@@ -41,6 +41,8 @@ class AdviceEntry:
     summary: str
     follow_up_on: date | None = None
     call_id: int | None = None
+    occurred_at: datetime | None = None  # when it happened; now when not given
+    child_id: int | None = None  # the child placed in the family it concerned
 
 
 def log_contact(session: DbSession, actor: User, entry: AdviceEntry) -> AdviceContact:
@@ -59,6 +61,10 @@ def log_contact(session: DbSession, actor: User, entry: AdviceEntry) -> AdviceCo
         errors["summary"] = [_("At most %(max)s characters.", max=SUMMARY_MAX)]
     if entry.follow_up_on is not None and entry.follow_up_on < local_today():
         errors["follow_up_on"] = [_("The date has passed.")]
+    if entry.occurred_at is not None and entry.occurred_at > utcnow() + timedelta(minutes=5):
+        errors["occurred_on"] = [_("The contact cannot have happened in the future.")]
+    if entry.child_id and not _placed_in(session, entry.child_id, entry.household_id):
+        errors["child_id"] = [_("Choose a child placed in the family.")]
     if entry.call_id is not None and not _call_visible(session, actor, entry.call_id):
         errors["call_id"] = [_("The call could not be found.")]
     if errors or household is None:
@@ -76,13 +82,46 @@ def log_contact(session: DbSession, actor: User, entry: AdviceEntry) -> AdviceCo
         summary=entry.summary.strip(),
         follow_up_on=entry.follow_up_on,
         call_id=entry.call_id,
+        occurred_at=entry.occurred_at or utcnow(),
+        child_id=entry.child_id or None,
     )
     session.add(contact)
     session.flush()
-    record(session, actor, "advice.create", contact, household_id=household.id)
+    record(
+        session,
+        actor,
+        "advice.create",
+        contact,
+        household_id=household.id,
+        child_id=contact.child_id,
+    )
     if entry.topic == AdviceTopic.PLACEMENT_CONCERN:
         notify_placement_concern(session, contact, household)
     return contact
+
+
+def _placed_in(session: DbSession, child_id: int, household_id: int) -> bool:
+    return (
+        session.scalar(
+            select(Placement.id).where(
+                Placement.child_id == child_id,
+                Placement.household_id == household_id,
+                Placement.end_date.is_(None),
+            )
+        )
+        is not None
+    )
+
+
+def children_of_households(session: DbSession, household_ids: list[int]) -> list[Placement]:
+    """The current placements in these households, for choosing which child advice concerned."""
+    return list(
+        session.scalars(
+            select(Placement)
+            .where(Placement.household_id.in_(household_ids), Placement.end_date.is_(None))
+            .options(selectinload(Placement.child))
+        )
+    )
 
 
 def _call_visible(session: DbSession, actor: User, call_id: int) -> bool:

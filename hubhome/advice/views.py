@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -19,6 +20,7 @@ from hubhome.extensions import db
 from hubhome.forms import choices, submit
 from hubhome.network.services import visible_households
 from hubhome.permissions import can_log_advice, get_advice_contact_or_404
+from hubhome.timeutil import local_to_utc
 
 bp = Blueprint("advice", __name__, url_prefix="/advice")
 
@@ -34,6 +36,12 @@ def follow_up_panel(user: User) -> dict[str, Any] | None:
 def _audit_households(contacts: Any) -> None:
     households = sorted({c.household_id for c in contacts})
     subjects = [Subject(household_id=household_id) for household_id in households]
+    # A contact about a child is a read of that child's record too.
+    subjects += [
+        Subject(child_id=child_id, household_id=household_id)
+        for household_id, child_id in sorted({(c.household_id, c.child_id) for c in contacts})
+        if child_id
+    ]
     record_many(db.session, current_user, "advice.read", subjects)
 
 
@@ -85,6 +93,27 @@ def _prefill(form: AdviceForm) -> None:
         form.call_id.data = str(call_id)
 
 
+def _child_choices(households: Any) -> list[tuple[int, str]]:
+    """The children placed in the families the user may log advice for, by name and home."""
+    names = {h.id: h.name for h in households}
+    placements = services.children_of_households(db.session, list(names))
+    pairs = sorted(
+        (
+            f"{p.child.first_name} {p.child.last_name} ({names[p.household_id]})",
+            p.child_id,
+        )
+        for p in placements
+    )
+    first = [(0, _("No particular child"))]
+    return choices(first + [(child_id, label) for label, child_id in pairs])
+
+
+def _occurred_at(form: AdviceForm) -> datetime | None:
+    if form.occurred_on.data is None or form.occurred_time.data is None:
+        return None
+    return local_to_utc(form.occurred_on.data, form.occurred_time.data)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new() -> Any:
@@ -96,6 +125,7 @@ def new() -> Any:
     form.household_id.choices = choices(
         [(0, _("Choose a family"))] + [(h.id, h.name) for h in households]
     )
+    form.child_id.choices = _child_choices(households)
     if request.method == "GET":
         _prefill(form)
     done = submit(
@@ -112,6 +142,8 @@ def new() -> Any:
                 summary=form.summary.data or "",
                 follow_up_on=form.follow_up_on.data,
                 call_id=int(form.call_id.data) if (form.call_id.data or "").isdigit() else None,
+                occurred_at=_occurred_at(form),
+                child_id=form.child_id.data or None,
             ),
         ),
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,6 +17,7 @@ from hubhome.db import DbSession
 from hubhome.decisions.models import DecisionInterruption, InterventionDecision, InterventionKind
 from hubhome.decisions.rules import Quarter
 from hubhome.decisions.services import periods, status_on
+from hubhome.display.sheets import csv_text
 from hubhome.network.models import Household
 from hubhome.permissions import decision_ids_visible_to
 
@@ -219,23 +218,17 @@ def _iso(day: date | None) -> str:
     return day.isoformat() if day else ""
 
 
-def safe_cell(value: Any) -> Any:
-    """Keep spreadsheets from running free text as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _csv(header: list[str], rows: Iterable[list[Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
-    return out.getvalue()
+    return csv_text(header, rows)
 
 
 def quarter_csv(quarter: Quarter, rows: Sequence[ReportRow]) -> str:
     """The individual rows as CSV (semicolon-separated, as Swedish spreadsheets expect)."""
+    return csv_text(*quarter_table(quarter, rows))
+
+
+def quarter_table(quarter: Quarter, rows: Sequence[ReportRow]) -> tuple[list[str], list[list[Any]]]:
+    """The individual rows with their header, for the CSV and the Excel sheet."""
     header = [
         _("Quarter"),
         _("Reference"),
@@ -253,9 +246,9 @@ def quarter_csv(quarter: Quarter, rows: Sequence[ReportRow]) -> str:
         _("Status at quarter end"),
         _("Days since decision"),
     ]
-    return _csv(
+    return (
         header,
-        (
+        [
             [
                 str(quarter),
                 r.decision_id,
@@ -274,7 +267,7 @@ def quarter_csv(quarter: Quarter, rows: Sequence[ReportRow]) -> str:
                 r.days_since_decision,
             ]
             for r in rows
-        ),
+        ],
     )
 
 
@@ -291,6 +284,7 @@ class RegisterRow:
     start: date
     end: date | None
     protected: bool
+    born_on: date | None = None  # shown on the page; None for protected identity
 
 
 def initials(first_name: str, last_name: str) -> str:
@@ -325,6 +319,7 @@ def foster_home_register(session: DbSession, organisation_id: int, year: int) ->
                 start=placement.start_date,
                 end=placement.end_date,
                 protected=protected,
+                born_on=None if protected else child.birth_date,
             )
         )
     return rows

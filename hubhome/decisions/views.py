@@ -17,6 +17,8 @@ from hubhome.decisions import reports, services
 from hubhome.decisions.forms import DecisionForm, DecisionUpdateForm, OfferForm
 from hubhome.decisions.models import InterventionDecision, InterventionKind
 from hubhome.decisions.rules import Quarter, limit_for
+from hubhome.display.people import child_choices
+from hubhome.display.sheets import xlsx_response
 from hubhome.errors import ValidationFailed
 from hubhome.extensions import db
 from hubhome.forms import choices, submit
@@ -85,11 +87,9 @@ def new() -> Any:
     kids = db.session.scalars(
         select(Child)
         .where(Child.id.in_(child_ids_visible_to(current_user)))
-        .order_by(Child.first_name, Child.last_name)
-    )
-    form.child_id.choices = choices(
-        [(0, _("Choose a child"))] + [(c.id, f"{c.first_name} {c.last_name}") for c in kids]
-    )
+        .order_by(Child.first_name, Child.last_name, Child.birth_date)
+    ).all()
+    form.child_id.choices = choices([(0, _("Choose a child"))] + child_choices(db.session, kids))
     form.household_id.choices = choices(
         [(0, _("No family: the decision is about the child"))]
         + [
@@ -228,11 +228,7 @@ def _csv_response(body: str, filename: str) -> Response:
 def report() -> Any:
     """The quarterly report to IVO and the statistics for the council, printable."""
     quarter = _quarter()
-    rows = reports.quarter_rows(
-        reports.decisions_late_in(db.session, current_user, quarter),
-        quarter,
-        local_today(),
-    )
+    rows = _quarter_rows(quarter)
     return render_template(
         "decisions/report.html",
         quarter=quarter,
@@ -251,12 +247,24 @@ def report() -> Any:
 def report_csv() -> Response:
     """The quarterly report's individual rows as CSV."""
     quarter = _quarter()
-    rows = reports.quarter_rows(
+    rows = _quarter_rows(quarter)
+    return _csv_response(reports.quarter_csv(quarter, rows), f"ej-verkstallda-{quarter}.csv")
+
+
+def _quarter_rows(quarter: Any) -> Any:
+    return reports.quarter_rows(
         reports.decisions_late_in(db.session, current_user, quarter),
         quarter,
         local_today(),
     )
-    return _csv_response(reports.quarter_csv(quarter, rows), f"ej-verkstallda-{quarter}.csv")
+
+
+@bp.route("/report.xlsx")
+def report_excel() -> Response:
+    """The quarterly report's individual rows as an Excel sheet."""
+    quarter = _quarter()
+    header, table = reports.quarter_table(quarter, _quarter_rows(quarter))
+    return xlsx_response(str(quarter), header, table, f"ej-verkstallda-{quarter}.xlsx")
 
 
 def _register_year() -> int:

@@ -30,6 +30,7 @@ from hubhome.demo.names import (
 )
 from hubhome.demo.phone import seed_phone
 from hubhome.demo.planning import seed_planning
+from hubhome.demo.snapshots import seed_snapshots
 from hubhome.messages.demo import seed_messages
 from hubhome.network.models import (
     Constellation,
@@ -218,4 +219,5 @@ def seed_demo(session: DbSession) -> bool:
     seed_recordings(session, org.id)
     seed_open_services(session, org.id)
     seed_planning(session, users, today)
+    seed_snapshots(session, [bjornen, raven], today)
     return True

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -11,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from hubhome.api.bounds import db_int
-from hubhome.decisions.reports import safe_cell
+from hubhome.display.sheets import csv_response
 from hubhome.extensions import db
 from hubhome.forms import attempt, choices, submit
 from hubhome.openservices import services
@@ -166,27 +164,20 @@ def report_csv() -> Response:
     (UTF-8 with BOM, semicolons, headers in the user's language)."""
     year = _year()
     rows = services.counts(db.session, current_user.organisation_id, year)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
-        [_("Month"), _("Kind"), _("Service"), _("Age band"), _("Gender"), _("Participants")]
-    )
-    for row in rows:
-        writer.writerow(
+    response = csv_response(
+        [_("Month"), _("Kind"), _("Service"), _("Age band"), _("Gender"), _("Participants")],
+        (
             [
                 row.month.strftime("%Y-%m"),
                 str(KIND_LABELS[row.kind]),
-                safe_cell(row.service),
+                row.service,
                 str(AGE_BAND_LABELS[row.age_band]),
                 str(GENDER_LABELS[row.gender]),
                 row.participants,
             ]
-        )
-    return Response(
-        "\ufeff" + out.getvalue(),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="open-services-{year}.csv"',
-            "Cache-Control": "no-store",
-        },
+            for row in rows
+        ),
+        f"open-services-{year}.csv",
     )
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from hubhome.db import DbSession
 from hubhome.ops.models import JobRun
@@ -17,9 +17,12 @@ def latest_runs(session: DbSession) -> Sequence[JobRun]:
 
 
 def recent_runs(
-    session: DbSession, *, job: str | None = None, limit: int = 100
+    session: DbSession, *, job: str | None = None, limit: int = 100, idle: bool = True
 ) -> Sequence[JobRun]:
+    """The latest runs; without `idle`, only those that did something, failed or still run."""
     query = select(JobRun).order_by(JobRun.id.desc()).limit(limit)
     if job:
         query = query.where(JobRun.job == job)
+    if not idle:
+        query = query.where(or_(JobRun.rows > 0, JobRun.outcome != "ok"))
     return session.scalars(query).all()

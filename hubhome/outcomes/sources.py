@@ -24,6 +24,9 @@ class HealthFigure:
     value: int
     group: str = ""  # e.g. "Advice contacts by topic"; shown as a heading
     concern: bool = False  # e.g. "Monthly meeting not held", open voicemails
+    # What the sum over constellations is called, where that is not the same thing: twelve
+    # months without a meeting in each of two constellations are 24 constellation-months.
+    total_label: str = ""
 
 
 HealthSource = Callable[[DbSession, Sequence[int], date, date], dict[int, list[HealthFigure]]]
@@ -60,9 +63,7 @@ def totals(per_constellation: dict[int, list[HealthFigure]]) -> list[HealthFigur
     for figures in per_constellation.values():
         for f in figures:
             seen = summed.get(f.key)
-            summed[f.key] = (
-                HealthFigure(f.key, f.label, seen.value + f.value, f.group, f.concern)
-                if seen
-                else f
-            )
+            label = f.total_label or f.label
+            value = f.value + (seen.value if seen else 0)
+            summed[f.key] = HealthFigure(f.key, label, value, f.group, f.concern)
     return sorted(summed.values(), key=lambda f: (f.group, f.label))

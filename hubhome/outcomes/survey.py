@@ -27,6 +27,28 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _reachable_carers(session: DbSession, household_ids: list[int]) -> dict[int, list[User]]:
+    """Each household's active carers with a phone, one per number (two accounts sharing a
+    phone get one SMS)."""
+    carers: dict[int, list[User]] = {}
+    numbers: set[tuple[int, str]] = set()
+    for user in session.scalars(
+        select(User)
+        .where(
+            User.household_id.in_(household_ids),
+            User.active.is_(True),
+            User.phone.is_not(None),
+            User.phone != "",
+        )
+        .order_by(User.id)
+    ):
+        key = (user.household_id or 0, user.phone or "")
+        if key not in numbers:
+            numbers.add(key)
+            carers.setdefault(user.household_id or 0, []).append(user)
+    return carers
+
+
 def open_round(
     session: DbSession, actor: User, year: int, link_for: Callable[[str], str]
 ) -> SurveyRound:
@@ -53,12 +75,11 @@ def open_round(
             m.left_on.is_(None),
         )
     ).all()
-    carers: dict[int, list[User]] = {}
-    for user in session.scalars(
-        select(User).where(User.household_id.in_([h for h, _c in homes]), User.active.is_(True))
-    ):
-        carers.setdefault(user.household_id or 0, []).append(user)
-    for household_id, constellation_id in homes:
+    carers = _reachable_carers(session, [h for h, _c in homes])
+    # Only households someone can be sent the link to are invited: the response rate counts
+    # the families that got a link, not every family.
+    invited = [(h, c) for h, c in homes if carers.get(h)]
+    for household_id, constellation_id in invited:
         token = secrets.token_urlsafe(24)
         session.add(
             SurveyInvitation(
@@ -81,7 +102,9 @@ def open_round(
                 ),
                 dedupe_key=f"survey:{survey.id}:{household_id}:{carer.id}",
             )
-    record(session, actor, "survey.opened", survey, detail={"year": year, "households": len(homes)})
+    record(
+        session, actor, "survey.opened", survey, detail={"year": year, "households": len(invited)}
+    )
     return survey
 
 

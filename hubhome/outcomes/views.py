@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,10 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from hubhome.accounts.models import Role
-from hubhome.decisions.reports import safe_cell
 from hubhome.decisions.rules import add_months
+from hubhome.display.charts import shade_scale
+from hubhome.display.sheets import csv_response, xlsx_response
 from hubhome.extensions import db
 from hubhome.network.services import visible_constellations
+from hubhome.outcomes import charts as outcome_charts
 from hubhome.outcomes import queries
 from hubhome.outcomes.sources import has_sources
 from hubhome.permissions import can_see_monitoring_reports
@@ -69,11 +69,23 @@ def _figures() -> dict[str, Any]:
 @bp.route("/")
 def index() -> Any:
     """How each constellation is doing, and the organisation's outcomes over a period."""
-    return render_template("outcomes/index.html", has_sources=has_sources(), **_figures())
+    figures = _figures()
+    constellations = visible_constellations(db.session, current_user)
+    ids = [c.id for c in constellations]
+    return render_template(
+        "outcomes/index.html",
+        has_sources=has_sources(),
+        charts=outcome_charts.trend_charts(figures["trend"]),
+        month_label=outcome_charts.month_label,
+        occupancy=outcome_charts.occupancy_maps(db.session, constellations, figures["last"]),
+        occupancy_key=shade_scale(),
+        calls=outcome_charts.calls_by_hour(db.session, ids, figures["first"], figures["last"]),
+        **figures,
+    )
 
 
-def _percent(share: float | None) -> str:
-    return "" if share is None else f"{share * 100:.1f}"
+def _percent(share: float | None) -> float | str:
+    return "" if share is None else round(share * 100, 1)
 
 
 def _csv_rows(figures: dict[str, Any]) -> list[list[Any]]:
@@ -93,7 +105,7 @@ def _csv_rows(figures: dict[str, Any]) -> list[list[Any]]:
     if org is not None:
         scope = _("Organisation")
         rows += [
-            [scope, _("Placement-years"), f"{org.placement_years:.2f}"],
+            [scope, _("Placement-years"), round(org.placement_years, 2)],
             [scope, _("Unplanned placement endings"), org.unplanned_endings],
             [scope, _("Planned placement endings"), org.planned_endings],
             [
@@ -101,7 +113,7 @@ def _csv_rows(figures: dict[str, Any]) -> list[list[Any]]:
                 _("Unplanned endings per placement-year"),
                 ""
                 if org.unplanned_per_placement_year is None
-                else f"{org.unplanned_per_placement_year:.3f}",
+                else round(org.unplanned_per_placement_year, 3),
             ],
             [scope, _("Carer households that stopped fostering"), org.carers_left],
             [scope, _("Planned respite nights"), org.planned_nights],
@@ -119,19 +131,24 @@ def _csv_rows(figures: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
+def _table(figures: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    header = [_("From"), _("To"), _("Scope"), _("Figure"), _("Value")]
+    period = [figures["first"], figures["last"]]
+    return header, [[*period, scope, label, value] for scope, label, value in _csv_rows(figures)]
+
+
 @bp.route("/outcomes.csv")
 def export() -> Response:
     """The same figures as the page, one per row, as CSV."""
     figures = _figures()
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_("From"), _("To"), _("Scope"), _("Figure"), _("Value")])
-    for scope, label, value in _csv_rows(figures):
-        period = [figures["first"].isoformat(), figures["last"].isoformat()]
-        writer.writerow([*period, safe_cell(scope), safe_cell(label), value])
-    filename = f"utfall-{figures['first']}-{figures['last']}.csv"
-    return Response(
-        "\ufeff" + out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    header, rows = _table(figures)
+    return csv_response(header, rows, f"utfall-{figures['first']}-{figures['last']}.csv")
+
+
+@bp.route("/outcomes.xlsx")
+def export_excel() -> Response:
+    """The same figures as the page, one per row, as an Excel sheet."""
+    figures = _figures()
+    header, rows = _table(figures)
+    filename = f"utfall-{figures['first']}-{figures['last']}.xlsx"
+    return xlsx_response(_("Outcomes"), header, rows, filename)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from hubhome.caseload.sources import CaseloadExtra, CaseloadNote
 from hubhome.children.models import Placement
 from hubhome.db import DbSession
+from hubhome.display.dates import format_instant
 from hubhome.outcomes.sources import HealthFigure
 from hubhome.phone.models import Call, CallStatus, FollowUp
 from hubhome.timeutil import local_to_utc, to_local
@@ -110,7 +111,7 @@ def caseload_notes(
             CaseloadNote(
                 _(
                     "The family's call of %(date)s is not yet handled",
-                    date=to_local(created_at).strftime("%Y-%m-%d %H:%M"),
+                    date=format_instant(created_at),
                 ),
                 concern=True,
                 url="/phone/follow-ups",

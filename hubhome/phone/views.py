@@ -26,6 +26,7 @@ from hubhome.forms import submit
 from hubhome.network.models import Constellation
 from hubhome.permissions import (
     ROTA_VIEWERS,
+    can_log_advice,
     get_call_or_404,
     get_follow_up_or_404,
     require_role,
@@ -83,6 +84,7 @@ def calls() -> Any:
         calls=found[:per_page],
         page=page,
         older=len(found) > per_page,
+        can_log=can_log_advice(current_user),
     )
 
 
@@ -100,7 +102,14 @@ def call(call_id: int) -> Any:
         flash(_("The note has been saved."), "success")
         return redirect(url_for("phone.call", call_id=item.id), 303)
     context = services.context_for(db.session, current_user, item)
-    return render_template("phone/call.html", call=item, context=context, form=form), done.status
+    page = render_template(
+        "phone/call.html",
+        call=item,
+        context=context,
+        form=form,
+        can_log=can_log_advice(current_user),
+    )
+    return page, done.status
 
 
 @bp.route("/follow-ups")

@@ -157,11 +157,21 @@ def validate_request(
         raise _fail("check_in", _("Check-in cannot be in the past."))
     if req.check_in > today + timedelta(days=rules.max_days_ahead):
         raise _fail(
-            "check_in", _("You can book at most %(days)s days ahead.", days=rules.max_days_ahead)
+            "check_in",
+            ngettext(
+                "You can book at most %(num)s day ahead.",
+                "You can book at most %(num)s days ahead.",
+                rules.max_days_ahead,
+            ),
         )
     if (req.check_out - req.check_in).days > rules.max_nights:
         raise _fail(
-            "check_out", _("A stay can be at most %(nights)s nights.", nights=rules.max_nights)
+            "check_out",
+            ngettext(
+                "A stay can be at most %(num)s night.",
+                "A stay can be at most %(num)s nights.",
+                rules.max_nights,
+            ),
         )
     if placed_count != len(wanted):
         raise _fail("child_ids", _("Choose children placed in the family."))

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import (
     CompoundSelect,
     Date,
@@ -28,6 +28,7 @@ from sqlalchemy import (
 from hubhome.accounts.models import User
 from hubhome.audit.services import record
 from hubhome.db import DbSession
+from hubhome.display.dates import format_days
 from hubhome.errors import Conflict, ValidationFailed
 from hubhome.network.models import Household
 from hubhome.respite.models import (
@@ -246,7 +247,7 @@ def change_base_beds(session: DbSession, actor: User, household: Household, beds
 
 def stranded_message(over: list[date]) -> str:
     """'Booked children would have no bed on these nights: …' with the first nights named."""
-    shown = ", ".join(format_date(day, "d MMM yyyy") for day in over[:NAMED_NIGHTS])
+    shown = format_days(over[:NAMED_NIGHTS])
     more = len(over) - NAMED_NIGHTS
     message = ngettext(
         "Booked children would have no bed on this night: %(nights)s.",

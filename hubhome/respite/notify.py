@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from hubhome.accounts.models import User
 from hubhome.accounts.services import household_carers
 from hubhome.db import DbSession
+from hubhome.display.dates import format_day_range
 from hubhome.network.models import Household
 from hubhome.outbox.services import enqueue_sms
 from hubhome.phone.signature import public_url
@@ -18,7 +19,7 @@ from hubhome.respite.models import BookingStatus, RespiteBooking, RespiteWaitlis
 
 
 def _dates(booking: RespiteBooking | RespiteWaitlistEntry) -> str:
-    return f"{format_date(booking.check_in, 'd MMM')}–{format_date(booking.check_out, 'd MMM')}"
+    return format_day_range(booking.check_in, booking.check_out)
 
 
 def _send(
@@ -46,12 +47,14 @@ def requested(session: DbSession, booking: RespiteBooking, both: Sequence[User])
         [c for c in both if c.household_id == booking.hub_household_id],
         booking.id,
         "requested",
-        lambda: _(
-            "Respite request from %(family)s: %(dates)s, %(beds)s beds. "
+        lambda: ngettext(
+            "Respite request from %(family)s: %(dates)s, %(num)s bed. "
             "Sign in to Hubhome to decide.",
+            "Respite request from %(family)s: %(dates)s, %(num)s beds. "
+            "Sign in to Hubhome to decide.",
+            beds,
             family=family.name,
             dates=_dates(booking),
-            beds=beds,
         ),
     )
     family_carers = [
@@ -139,7 +142,7 @@ def moved(
     `both`: the active carers of the hub home and of the family, loaded with the hub's lock.
     """
     family = session.get_one(Household, booking.household_id)
-    old = f"{format_date(before[0], 'd MMM')}–{format_date(before[1], 'd MMM')}"
+    old = format_day_range(before[0], before[1])
     event = f"moved-{booking.check_in.isoformat()}-{booking.check_out.isoformat()}"
     hub = [c for c in both if c.household_id == booking.hub_household_id and c.id != by.id]
     _send(

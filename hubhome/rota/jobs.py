@@ -6,11 +6,12 @@ import hashlib
 from collections.abc import Sequence
 from datetime import time
 
-from flask_babel import format_datetime, ngettext
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from hubhome.accounts.models import Role, User
 from hubhome.db import DbSession
+from hubhome.display.dates import format_instant
 from hubhome.network.models import Constellation
 from hubhome.ops.schedule import for_each_organisation
 from hubhome.outbox.services import enqueue_sms
@@ -18,7 +19,7 @@ from hubhome.phone.signature import public_url
 from hubhome.rota.chain import Gap, organisation_coverage_gaps
 from hubhome.rota.patterns import materialise_all
 from hubhome.rota.queries import LOOK_AHEAD
-from hubhome.timeutil import STOCKHOLM, local_to_utc, local_today, utcnow
+from hubhome.timeutil import local_to_utc, local_today, utcnow
 
 
 def materialise_shifts(session: DbSession) -> int:
@@ -41,8 +42,8 @@ def _text(constellation: Constellation, gaps: Sequence[Gap]) -> str:
         "%(end)s. Fill them in the rota: %(link)s",
         len(gaps),
         name=constellation.name,
-        start=format_datetime(first.starts_at.astimezone(STOCKHOLM), "short"),
-        end=format_datetime(first.ends_at.astimezone(STOCKHOLM), "short"),
+        start=format_instant(first.starts_at),
+        end=format_instant(first.ends_at),
         link=public_url("/rota/"),
     )
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from hubhome.caseload.sources import CaseloadExtra, CaseloadNote
 from hubhome.db import DbSession
+from hubhome.display.dates import format_day
 from hubhome.visits.services import restriction_reviews_due
 
 
@@ -18,10 +19,11 @@ def caseload_notes(
     extras: dict[int, CaseloadExtra] = {}
     for due in restriction_reviews_due(session, child_ids, today):
         restriction = due.restriction
+        day = format_day(restriction.review_due)
         text = (
-            _("Contact restriction review overdue since %(date)s", date=restriction.review_due)
+            _("Contact restriction review overdue since %(date)s", date=day)
             if due.overdue
-            else _("Contact restriction review due %(date)s", date=restriction.review_due)
+            else _("Contact restriction review due %(date)s", date=day)
         )
         extras.setdefault(restriction.child_id, CaseloadExtra()).notes.append(
             CaseloadNote(

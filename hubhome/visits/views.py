@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from hubhome.accounts.models import Role, User
 from hubhome.api.bounds import db_int
+from hubhome.display.people import child_choices
 from hubhome.extensions import db
 from hubhome.forms import choices, submit
 from hubhome.permissions import (
@@ -75,13 +76,8 @@ def index() -> Any:
 
 def _for_a_child(form: F) -> F:
     """The form with the children the user may write about, and ?child_id= chosen."""
-    form.child_id.choices = choices(
-        [(0, _("Choose a child"))]
-        + [
-            (c.id, f"{c.first_name} {c.last_name}")
-            for c in services.writable_children(db.session, current_user)
-        ]
-    )
+    kids = services.writable_children(db.session, current_user)
+    form.child_id.choices = choices([(0, _("Choose a child"))] + child_choices(db.session, kids))
     wanted = request.args.get("child_id", type=db_int)
     if request.method == "GET" and wanted:
         form.child_id.data = wanted

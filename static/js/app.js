@@ -1,5 +1,16 @@
 // Progressive enhancement only: every page works without this file.
+document.documentElement.classList.add("js");
 document.addEventListener("DOMContentLoaded", function () {
+  // On a phone the main menu folds behind a button; without JavaScript it stays open.
+  var toggle = document.querySelector(".menu-toggle");
+  var nav = document.getElementById("main-nav");
+  if (toggle && nav) {
+    toggle.addEventListener("click", function () {
+      var open = nav.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
   // Move focus to the error summary so screen-reader and keyboard users hear it first.
   var summary = document.querySelector("[data-autofocus]");
   if (summary) { summary.focus(); }

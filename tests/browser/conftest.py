@@ -92,15 +92,19 @@ def browser(live_server: str) -> Iterator[Any]:
         chromium.close()
 
 
-@pytest.fixture(params=["desktop", "phone"])
-def page(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
-    viewport = DESKTOP if request.param == "desktop" else PHONE
+def open_page(browser: Any, viewport: dict[str, int], name: str) -> Iterator[Any]:
+    """A page in a Swedish browser context of `viewport`'s size, closed after the test."""
     context = browser.new_context(viewport=viewport, locale="sv-SE")
     context.set_default_timeout(10_000)
     page = context.new_page()
-    page.viewport_name = request.param
+    page.viewport_name = name
     yield page
     context.close()
+
+
+@pytest.fixture(params=["desktop", "phone"])
+def page(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
+    yield from open_page(browser, DESKTOP if request.param == "desktop" else PHONE, request.param)
 
 
 def sign_in(page: Any, base: str, short: str) -> None:

@@ -159,6 +159,7 @@ def test_on_call_staff_sees_a_ringing_call_and_logs_it(live_server, page):
     checked(page)
     assert page.locator("#household_id option:checked").inner_text() == "Familjen Andersson"
     page.fill("#asked_by", "Fostermamma")
+    page.select_option("#topic", "birth_family")  # no topic is chosen in advance
     page.fill("#summary", f"Umgänge på lördag, samtal {page.viewport_name}.")
     with page.expect_navigation():
         page.click("main form button[type=submit]")

@@ -1,0 +1,212 @@
+"""Codes in words: one mapping per kind of code (job, audit action, message purpose, status).
+
+A code with no entry is shown as it is; `tests/test_display_codes.py` keeps the mappings
+complete for every code the sources use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+JOBS: Mapping[str, LazyString] = {
+    "activity_reminders": _l("Activity reminders"),
+    "caseload_dues_digest": _l("Weekly digest of visits and reviews due"),
+    "ivo_report_ready": _l("IVO report ready"),
+    "outbox": _l("Sending messages"),
+    "outcome_snapshot": _l("Nightly outcome figures"),
+    "phone_call_audit": _l("Check of unhandled calls"),
+    "phone_follow_up_escalation": _l("Escalating phone follow-ups"),
+    "phone_reconciliation": _l("Reconciling calls with Twilio"),
+    "phone_spool_replay": _l("Replaying saved phone callbacks"),
+    "purge_sessions": _l("Removing expired sessions"),
+    "respite_close_past_stays": _l("Closing past respite stays"),
+    "respite_reminders": _l("Respite reminders"),
+    "retention": _l("Retention (deleting old records)"),
+    "rota_gaps": _l("Warning of on-call gaps"),
+    "rota_materialise": _l("Filling in the on-call rota"),
+}
+
+AUDIT_ACTIONS: Mapping[str, LazyString] = {
+    "access.denied": _l("Access refused"),
+    "activity.answer": _l("Activity: answer"),
+    "activity.attendance": _l("Activity: attendance recorded"),
+    "activity.cancel": _l("Activity cancelled"),
+    "activity.change": _l("Activity changed"),
+    "activity.create": _l("Activity planned"),
+    "advice.create": _l("Advice contact logged"),
+    "advice.follow_up_done": _l("Advice follow-up done"),
+    "advice.read": _l("Advice contact read"),
+    "auth.locked": _l("Sign-in locked"),
+    "auth.login": _l("Signed in"),
+    "auth.login_failed": _l("Failed sign-in"),
+    "auth.logout": _l("Signed out"),
+    "auth.mfa_enrolled": _l("Two-step sign-in set up"),
+    "auth.mfa_failed": _l("Wrong sign-in code"),
+    "auth.password_set": _l("Password set"),
+    "auth.reset_requested": _l("Password reset asked for"),
+    "auth.session_revoked": _l("Session ended"),
+    "auth.token_issued": _l("API token issued"),
+    "auth.token_revoked": _l("API token revoked"),
+    "calendar.feed_renewed": _l("Calendar link renewed"),
+    "caseload.review_recorded": _l("Placement review recorded"),
+    "caseload.settings_changed": _l("Caseload settings changed"),
+    "caseload.visit_recorded": _l("Follow-up visit recorded"),
+    "child.create": _l("Child added"),
+    "child.list_view": _l("Children listed"),
+    "child.view": _l("Child's record read"),
+    "constellation.save": _l("Constellation saved"),
+    "contact_restriction.create": _l("Contact restriction decided"),
+    "contact_restriction.review": _l("Contact restriction reviewed"),
+    "contact_visit.create": _l("Contact visit planned"),
+    "contact_visit.outcome": _l("Contact visit outcome recorded"),
+    "contact_visit.read": _l("Contact visit read"),
+    "decision.created": _l("Decision registered"),
+    "decision.offer_recorded": _l("Decision: offer recorded"),
+    "decision.updated": _l("Decision changed"),
+    "decision.view": _l("Decision read"),
+    "decisions.foster_register_read": _l("Foster-home register read"),
+    "household.join": _l("Household joined a constellation"),
+    "household.leave": _l("Household left a constellation"),
+    "household.list_view": _l("Households listed"),
+    "household.save": _l("Household saved"),
+    "household.view": _l("Household read"),
+    "organisation.update": _l("Organisation settings changed"),
+    "phone.call_accepted": _l("Call accepted"),
+    "phone.call_note": _l("Call note written"),
+    "phone.call_reconciled": _l("Call reconciled with Twilio"),
+    "phone.call_unresolved": _l("Call left unresolved"),
+    "phone.context_view": _l("Caller's background read"),
+    "phone.follow_up_handled": _l("Phone follow-up handled"),
+    "placement.create": _l("Placement started"),
+    "placement.end": _l("Placement ended"),
+    "report.monthly": _l("Monthly report read"),
+    "respite.approved": _l("Respite approved"),
+    "respite.beds_changed": _l("Number of beds changed"),
+    "respite.blocked": _l("Hub closed for a period"),
+    "respite.cancelled": _l("Respite cancelled"),
+    "respite.declined": _l("Respite declined"),
+    "respite.hub_view": _l("Hub's respite page read"),
+    "respite.requested": _l("Respite requested"),
+    "respite.rules_saved": _l("Respite rules saved"),
+    "respite.unblocked": _l("Closed period removed"),
+    "respite.waitlist_withdrawn": _l("Left the waiting list"),
+    "respite.waitlisted": _l("Joined the waiting list"),
+    "retention.removed": _l("Removed by retention"),
+    "rota.create": _l("Rota created"),
+    "rota.override_add": _l("Rota change added"),
+    "rota.override_remove": _l("Rota change removed"),
+    "rota.slot_remove": _l("Rota slot removed"),
+    "rota.slots_add": _l("Rota slots added"),
+    "survey.opened": _l("Survey opened"),
+    "user.create": _l("User created"),
+    "user.deactivate": _l("User deactivated"),
+    "user.link_sent": _l("Sign-in link sent"),
+    "user.mfa_reset": _l("Two-step sign-in reset"),
+    "user.reactivate": _l("User reactivated"),
+    "user.update": _l("User changed"),
+}
+
+MESSAGE_PURPOSES: Mapping[str, LazyString] = {
+    "activity.cancelled": _l("Activity cancelled"),
+    "activity.changed": _l("Activity changed"),
+    "activity.invited": _l("Activity invitation"),
+    "activity.promoted": _l("Place on an activity freed"),
+    "activity.reminder": _l("Activity reminder"),
+    "advice.placement_concern": _l("Placement concern"),
+    "caseload.digest": _l("Weekly digest"),
+    "decisions.ivo_ready": _l("IVO report ready"),
+    "ops.call_unresolved": _l("Call left unresolved"),
+    "ops.follow_up_overdue": _l("Phone follow-up overdue"),
+    "ops.job_failed": _l("Job failed"),
+    "ops.message_failed": _l("Message failed"),
+    "ops.scheduler_stale": _l("Scheduler stopped"),
+    "phone.follow_up": _l("New voicemail or missed call"),
+    "phone.sms_forward": _l("SMS forwarded"),
+    "respite.approved": _l("Respite approved"),
+    "respite.cancelled": _l("Respite cancelled"),
+    "respite.declined": _l("Respite declined"),
+    "respite.reminder": _l("Respite reminder"),
+    "respite.requested": _l("Respite requested"),
+    "respite.waitlist_offer": _l("Beds free for the waiting list"),
+    "rota.gap": _l("On-call gap"),
+    "survey.invitation": _l("Survey invitation"),
+}
+
+MESSAGE_STATUSES: Mapping[str, LazyString] = {
+    "pending": _l("Waiting to be sent"),
+    "sending": _l("Being sent"),
+    "sent": _l("Sent"),
+    "delivered": _l("Delivered"),
+    "failed": _l("Failed"),
+}
+
+CHANNELS: Mapping[str, LazyString] = {
+    "web": _l("web"),
+    "api": _l("API"),
+    "phone": _l("phone"),
+    "cli": _l("command line"),
+}
+
+OBJECTS: Mapping[str, LazyString] = {
+    "account_links": _l("Sign-in link"),
+    "activities": _l("Activity"),
+    "activity_answers": _l("Answer to an invitation"),
+    "activity_invitees": _l("Invitation"),
+    "activity_series": _l("Activity series"),
+    "advice_contacts": _l("Advice contact"),
+    "api_tokens": _l("API token"),
+    "bed_capacity_changes": _l("Change of beds"),
+    "blocked_periods": _l("Closed period"),
+    "calendar_feeds": _l("Calendar link"),
+    "call_legs": _l("Call leg"),
+    "calls": _l("Call"),
+    "children": _l("Child"),
+    "constellation_memberships": _l("Membership"),
+    "constellations": _l("Constellation"),
+    "contact_restrictions": _l("Contact restriction"),
+    "contact_visits": _l("Contact visit"),
+    "decision_interruptions": _l("Interruption"),
+    "decision_offers": _l("Offer"),
+    "follow_up_visits": _l("Follow-up visit"),
+    "households": _l("Household"),
+    "inbound_sms": _l("Incoming SMS"),
+    "intervention_decisions": _l("Decision"),
+    "job_runs": _l("Job run"),
+    "monitoring_settings": _l("Caseload settings"),
+    "on_call_shifts": _l("On-call shift"),
+    "organisations": _l("Organisation"),
+    "outbox_messages": _l("Message"),
+    "phone_follow_ups": _l("Phone follow-up"),
+    "placement_reviews": _l("Placement review"),
+    "placements": _l("Placement"),
+    "respite_booking_children": _l("Child in a booking"),
+    "respite_bookings": _l("Respite booking"),
+    "respite_rules": _l("Respite rules"),
+    "respite_waitlist": _l("Waiting list"),
+    "rota_slots": _l("Rota slot"),
+    "rotas": _l("Rota"),
+    "survey_invitations": _l("Survey invitation"),
+    "survey_rounds": _l("Survey"),
+    "user_sessions": _l("Session"),
+    "users": _l("User"),
+}
+
+KINDS: Mapping[str, Mapping[str, LazyString]] = {
+    "job": JOBS,
+    "audit": AUDIT_ACTIONS,
+    "purpose": MESSAGE_PURPOSES,
+    "message_status": MESSAGE_STATUSES,
+    "channel": CHANNELS,
+    "object": OBJECTS,
+}
+
+
+def code_label(code: str | None, kind: str) -> str:
+    """Show a code in words in the user's language (`kind`: job, audit, purpose, …)."""
+    if code is None:
+        return ""
+    label = KINDS[kind].get(str(code))
+    return str(label) if label is not None else str(code)
