@@ -96,6 +96,7 @@ def register_areas(app: Flask) -> None:
         decisions,
         home,
         network,
+        notify,
         ops,
         outbox,
         outcomes,
@@ -127,6 +128,7 @@ def register_areas(app: Flask) -> None:
         caseload,
         decisions,
         outcomes,
+        notify,
     ):
         area.init_app(app)
 

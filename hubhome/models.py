@@ -9,6 +9,7 @@ from hubhome.caseload.models import FollowUpVisit, MonitoringSettings, Placement
 from hubhome.children.models import Child, Placement
 from hubhome.decisions.models import DecisionInterruption, DecisionOffer, InterventionDecision
 from hubhome.network.models import Constellation, ConstellationMembership, Household, Organisation
+from hubhome.notify.models import FollowUpTaken, NotificationPreference, PushSubscription
 from hubhome.ops.models import JobRun, SchedulerLease
 from hubhome.outbox.models import OutboxMessage
 from hubhome.outcomes.models import (
@@ -26,7 +27,7 @@ from hubhome.respite.models import (
     RespiteRules,
     RespiteWaitlistEntry,
 )
-from hubhome.rota.models import OnCallShift, Rota, RotaSlot
+from hubhome.rota.models import CoverRequest, OnCallShift, Rota, RotaSlot
 from hubhome.visits.models import ContactRestriction, ContactVisit
 
 __all__ = [
@@ -65,6 +66,10 @@ __all__ = [
     "OnCallShift",
     "Rota",
     "RotaSlot",
+    "CoverRequest",
+    "FollowUpTaken",
+    "NotificationPreference",
+    "PushSubscription",
     "FollowUpVisit",
     "MonitoringSettings",
     "PlacementReview",
