@@ -27,21 +27,19 @@ def _chain(follow_up: FollowUp) -> list[ChainStep]:
 
 
 def open_follow_up_for(session: DbSession, number: str) -> FollowUp | None:
-    """The newest open, untaken follow-up whose frozen chain has this number."""
-    candidates = session.scalars(
-        select(FollowUp)
+    """The follow-up a "1" from this number answers: the newest one whose frozen chain has
+    the number (the last SMS it was sent), if still open and untaken. An older one is never
+    taken instead: the reply was to the latest message."""
+    candidates = session.execute(
+        select(FollowUp, FollowUpTaken.follow_up_id)
         .outerjoin(FollowUpTaken, FollowUpTaken.follow_up_id == FollowUp.id)
-        .where(
-            FollowUp.handled_at.is_(None),
-            FollowUpTaken.follow_up_id.is_(None),
-            FollowUp.created_at >= utcnow() - RECENT,
-        )
+        .where(FollowUp.created_at >= utcnow() - RECENT)
         .order_by(FollowUp.created_at.desc(), FollowUp.id.desc())
         .limit(50)
     )
-    for follow_up in candidates:
+    for follow_up, taken in candidates:
         if any(step.number == number for step in _chain(follow_up)):
-            return follow_up
+            return follow_up if taken is None and follow_up.handled_at is None else None
     return None
 
 

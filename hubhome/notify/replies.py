@@ -3,8 +3,9 @@
 Twilio posts replies to the number the outbox sends from to `/phone/sms/reply` (configure
 it as that number's messaging webhook). The request must carry a valid Twilio signature;
 each MessageSid is handled once. A "1" from a number on a follow-up's frozen escalation
-chain marks the newest open, untaken follow-up of that chain as taken by its sender and
-tells the others on the chain; anything else changes nothing.
+chain takes the newest follow-up on that chain (the latest SMS the number got), if it is
+still open and untaken, for its sender, and tells the others on the chain. Anything else
+(another number, other text, a follow-up already taken or handled) changes nothing.
 """
 
 from __future__ import annotations
