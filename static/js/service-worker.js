@@ -1,7 +1,7 @@
 // Hubhome's service worker (served from /service-worker.js, scope "/"): it shows push
 // notifications and keeps the person's coming week (home, respite bookings, activities,
 // on-call shifts) readable offline. The copies are the person's own pages; signing out (or
-// a page that answers with a redirect to the sign-in) deletes them.
+// reaching the sign-in page, as when the session has expired) deletes them.
 "use strict";
 
 var CACHE = "hubhome-week-v1";
@@ -68,18 +68,17 @@ self.addEventListener("fetch", function (event) {
     event.waitUntil(forget());
     return;
   }
-  if (request.method !== "GET" || request.mode !== "navigate" ||
-      WEEK_PAGES.indexOf(url.pathname) === -1 || url.search) { return; }
+  if (request.method !== "GET" || request.mode !== "navigate") { return; }
+  if (url.pathname === "/login") { event.waitUntil(forget()); }  // signed out, or expired
+  var kept = WEEK_PAGES.indexOf(url.pathname) !== -1 && !url.search;
   event.respondWith(fetch(request).then(function (response) {
-    if (response.ok && !response.redirected) {
+    if (kept && response.ok && !response.redirected) {
       var copy = response.clone();
       event.waitUntil(keep(url.pathname, copy));
-    } else if (response.redirected || response.type === "opaqueredirect") {
-      event.waitUntil(forget());
     }
     return response;
   }).catch(function () {
-    return caches.match(url.pathname).then(function (hit) {
+    return (kept ? caches.match(url.pathname) : Promise.resolve(undefined)).then(function (hit) {
       return hit || new Response(OFFLINE, { headers: { "Content-Type": "text/html; charset=utf-8" } });
     });
   }));
