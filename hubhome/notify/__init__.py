@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask
 
 if TYPE_CHECKING:
-    from hubhome.notify.models import Via
+    from hubhome.notify.services import Notified
 
 
-def notify(*args: Any, **kwargs: Any) -> list[Via]:
+def notify(*args: Any, **kwargs: Any) -> Notified:
     """`hubhome.notify.services.notify`: tell a person by the channel they chose."""
     from hubhome.notify.services import notify as by_preference
 

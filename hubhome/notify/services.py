@@ -129,6 +129,13 @@ def unsubscribe(session: DbSession, user: User, endpoint: str) -> bool:
     return True
 
 
+class Notified(list[Via]):
+    """The channels a notification went by; `new` is False when every one of its messages
+    had been queued before (the same dedupe key)."""
+
+    new: bool = False
+
+
 def notify(
     session: DbSession,
     user: User,
@@ -140,30 +147,36 @@ def notify(
     title: Callable[[], str] | None = None,
     url: str = "/home",
     urgent: bool = False,
-) -> list[Via]:
+) -> Notified:
     """Tell `user` about something of `kind` by the channel they chose; return the channels
     used. `render` (and `title`) run in the person's language. The SMS keeps `dedupe_key` as
     it is; push and e-mail add their channel to it. An `urgent` alert (a voicemail, a missed
     call, one taken) goes by SMS as well, whatever the choice, even "none"."""
     purpose = purpose or f"notify.{kind.value}"
     via = preferences(session, user)[kind]
-    used: list[Via] = []
+    used = Notified()
     if via == Via.PUSH:
         with force_locale(user.locale or "sv"):
             heading = title() if title else "Hubhome"
             payload = push_payload(heading, render(), url, dedupe_key)
         for subscription in subscriptions(session, user):
             key = f"{dedupe_key}:push:{subscription.id}"
-            enqueue_push(session, user, subscription.id, purpose, payload, dedupe_key=key)
+            queued = enqueue_push(session, user, subscription.id, purpose, payload, dedupe_key=key)
+            used.new = used.new or queued.new
             if Via.PUSH not in used:
                 used.append(Via.PUSH)
     elif via == Via.EMAIL and user.email:
         with force_locale(user.locale or "sv"):
             subject = title() if title else "Hubhome"
             body = render()
-        enqueue_email(session, user, purpose, subject, body, dedupe_key=f"{dedupe_key}:email")
+        queued = enqueue_email(
+            session, user, purpose, subject, body, dedupe_key=f"{dedupe_key}:email"
+        )
+        used.new = used.new or queued.new
         used.append(Via.EMAIL)
-    sms = via == Via.SMS or urgent
-    if sms and enqueue_sms(session, user, purpose, render, dedupe_key=dedupe_key) is not None:
-        used.append(Via.SMS)
+    if via == Via.SMS or urgent:
+        message = enqueue_sms(session, user, purpose, render, dedupe_key=dedupe_key)
+        if message is not None:
+            used.new = used.new or message.new
+            used.append(Via.SMS)
     return used
