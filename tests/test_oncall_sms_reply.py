@@ -111,3 +111,31 @@ def test_an_unsigned_reply_is_refused(client, demo):
         response = twilio_post(client, "/phone/sms/reply", params, signature="bad")
     assert response.status_code == 403
     assert _count(FollowUpTaken) == 0
+
+
+def test_a_reply_is_kept_while_the_database_is_down_and_replayed_once_it_is_back(
+    app, client, demo, twilio_http, other_app, tmp_path
+):
+    from hubhome.phone.spool import pending, replay
+    from tests.conftest import make_test_app
+
+    with time_machine.travel(DAYTIME, tick=False):
+        follow_up = _missed_call(client)
+    db.session.commit()
+    down = make_test_app(
+        f"sqlite:///{tmp_path}/missing/dir/hubhome.sqlite",
+        phone_spool_dir=str(tmp_path / "spool"),
+    )
+    with down.app_context():
+        response = _reply(down.test_client(), JONAS, sid="SMdown")
+        assert response.status_code == 200 and response.mimetype == "text/xml"
+        db.session.remove()
+    assert len(pending(down)) == 1
+    back = other_app(phone_spool_dir=str(tmp_path / "spool"))
+    with time_machine.travel(DAYTIME, tick=False):
+        first = replay(back)
+        again = replay(back)
+    assert (first.done, again.done) == (1, 0)
+    db.session.expire_all()
+    taken = db.session.get(FollowUpTaken, follow_up.id)
+    assert taken is not None and taken.message_sid == "SMdown"

@@ -10,8 +10,10 @@ still open and untaken, for its sender, and tells the others on the chain. Anyth
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
-from sqlalchemy.exc import IntegrityError
+import logging
+
+from flask import Blueprint, Response, current_app, request
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from twilio.twiml.messaging_response import MessagingResponse
 
 from hubhome.extensions import csrf, db
@@ -19,7 +21,10 @@ from hubhome.notify import oncall
 from hubhome.phone import twiml
 from hubhome.phone.calls import first_time
 from hubhome.phone.signature import twilio_signed
-from hubhome.transaction import retried_once_on
+from hubhome.phone.webhooks import kept
+from hubhome.transaction import bounded_unit, retried_once_on
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("notify_hooks", __name__)
 csrf.exempt(bp)
@@ -27,8 +32,27 @@ csrf.exempt(bp)
 TAKE = "1"
 
 
+def _outage() -> Response:
+    """Without the database (refused, failed or past the phone deadline), Twilio is answered
+    at once and the reply waits in the phone spool for the replay job, like the phone's own
+    callbacks."""
+    answer = kept(MessagingResponse)()
+    return answer if isinstance(answer, Response) else twiml.twiml(answer)
+
+
+@bp.errorhandler(SQLAlchemyError)
+def database_outage(error: SQLAlchemyError) -> Response:
+    log.error("database unavailable on %s; the reply is spooled", request.path, exc_info=error)
+    return _outage()
+
+
+def _deadline() -> float:
+    return float(current_app.config["HUBHOME"].phone_deadline_seconds)
+
+
 @bp.route("/phone/sms/reply", methods=["POST"])
 @twilio_signed
+@bounded_unit(_deadline, _outage)
 @retried_once_on(IntegrityError)  # two "1"s at once: the second run finds the follow-up taken
 def sms_reply() -> Response:
     """A reply to an SMS Hubhome sent: "1" takes the newest open follow-up of its chain."""
