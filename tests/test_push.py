@@ -177,3 +177,27 @@ def test_a_push_service_error_is_retried_like_an_sms(
     assert message is not None and message.status == OutboxStatus.PENDING
     assert message.attempts == 1
     assert _subscriptions(familj1.id) == [push_service.endpoint("busy")]  # kept
+
+
+def test_vapid_keys_are_made_by_the_cli_and_sign_a_push(app, runner, client, demo, api_headers):
+    import dataclasses
+
+    from tests.push_helpers import FakePushService
+
+    result = runner.invoke(args=["notify", "vapid-keys"])
+    assert result.exit_code == 0, result.output
+    lines = dict(line.split("=", 1) for line in result.output.split())
+    public, private = lines["HUBHOME_VAPID_PUBLIC_KEY"], lines["HUBHOME_VAPID_PRIVATE_KEY"]
+    app.config["HUBHOME"] = dataclasses.replace(
+        app.config["HUBHOME"], vapid_public_key=public, vapid_private_key=private
+    )
+    service = FakePushService()
+    try:
+        _subscribe(client, api_headers, "familj1", service.endpoint("cli"), Browser())
+        notify(db.session, demo.user("familj1"), Kind.NEW_MESSAGE, lambda: "x", dedupe_key="c")
+        db.session.commit()
+        assert send_due(db.session).sent == 1
+        [received] = service.received
+        verify_vapid(received.headers["authorization"], public, service.origin)
+    finally:
+        service.close()

@@ -27,8 +27,10 @@ def init_app(app: Flask) -> None:
     from hubhome.accounts.models import Role
     from hubhome.notify import api as push_api
     from hubhome.notify import replies, views
+    from hubhome.notify.commands import notify_cli
 
     app.register_blueprint(views.bp)
     nav.add(app, "notify.settings", _l("Notifications"), list(Role), order=90)
     app.register_blueprint(replies.bp)
     api.register(push_api.blp)
+    app.cli.add_command(notify_cli)
