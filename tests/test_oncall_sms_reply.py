@@ -61,7 +61,7 @@ def test_the_missed_call_sms_asks_for_a_1(client, demo, twilio_http):
 
 
 def test_a_1_from_a_chain_number_takes_the_follow_up_and_tells_the_others(
-    client, demo, twilio_http
+    client, demo, twilio_http, login_as
 ):
     with time_machine.travel(DAYTIME, tick=False):
         follow_up = _missed_call(client)
@@ -79,6 +79,8 @@ def test_a_1_from_a_chain_number_takes_the_follow_up_and_tells_the_others(
         select(AuditEvent).where(AuditEvent.action == "phone.follow_up_taken")
     ).all()
     assert [(a.actor_id, a.object_id) for a in audit] == [(demo.user("jour").id, follow_up.id)]
+    page = login_as("hubb.bjornen").get(f"/phone/follow-ups/{follow_up.id}")
+    assert "Taget av Jonas Jour via sms" in page.get_data(as_text=True)
 
 
 def test_a_second_1_from_another_chain_number_changes_nothing(client, demo, twilio_http):

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from hubhome.db import Base, str_enum
 from hubhome.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from hubhome.accounts.models import User
+    from hubhome.phone.models import FollowUp
 
 
 class Kind(enum.StrEnum):
@@ -69,3 +74,9 @@ class FollowUpTaken(Base):
     number: Mapped[str] = mapped_column(String(32))
     message_sid: Mapped[str] = mapped_column(String(64), unique=True)
     taken_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    # `follow_up.taken` on the phone pages, loaded with the list (one query for all of them)
+    follow_up: Mapped[FollowUp] = relationship(
+        backref=backref("taken", uselist=False, lazy="selectin")
+    )
+    user: Mapped[User | None] = relationship(lazy="selectin")
