@@ -152,9 +152,11 @@ def notify(
     used. `render` (and `title`) run in the person's language. The SMS keeps `dedupe_key` as
     it is; push and e-mail add their channel to it. An `urgent` alert (a voicemail, a missed
     call, one taken) goes by SMS as well, whatever the choice, even "none"."""
+    used = Notified()
+    if not user.active:  # a deactivated account hears nothing, on no device
+        return used
     purpose = purpose or f"notify.{kind.value}"
     via = preferences(session, user)[kind]
-    used = Notified()
     if via == Via.PUSH:
         with force_locale(user.locale or "sv"):
             heading = title() if title else "Hubhome"
