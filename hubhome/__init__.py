@@ -95,6 +95,7 @@ def register_areas(app: Flask) -> None:
         children,
         decisions,
         home,
+        messages,
         network,
         notify,
         ops,
@@ -128,6 +129,7 @@ def register_areas(app: Flask) -> None:
         caseload,
         decisions,
         outcomes,
+        messages,
         notify,
     ):
         area.init_app(app)

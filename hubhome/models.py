@@ -8,6 +8,7 @@ from hubhome.calendar.models import CalendarFeed
 from hubhome.caseload.models import FollowUpVisit, MonitoringSettings, PlacementReview
 from hubhome.children.models import Child, Placement
 from hubhome.decisions.models import DecisionInterruption, DecisionOffer, InterventionDecision
+from hubhome.messages.models import Message, MessageThread, ThreadParticipant, ThreadReadState
 from hubhome.network.models import Constellation, ConstellationMembership, Household, Organisation
 from hubhome.notify.models import FollowUpTaken, NotificationPreference, PushSubscription
 from hubhome.ops.models import JobRun, SchedulerLease
@@ -80,4 +81,8 @@ __all__ = [
     "SurveyAnswer",
     "SurveyInvitation",
     "SurveyRound",
+    "Message",
+    "MessageThread",
+    "ThreadParticipant",
+    "ThreadReadState",
 ]

@@ -35,6 +35,7 @@ def test_what_the_areas_add_to_each_other(app):
     assert [rule for rule, _fn in sorted(retention_rules.items())] == [
         "advice_contacts",
         "calls",
+        "messages",
         "outbox_messages",
     ]
     modules = [fn.__module__ for fn in caseload_sources.items()]

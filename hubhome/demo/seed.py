@@ -29,6 +29,7 @@ from hubhome.demo.names import (
     first_name_for,
 )
 from hubhome.demo.phone import seed_phone
+from hubhome.messages.demo import seed_messages
 from hubhome.network.models import (
     Constellation,
     ConstellationMembership,
@@ -207,4 +208,5 @@ def seed_demo(session: DbSession) -> bool:
     seed_everyday(session, users, bjornen, raven)
     seed_phone(session, org, users, bjornen, raven)
     seed_monitoring(session, org.id, social_worker, today)
+    seed_messages(session, users, bjornen, raven)
     return True

@@ -19,18 +19,21 @@ def notify(*args: Any, **kwargs: Any) -> Notified:
 
 
 def init_app(app: Flask) -> None:
-    """Plug in the app shell (manifest, service worker), the settings page, the push API and
-    the SMS reply webhook."""
+    """Plug in the app shell (manifest, service worker), the settings page, the push API, the
+    SMS reply webhook, and the notice of a new message."""
     from flask_babel import lazy_gettext as _l
 
     from hubhome import api, nav
     from hubhome.accounts.models import Role
+    from hubhome.messages.services import message_listeners
     from hubhome.notify import api as push_api
     from hubhome.notify import replies, views
     from hubhome.notify.commands import notify_cli
+    from hubhome.notify.messages import message_posted
 
     app.register_blueprint(views.bp)
     nav.add(app, "notify.settings", _l("Notifications"), list(Role), order=90)
     app.register_blueprint(replies.bp)
     api.register(push_api.blp)
     app.cli.add_command(notify_cli)
+    message_listeners.add(app, message_posted)  # a new message tells the others

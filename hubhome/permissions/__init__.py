@@ -42,6 +42,14 @@ from hubhome.permissions.everyday import (
     get_restriction_or_404,
     visit_child_ids_visible_to,
 )
+from hubhome.permissions.messages import (
+    THREAD_READ_AUDITED,
+    can_break_glass,
+    get_thread_for_break_glass_or_404,
+    get_thread_or_404,
+    member_constellation_ids,
+    thread_ids_visible_to,
+)
 from hubhome.permissions.monitoring import (
     can_follow_up,
     can_see_caseloads,
@@ -134,4 +142,10 @@ __all__ = [
     "can_see_monitoring_reports",
     "decision_ids_visible_to",
     "get_decision_or_404",
+    "THREAD_READ_AUDITED",
+    "member_constellation_ids",
+    "thread_ids_visible_to",
+    "get_thread_or_404",
+    "can_break_glass",
+    "get_thread_for_break_glass_or_404",
 ]

@@ -1,7 +1,7 @@
 """push, notification preferences, SMS takes, shift cover
 
 Revision ID: 0017
-Revises: 0011
+Revises: 0016
 Create Date: 2026-12-07 14:13:08.545626
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0017'
-down_revision = '0011'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
