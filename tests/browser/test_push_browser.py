@@ -4,20 +4,15 @@ and the coming week read offline from the service worker's copy."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from hubhome.extensions import db
-from tests import clock
-from tests.browser.conftest import PHONE, _skip_reason, checked, screenshot, sign_in
-from tests.conftest import make_test_app
+from tests.browser.conftest import PHONE, _skip_reason, checked, screenshot, serve_demo, sign_in
 from tests.push_helpers import Browser, FakePushService, make_vapid, unb64url, verify_vapid
 
 pytestmark = pytest.mark.browser
@@ -29,32 +24,16 @@ def push_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     reason = _skip_reason()
     if reason:
         pytest.skip(reason)
-    from werkzeug.serving import make_server
-
-    from hubhome.demo.seed import seed_demo
-
     vapid = make_vapid()
     service = FakePushService()
-    url = f"sqlite:///{tmp_path_factory.mktemp('push')}/push.sqlite"
-    app = make_test_app(
-        url,
-        WTF_CSRF_ENABLED=True,
+    app, base, stop = serve_demo(
+        tmp_path_factory.mktemp("push"),
         vapid_public_key=vapid.public_key,
         vapid_private_key=vapid.private_key,
         vapid_subject="mailto:jour@example.se",
     )
-    with app.app_context(), time_machine.travel(clock.run_instant(), tick=True):
-        db.create_all()
-        seed_demo(db.session)
-        db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
-    app.config["HUBHOME"] = dataclasses.replace(app.config["HUBHOME"], public_url=base)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     yield app, base, vapid, service
-    server.shutdown()
-    thread.join(timeout=5)
+    stop()
     service.close()
     with app.app_context():
         db.engine.dispose()
