@@ -38,6 +38,8 @@ document.addEventListener("DOMContentLoaded", function () {
   function show(subscription) {
     on.hidden = !!subscription;
     off.hidden = !subscription;
+    var missing = document.getElementById("push-missing");
+    if (missing && subscription) { missing.hidden = true; }
   }
 
   var ready = navigator.serviceWorker.register("/service-worker.js", { scope: "/" })

@@ -91,6 +91,7 @@ def test_a_family_turns_on_push_and_gets_a_notification(push_page, push_server):
     status = page.locator("#push-status")
     status.filter(has_text="Notiser är påslagna på den här enheten.").wait_for()
     assert page.get_by_role("button", name="Stäng av notiser på den här enheten").is_visible()
+    assert not page.get_by_role("button", name="Aktivera notiser").is_visible()
     checked(page)
     screenshot(page, "notification-settings")
     key = page.evaluate("Array.from(new Uint8Array(window.__pushOptions.applicationServerKey))")
@@ -116,6 +117,7 @@ def test_a_family_turns_on_push_and_gets_a_notification(push_page, push_server):
 
     page.get_by_role("button", name="Stäng av notiser på den här enheten").click()
     status.filter(has_text="Notiser är avstängda på den här enheten.").wait_for()
+    assert page.get_by_role("button", name="Aktivera notiser").is_visible()
     with app.app_context():
         assert db.session.scalar(select(PushSubscription.id)) is None
 
