@@ -86,6 +86,10 @@ class Settings:
     smtp_timeout: float = 10.0
     mail_from: str = "hubhome@localhost"
     log_level: str = "INFO"
+    vapid_public_key: str = ""  # Web Push: the application server key (base64url, uncompressed)
+    vapid_private_key: str = ""  # base64url of the raw or DER private key
+    vapid_subject: str = "mailto:hubhome@localhost"
+    push_timeout: float = 10.0  # seconds for one request to a push service
     count_queries: bool = False
 
     @classmethod

@@ -100,6 +100,7 @@ def register_areas(app: Flask) -> None:
         home,
         messages,
         network,
+        notify,
         openservices,
         ops,
         outbox,
@@ -139,6 +140,7 @@ def register_areas(app: Flask) -> None:
         recordings,
         openservices,
         privacy,
+        notify,
     ):
         area.init_app(app)
 

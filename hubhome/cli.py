@@ -84,6 +84,9 @@ def _demo_settings(port: int = 5000) -> Settings:
     # The phone simulator signs its requests like Twilio: with these unless they are set.
     env.setdefault("TWILIO_AUTH_TOKEN", "demo-twilio-token-not-secret")
     env.setdefault("HUBHOME_PUBLIC_URL", f"http://127.0.0.1:{port}")
+    from hubhome.notify.vapid import demo_keys  # Web Push works in the demo out of the box
+
+    env = demo_keys(instance) | env
     return Settings.from_env(env)
 
 

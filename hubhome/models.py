@@ -11,6 +11,7 @@ from hubhome.conferences.models import ConferenceMeeting, ConferenceMember, Fami
 from hubhome.decisions.models import DecisionInterruption, DecisionOffer, InterventionDecision
 from hubhome.messages.models import Message, MessageThread, ThreadParticipant, ThreadReadState
 from hubhome.network.models import Constellation, ConstellationMembership, Household, Organisation
+from hubhome.notify.models import FollowUpTaken, NotificationPreference, PushSubscription
 from hubhome.openservices.models import OpenParticipation, OpenService
 from hubhome.ops.models import JobRun, SchedulerLease
 from hubhome.outbox.models import OutboxMessage
@@ -31,7 +32,7 @@ from hubhome.respite.models import (
     RespiteRules,
     RespiteWaitlistEntry,
 )
-from hubhome.rota.models import OnCallShift, Rota, RotaSlot
+from hubhome.rota.models import CoverRequest, OnCallShift, Rota, RotaSlot
 from hubhome.visits.models import ContactRestriction, ContactVisit, PlannedFollowUpVisit
 
 __all__ = [
@@ -70,6 +71,10 @@ __all__ = [
     "OnCallShift",
     "Rota",
     "RotaSlot",
+    "CoverRequest",
+    "FollowUpTaken",
+    "NotificationPreference",
+    "PushSubscription",
     "FollowUpVisit",
     "MonitoringSettings",
     "PlacementReview",

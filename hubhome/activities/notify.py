@@ -12,6 +12,8 @@ from hubhome.accounts.services import household_carers as carers
 from hubhome.activities.models import Activity, ActivityAnswer, AnswerStatus
 from hubhome.db import DbSession
 from hubhome.display.dates import format_instant
+from hubhome.notify.models import Kind
+from hubhome.notify.services import notify
 from hubhome.outbox.services import enqueue_sms
 
 
@@ -26,12 +28,28 @@ def _send(
     key: str,
     render: Any,
     skip: int | None,
+    kind: Kind | None = None,
 ) -> int:
+    """SMS each person but `skip`; with a `kind`, by the channel each chose for it."""
     sent = 0
     for person in people:
         if person.id == skip:
             continue
-        message = enqueue_sms(session, person, purpose, render, dedupe_key=f"{key}:{person.id}")
+        dedupe_key = f"{key}:{person.id}"
+        if kind is not None:
+            used = notify(
+                session,
+                person,
+                kind,
+                render,
+                dedupe_key=dedupe_key,
+                purpose=purpose,
+                title=lambda: _("Activities"),
+                url="/activities/",
+            )
+            sent += used.new
+            continue
+        message = enqueue_sms(session, person, purpose, render, dedupe_key=dedupe_key)
         sent += message is not None and message.new  # not one queued before
     return sent
 
@@ -80,6 +98,7 @@ def changed(session: DbSession, activity: Activity, household_ids: list[int], ac
             place=activity.place or "",
         ),
         actor.id,
+        Kind.ACTIVITY_CHANGED,
     )
 
 
@@ -100,6 +119,7 @@ def cancelled(session: DbSession, activity: Activity, actor: User) -> int:
         f"activity:{activity.id}:cancelled",
         lambda: _("Cancelled: %(title)s, %(when)s.", title=activity.title, when=when(activity)),
         actor.id,
+        Kind.ACTIVITY_CHANGED,
     )
 
 
@@ -135,4 +155,5 @@ def reminder(session: DbSession, activity: Activity) -> int:
             place=activity.place or "",
         ),
         None,
+        Kind.REMINDER,
     )

@@ -15,6 +15,7 @@ from hubhome.timeutil import utcnow
 class Channel(enum.StrEnum):
     SMS = "sms"
     EMAIL = "email"
+    PUSH = "push"  # `to` is "push:<subscription id>", the body the notification's JSON
 
 
 class OutboxStatus(enum.StrEnum):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -47,6 +48,15 @@ class SendFailed(Exception):
     """The provider refused the message or could not be reached: it was not sent."""
 
 
+class Gone(SendFailed):
+    """The address is gone for good (a push subscription the push service no longer knows):
+    the message fails at once, without retries, and `forget(session)` removes the address."""
+
+    def __init__(self, reason: str, forget: Callable[[DbSession], object]) -> None:
+        super().__init__(reason)
+        self.forget = forget
+
+
 class OutcomeUnknown(Exception):
     """The provider may or may not have taken the message (no answer in time, a cut
     connection): it must be looked up before it is sent again."""
@@ -64,6 +74,7 @@ class Outgoing:
     organisation_id: int | None
     attempts: int
     attempt_started_at: datetime
+    subject: str | None = None
 
 
 class Backend(Protocol):
@@ -152,8 +163,11 @@ def _describe(exc: BaseException) -> str:
 
 
 def backend() -> Backend:
+    """SMS through the configured backend; push and e-mail through their own channels."""
+    from hubhome.outbox.channels import ByChannel
+
     name = current_app.config["HUBHOME"].sms_backend
-    return TwilioBackend() if name == "twilio" else ConsoleBackend()
+    return ByChannel(TwilioBackend() if name == "twilio" else ConsoleBackend())
 
 
 @dataclass
@@ -245,6 +259,7 @@ def _outgoing(message: OutboxMessage) -> Outgoing:
         organisation_id=message.organisation_id,
         attempts=message.attempts,
         attempt_started_at=started,
+        subject=message.subject,
     )
 
 
@@ -252,6 +267,12 @@ def _deliver(session: DbSession, message: Outgoing, chosen: Backend, report: Sen
     """Hand the claimed message to the provider, then record what came of it."""
     try:
         sid = chosen.send(message)
+    except Gone as exc:
+        with unit_of_work(session):
+            if _record(session, message, status=OutboxStatus.FAILED, last_error=str(exc)[:2000]):
+                exc.forget(session)
+        report.failed += 1
+        return
     except SendFailed as exc:
         with unit_of_work(session):
             _failed_attempt(session, message, str(exc), report)

@@ -85,6 +85,56 @@ def enqueue_sms(
     )
 
 
+def enqueue_push(
+    session: DbSession,
+    recipient: User,
+    subscription_id: int,
+    purpose: str,
+    payload: str,
+    *,
+    dedupe_key: str | None = None,
+) -> Queued:
+    """Queue a Web Push notification (its JSON `payload`) to one of a user's browsers; sent
+    by the outbox with the same claim, retry, dedupe and reconciliation as an SMS."""
+    return _insert(
+        session,
+        {
+            "organisation_id": recipient.organisation_id,
+            "recipient_id": recipient.id,
+            "channel": Channel.PUSH,
+            "to": f"push:{subscription_id}",
+            "body": payload,
+            "purpose": purpose,
+            "dedupe_key": dedupe_key,
+        },
+    )
+
+
+def enqueue_email(
+    session: DbSession,
+    recipient: User,
+    purpose: str,
+    subject: str,
+    body: str,
+    *,
+    dedupe_key: str | None = None,
+) -> Queued:
+    """Queue an e-mail to a user, sent by the outbox through the SMTP mail module."""
+    return _insert(
+        session,
+        {
+            "organisation_id": recipient.organisation_id,
+            "recipient_id": recipient.id,
+            "channel": Channel.EMAIL,
+            "to": recipient.email,
+            "subject": subject[:200],
+            "body": body,
+            "purpose": purpose,
+            "dedupe_key": dedupe_key,
+        },
+    )
+
+
 def enqueue_sms_to_number(
     session: DbSession,
     organisation_id: int | None,

@@ -66,6 +66,19 @@ def get_rota_or_404(user: User, rota_id: int) -> Any:
     return get_or_404(Rota, rota_id, rota_ids_visible_to(user))
 
 
+def cover_request_ids_visible_to(user: User) -> Select[Any]:
+    """Requests for cover on the rotas a user may see."""
+    from hubhome.rota.models import CoverRequest
+
+    return select(CoverRequest.id).where(CoverRequest.rota_id.in_(rota_ids_visible_to(user)))
+
+
+def get_cover_request_or_404(user: User, cover_id: int) -> Any:
+    from hubhome.rota.models import CoverRequest
+
+    return get_or_404(CoverRequest, cover_id, cover_request_ids_visible_to(user))
+
+
 def call_ids_visible_to(user: User) -> Select[Any]:
     """Calls to the constellations a user may see (on-call staff and admins: the whole
     organisation), and every call the user was rung for. Families see no call log."""

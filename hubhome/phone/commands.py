@@ -16,7 +16,7 @@ from hubhome.extensions import db
 phone_cli = AppGroup("phone", help="The 24/7 line: static fallback TwiML, the spool.")
 
 # What the phone pool serves: Twilio's webhooks, the health check, static files.
-PHONE_POOL_BLUEPRINTS = {"phone_hooks"}
+PHONE_POOL_BLUEPRINTS = {"phone_hooks", "notify_hooks"}  # the latter: SMS replies ("1")
 PHONE_POOL_PATHS = ("/healthz", "/static/")
 
 

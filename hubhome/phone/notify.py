@@ -15,6 +15,8 @@ from sqlalchemy import select
 from hubhome.accounts.models import Role, User
 from hubhome.db import DbSession
 from hubhome.network.models import Constellation
+from hubhome.notify.models import Kind, Via
+from hubhome.notify.services import notify
 from hubhome.outbox.services import enqueue_sms, enqueue_sms_to_number
 from hubhome.phone.models import Call, FollowUp, FollowUpKind
 from hubhome.phone.signature import public_url
@@ -55,7 +57,8 @@ def _text(follow_up: FollowUp, escalation: int = 0) -> str:
         )
     if escalation:
         text = _("Still not handled: %(text)s", text=text)
-    return text
+    reply = _("Reply 1 to take it.")
+    return f"{text} {reply}"
 
 
 def _send(
@@ -70,14 +73,20 @@ def _send(
     for person in people:
         # No kind in the key: a missed call that becomes a voicemail (the recording came
         # after the status callback) is the same follow-up, and nobody is texted twice.
+        # Urgent: by SMS always, and by push or e-mail as well if the person chose that.
         key = f"phone.followup:{follow_up.id}:{tag}:u{person.id}"
-        if enqueue_sms(
+        used = notify(
             session,
             person,
-            "phone.follow_up",
+            Kind.ON_CALL,
             lambda: _text(follow_up, escalation),
             dedupe_key=key,
-        ):
+            purpose="phone.follow_up",
+            title=lambda: _("Call to follow up"),
+            url=f"/phone/follow-ups/{follow_up.id}",
+            urgent=True,
+        )
+        if Via.SMS in used:
             sent += 1
     for number in numbers:
         with force_locale("sv"):

@@ -13,6 +13,8 @@ from hubhome.accounts.services import household_carers
 from hubhome.db import DbSession
 from hubhome.display.dates import format_day_range
 from hubhome.network.models import Household
+from hubhome.notify.models import Kind
+from hubhome.notify.services import notify
 from hubhome.outbox.services import enqueue_sms
 from hubhome.phone.signature import public_url
 from hubhome.respite.models import BookingStatus, RespiteBooking, RespiteWaitlistEntry
@@ -23,16 +25,29 @@ def _dates(booking: RespiteBooking | RespiteWaitlistEntry) -> str:
 
 
 def _send(
-    session: DbSession, people: Iterable[User], booking_id: int, event: str, render: object
+    session: DbSession,
+    people: Iterable[User],
+    booking_id: int,
+    event: str,
+    render: object,
+    kind: Kind | None = None,
 ) -> None:
+    """SMS each person; with a `kind`, by the channel each chose for it instead."""
     for person in people:
-        enqueue_sms(
-            session,
-            person,
-            f"respite.{event}",
-            render,  # type: ignore[arg-type]
-            dedupe_key=f"respite:{booking_id}:{event}:{person.id}",
-        )
+        key = f"respite:{booking_id}:{event}:{person.id}"
+        if kind is not None:
+            notify(
+                session,
+                person,
+                kind,
+                render,  # type: ignore[arg-type]
+                dedupe_key=key,
+                purpose=f"respite.{event}",
+                title=lambda: _("Respite"),
+                url="/respite/",
+            )
+            continue
+        enqueue_sms(session, person, f"respite.{event}", render, dedupe_key=key)  # type: ignore[arg-type]
 
 
 def requested(session: DbSession, booking: RespiteBooking, both: Sequence[User]) -> None:
@@ -87,6 +102,7 @@ def decided(
             booking.id,
             "approved",
             lambda: _("Your respite %(dates)s is approved.", dates=_dates(booking)),
+            Kind.BOOKING_DECIDED,
         )
     elif booking.status == BookingStatus.DECLINED:
         _send(
@@ -99,6 +115,7 @@ def decided(
                 dates=_dates(booking),
                 reason=booking.reason or "",
             ),
+            Kind.BOOKING_DECIDED,
         )
 
 
@@ -193,16 +210,19 @@ def reminder(session: DbSession, booking: RespiteBooking) -> int:
     family = session.get_one(Household, booking.household_id)
     sent = 0
     for person in household_carers(session, [booking.household_id, booking.hub_household_id]):
-        message = enqueue_sms(
+        used = notify(
             session,
             person,
-            "respite.reminder",
+            Kind.REMINDER,
             lambda: _(
                 "Reminder: respite for %(family)s starts tomorrow, %(dates)s.",
                 family=family.name,
                 dates=_dates(booking),
             ),
             dedupe_key=f"respite:{booking.id}:reminder:{person.id}",
+            purpose="respite.reminder",
+            title=lambda: _("Respite"),
+            url="/respite/",
         )
-        sent += message is not None
+        sent += bool(used)
     return sent

@@ -112,3 +112,32 @@ class OnCallShift(Base):
     @property
     def is_override(self) -> bool:
         return self.kind != ShiftKind.PATTERN
+
+
+class CoverStatus(enum.StrEnum):
+    OPEN = "open"
+    TAKEN = "taken"
+    WITHDRAWN = "withdrawn"
+
+
+class CoverRequest(Base):
+    """Someone on a rota asks for cover of one of their shifts; the first to accept takes it."""
+
+    __tablename__ = "shift_cover_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rota_id: Mapped[int] = mapped_column(ForeignKey("rotas.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    asked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    note: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[CoverStatus] = mapped_column(str_enum(CoverStatus), default=CoverStatus.OPEN)
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    taken_at: Mapped[datetime | None]
+    override_id: Mapped[int | None] = mapped_column(ForeignKey("on_call_shifts.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    rota: Mapped[Rota] = relationship()
+    asked_by: Mapped[User] = relationship(foreign_keys=[asked_by_id])
+    taken_by: Mapped[User | None] = relationship(foreign_keys=[taken_by_id])

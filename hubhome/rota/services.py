@@ -12,6 +12,7 @@ from hubhome.accounts.models import Role, User
 from hubhome.audit.services import record
 from hubhome.db import DbSession
 from hubhome.errors import ValidationFailed
+from hubhome.rota import changes
 from hubhome.rota.models import OVERRIDE_KINDS, OnCallShift, Rota, RotaSlot, ShiftKind
 from hubhome.rota.patterns import HORIZON, ensure_materialised, rematerialise
 from hubhome.timeutil import utcnow
@@ -108,6 +109,7 @@ def add_slots(
     session.flush()
     rematerialise(session, rota)
     record(session, actor, "rota.slots_add", rota, detail={"slots": [s.id for s in added]})
+    changes.pattern_changed(session, actor, rota, [user_id], f"add:{added[0].id}" if added else "")
     return added
 
 
@@ -120,6 +122,7 @@ def remove_slot(session: DbSession, actor: User, rota: Rota, slot_id: int) -> No
     session.flush()
     rematerialise(session, rota)
     record(session, actor, "rota.slot_remove", rota, detail={"slot": slot_id})
+    changes.pattern_changed(session, actor, rota, [slot.user_id], f"remove:{slot_id}")
 
 
 def add_override(
@@ -161,6 +164,7 @@ def add_override(
     session.flush()
     ensure_materialised(session, rota, utcnow() + HORIZON)
     record(session, actor, "rota.override_add", rota, detail={"shift": shift.id, "kind": kind})
+    changes.override_added(session, actor, rota, shift)
     return shift
 
 
@@ -169,6 +173,7 @@ def remove_override(session: DbSession, actor: User, rota: Rota, shift_id: int) 
     shift = session.get(OnCallShift, shift_id)
     if shift is None or shift.rota_id != rota.id or shift.kind == ShiftKind.PATTERN:
         raise ValidationFailed(_("That change no longer exists."))
+    changes.override_removed(session, actor, rota, shift)
     session.delete(shift)
     record(session, actor, "rota.override_remove", rota, detail={"shift": shift_id})
 

@@ -11,7 +11,7 @@ import shutil
 import threading
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,24 +38,16 @@ def _skip_reason() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Serve a freshly seeded demo on 127.0.0.1 with CSRF on, in a background thread.
-
-    Its public URL is its own address, so the TwiML it answers names URLs a test can post
-    to, and a test signs webhooks over exactly the URL it posts to, as Twilio does.
-    """
-    reason = _skip_reason()
-    if reason:
-        pytest.skip(reason)
+def serve_demo(folder: Path, **overrides: Any) -> tuple[Any, str, Callable[[], None]]:
+    """Serve a freshly seeded demo on 127.0.0.1 with CSRF on, in a background thread, with
+    these settings; return the app, its base URL and a function that stops it."""
     from werkzeug.serving import make_server
 
     from hubhome.demo.seed import seed_demo
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser')}/browser.sqlite"
     # Its own recordings directory: the other tests' teardown empties theirs.
-    recordings = str(tmp_path_factory.mktemp("browser-recordings"))
-    app = make_test_app(url, WTF_CSRF_ENABLED=True, recordings_dir=recordings)
+    overrides.setdefault("recordings_dir", str(folder / "recordings"))
+    app = make_test_app(f"sqlite:///{folder}/browser.sqlite", WTF_CSRF_ENABLED=True, **overrides)
     # Seeded at the run's instant, where each test starts (tests/clock.py), not minutes later.
     with app.app_context(), time_machine.travel(clock.run_instant(), tick=True):
         db.create_all()
@@ -66,9 +58,27 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app.config["HUBHOME"] = dataclasses.replace(app.config["HUBHOME"], public_url=base)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+
+    def stop() -> None:
+        server.shutdown()
+        thread.join(timeout=5)
+
+    return app, base, stop
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve a freshly seeded demo on 127.0.0.1 with CSRF on, in a background thread.
+
+    Its public URL is its own address, so the TwiML it answers names URLs a test can post
+    to, and a test signs webhooks over exactly the URL it posts to, as Twilio does.
+    """
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    _app, base, stop = serve_demo(tmp_path_factory.mktemp("browser"))
     yield base
-    server.shutdown()
-    thread.join(timeout=5)
+    stop()
 
 
 @pytest.fixture(scope="session")
