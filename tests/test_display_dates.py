@@ -103,8 +103,9 @@ def test_a_refused_booking_names_the_full_night_in_the_users_language(client, lo
     refused = client.post("/respite/book", data=form)
     assert refused.status_code == 409
     page = refused.get_data(as_text=True)
-    assert f"lediga sängar denna natt: {check_in.day} " in page
-    assert f"{check_in.year}." in page
+    summary = page[page.find("error-summary") :].split("</ul>")[0]
+    assert f"fullbokad de här nätterna: {check_in.day} " in summary
+    assert f"{check_in.year}." in summary and ".." not in summary  # one full stop
 
 
 def test_a_respite_sms_shows_its_dates_as_one_span_without_a_double_stop(client, api_headers, demo):

@@ -114,7 +114,7 @@ def test_moving_an_approved_booking_asks_the_hub_again_and_tells_the_hub_carer(
         select(OutboxMessage).where(OutboxMessage.purpose.like("respite.moved%"))
     ).all()
     assert [m.to for m in told] == [demo.user("hubb.bjornen").phone]
-    assert "5 dec" in told[0].body
+    assert "5–8 dec" in told[0].body and "4–6 dec" in told[0].body
 
 
 def test_moving_onto_a_full_night_is_refused_with_409_and_nothing_changes(
@@ -129,7 +129,7 @@ def test_moving_onto_a_full_night_is_refused_with_409_and_nothing_changes(
         data={"check_in": "2026-12-05", "check_out": "2026-12-08"},
     )
     assert refused.status_code == 409
-    assert "Navfamiljen är fullbokad de här nätterna: mån 7 dec" in refused.get_data(as_text=True)
+    assert "Navfamiljen är fullbokad de här nätterna: 7 dec. 2026." in refused.get_data(as_text=True)
     booking = _booking(mine)
     assert (booking.check_in, booking.check_out) == (date(2026, 12, 4), date(2026, 12, 6))
     assert _events("respite.dates_changed") == []

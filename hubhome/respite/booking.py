@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Integer, Select, bindparam, func, select, update
 
 from hubhome.accounts.models import Role, User
 from hubhome.audit.services import record
 from hubhome.children.models import Placement
 from hubhome.db import DbSession
+from hubhome.display.dates import format_day
 from hubhome.errors import Conflict, NotAllowed, ValidationFailed
 from hubhome.network.models import Constellation, Household
 from hubhome.network.services import current_constellation, household_and_constellation
@@ -212,7 +213,7 @@ def full_nights_conflict(short: dict[date, int], wanted: int) -> Conflict:
     full_nights = [day.isoformat() for day in short]
     free = {day.isoformat(): beds for day, beds in short.items()}
     if not any(short.values()):
-        days = ", ".join(format_date(day, "EEE d MMM") for day in short)
+        days = ", ".join(format_day(day) for day in short)
         return Conflict(
             _("The hub home is fully booked on these nights: %(nights)s.", nights=days),
             full_nights=full_nights,
@@ -224,11 +225,11 @@ def full_nights_conflict(short: dict[date, int], wanted: int) -> Conflict:
             "%(day)s (%(num)s of %(wanted)s beds free)",
             "%(day)s (%(num)s of %(wanted)s beds free)",
             beds,
-            day=format_date(day, "EEE d MMM"),
+            day=format_day(day),
             wanted=wanted,
         )
         if beds
-        else _("%(day)s (fully booked)", day=format_date(day, "EEE d MMM"))
+        else _("%(day)s (fully booked)", day=format_day(day))
         for day, beds in short.items()
     )
     return Conflict(
