@@ -2,6 +2,7 @@
 network from outside Hubhome (invited by SMS through the outbox), meetings and the plan.
 Seen by those it concerns, 404 to everyone else; names and numbers never in the logs."""
 
+import json
 import logging
 from datetime import UTC, datetime
 
@@ -275,3 +276,24 @@ def test_the_plan_s_follow_up_is_on_the_social_worker_s_caseload(app, conference
     )
     html = _client(app, "socialsekreterare").get("/caseload/").get_data(as_text=True)
     assert f'<a href="/conferences/{conference.id}">Följ upp familjerådslagets plan</a>' in html
+
+
+def test_a_network_members_register_extract_holds_their_part_in_the_conference(app, conference):
+    coordinator = _client(app, "samordnare")
+    _add_member(
+        coordinator, conference, name=GRANDMOTHER, relation="mormor", phone=GRANDMOTHER_PHONE
+    )
+    _add_member(coordinator, conference, name="Lärare Lisa", relation="lärare", phone="")
+    admin = _client(app, "admin")
+    answer = admin.get(
+        "/admin/register-extract/download", query_string={"name": GRANDMOTHER.lower()}
+    )
+    assert answer.status_code == 200
+    document = answer.get_json() or json.loads(answer.get_data(as_text=True))
+    [row] = next(s["rows"] for s in document["sections"] if s["key"] == "conferences")
+    assert row["part"] == "Nätverk: mormor" and row["phone"] == "+46701234567"
+    assert row["child_first_name"] == conference.child.first_name
+    assert "3 dec. 2026" in row["meetings"]
+    assert "Lärare Lisa" not in answer.get_data(as_text=True)  # another person's part
+    page = admin.get("/admin/register-extract/view", query_string={"name": GRANDMOTHER})
+    assert page.status_code == 200 and "Nätverk: mormor" in page.get_data(as_text=True)

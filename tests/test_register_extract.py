@@ -27,6 +27,7 @@ SECTIONS = [
     "calls",
     "messages",
     "visits",
+    "conferences",
     "reads",
 ]
 

@@ -129,7 +129,9 @@ def test_moving_onto_a_full_night_is_refused_with_409_and_nothing_changes(
         data={"check_in": "2026-12-05", "check_out": "2026-12-08"},
     )
     assert refused.status_code == 409
-    assert "Navfamiljen är fullbokad de här nätterna: 7 dec. 2026." in refused.get_data(as_text=True)
+    assert "Navfamiljen är fullbokad de här nätterna: 7 dec. 2026." in refused.get_data(
+        as_text=True
+    )
     booking = _booking(mine)
     assert (booking.check_in, booking.check_out) == (date(2026, 12, 4), date(2026, 12, 6))
     assert _events("respite.dates_changed") == []

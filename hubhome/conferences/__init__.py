@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     from hubhome.calendar.services import event_sources
     from hubhome.caseload.sources import register_caseload_source
     from hubhome.conferences.contributions import caseload_notes
+    from hubhome.conferences.extract import init_extract
     from hubhome.conferences.ical import conference_events
     from hubhome.conferences.views import bp
 
@@ -29,3 +30,4 @@ def init_app(app: Flask) -> None:
     )
     event_sources.add(app, conference_events)
     register_caseload_source(caseload_notes, app)
+    init_extract(app)  # network members' and coordinators' part in a register extract
