@@ -470,7 +470,7 @@ def _audit_history(count: int, users: int, children: int) -> int:
             "1 + (g * 7919) % :users, 'social_worker', "
             f"(ARRAY[{actions}])[1 + (g * 31) % {len(AUDIT_ACTIONS)}], 'children', "
             "1 + (g * 104729) % :children, 1 + (g * 104729) % :children, 'web' "
-            "FROM generate_series(1, :count) AS g"
+            "FROM generate_series(1::bigint, :count) AS g"  # g * 104729 outgrows int4
         ),
         {"count": count, "users": users, "children": children},
     )
