@@ -106,6 +106,10 @@ def open_page(browser: Any, viewport: dict[str, int], name: str) -> Iterator[Any
     """A page in a Swedish browser context of `viewport`'s size, closed after the test."""
     context = browser.new_context(viewport=viewport, locale="sv-SE")
     context.set_default_timeout(10_000)
+    # A navigation waits for the server: a page behind a sign-in (password hash, session row,
+    # the first render of a template) can take more than 10 s on CI's two cores shared with
+    # the other xdist workers; a missing element still fails after 10 s.
+    context.set_default_navigation_timeout(30_000)
     page = context.new_page()
     page.viewport_name = name
     yield page
