@@ -198,11 +198,15 @@ def _latencies(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def _measure(
-    scenario: Any, base: str, generated: Any, total: int, latency_total: int, server_pid: int
+    scenario: Any,
+    base: str,
+    requests: list[dict[str, Any]],
+    total: int,
+    latency_total: int,
+    server_pid: int,
 ) -> dict[str, Any]:
     """Throughput at the scenario's concurrency, then latencies in a paced pass; the workers'
     CPU per request over both passes (not the set-up: signing in hashes a password)."""
-    requests = scenario.build(base, generated)
     if scenario.repeatable:
         drive(base, requests, scenario.concurrency, min(50, total))  # warm-up
         loaded, paced = requests, requests
@@ -236,16 +240,42 @@ def _measure(
     return result
 
 
-def _floors(db_url: str, port: int, generated: Any) -> dict[str, Any]:
-    """Capture each hot path's SQL in-process and replay it through bare psycopg."""
-    from bench.physical import hot_paths, replay
+def _floors(db_url: str, port: int, generated: Any, spec_path: str) -> dict[str, Any]:
+    """Capture each hot path's SQL in-process, replay it through bare psycopg here, and hand it
+    to the floor app (`spec_path`) to be served over HTTP beside the app."""
+    from bench.physical import hot_paths, replay, write_spec
     from config import Settings
     from hubhome import create_app
 
     app = create_app(Settings.from_env(_server_env(db_url, port)))
     captured = hot_paths(app, f"http://127.0.0.1:{port}", generated)
     dsn = make_url(db_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    write_spec(spec_path, dsn, captured)
     return {name: replay(dsn, statements) for name, statements in captured.items()}
+
+
+def _served_floor(
+    name: str,
+    scenario: Any,
+    example: dict[str, Any],
+    floor_base: str,
+    total: int,
+    latency_total: int,
+    floor_pid: int,
+) -> dict[str, Any]:
+    """The hot path's SQL served by the bare floor app, measured as its scenario is: the same
+    request (body and headers; path `/sql/<name>`), the same passes, CPU from /proc."""
+    from bench.scenarios import Scenario
+
+    request = dict(example) | {"method": "POST", "path": f"/sql/{name}"}
+    shape = Scenario(
+        name=f"floor_{name}",
+        build=lambda _base, _data: [request],
+        concurrency=scenario.concurrency,
+        latency_clients=scenario.latency_clients,
+        think_ms=scenario.think_ms,
+    )
+    return _measure(shape, floor_base, [request], total, latency_total, floor_pid)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -282,9 +312,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     port, floor_port = _free_port(), _free_port()
     env = _server_env(args.db, port)
-    floors = _floors(args.db, port, generated)
+    spec = tempfile.NamedTemporaryFile(suffix=".pickle", delete=False)  # noqa: SIM115
+    spec.close()
+    floors = _floors(args.db, port, generated, spec.name)
     server = _start("hubhome:create_app()", port, args.workers, env)
-    floor = _start("bench.floor_app:app", floor_port, args.workers, env)
+    floor_env = env | {"HUBHOME_BENCH_FLOOR_SQL": spec.name}
+    floor = _start("bench.floor_app:app", floor_port, args.workers, floor_env)
     total = 400 if args.quick else 800
     latency_total = 200 if args.quick else 400
     results: dict[str, Any] = {}
@@ -296,14 +329,25 @@ def main(argv: list[str] | None = None) -> int:
         floor_base = f"http://127.0.0.1:{floor_port}"
         floor_result = drive(floor_base, ping, 10, total)
         floor_result |= _latencies(drive(floor_base, ping, 1, latency_total))
-        results["floor"] = floor_result | {"is_floor": True}
+        results["floor"] = floor_result | {"is_floor": True, "vs_floor": 1.0}
         for scenario in scenarios(org_scale=args.org_scale):
-            result = _measure(scenario, base, generated, total, latency_total, server.pid)
+            requests = scenario.build(base, generated)
+            result = _measure(scenario, base, requests, total, latency_total, server.pid)
             cpu_ms = result["worker_cpu_ms"]
             result["vs_floor"] = result["throughput"] / floor_result["throughput"]
             results[scenario.name] = result
             if scenario.name in floors:
-                physical[scenario.name] = compare(floors[scenario.name], result["p50_ms"], cpu_ms)
+                served = _served_floor(
+                    scenario.name, scenario, requests[0], floor_base, total, latency_total,
+                    floor.pid,
+                )  # fmt: skip
+                results[f"floor_{scenario.name}"] = served | {"is_floor": True}
+                physical[scenario.name] = compare(
+                    floors[scenario.name],
+                    result["p50_ms"],
+                    cpu_ms,
+                    {"p50_ms": served["p50_ms"], "cpu_ms": served["worker_cpu_ms"]},
+                )
         from bench.phone import under_page_load  # the line while pages are busy (issue 17)
 
         loaded, peaks["phone_pool"] = under_page_load(
@@ -318,6 +362,7 @@ def main(argv: list[str] | None = None) -> int:
         for process in (server, floor):
             process.terminate()
             process.wait(timeout=30)
+        os.unlink(spec.name)
     summary = {
         "started_at": started_at,
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -5,10 +5,15 @@ with a `before_cursor_execute` listener and keeps every statement with its param
 `replay` sends those statements on one psycopg connection, `rounds` times, each round in a
 transaction that is rolled back (the statements insert rows with unique keys: a booking's
 child, a call's CallSid), and measures each round's wall time and this process's CPU time.
-The app's figures come from the same run under gunicorn: its p50 over HTTP, and its workers'
-CPU (utime + stime in /proc) divided by the requests they served. So the floor leaves out
-HTTP and the commit's flush, and the app's figures include them: the ratio is what Flask,
-SQLAlchemy and Hubhome's own Python add on top of the round trips.
+
+The floor the targets are checked against is that replay **served**: `write_spec` hands the
+statements to the bare Flask app (`bench/floor_app.py`, `POST /sql/<name>`), which runs one
+round per request on its worker's psycopg connection and rolls it back. The bench drives it
+under the same gunicorn settings, with the same request (path aside: same body, same headers)
+and the same passes as the app's scenario, and reads its workers' CPU from /proc the same way.
+So both sides pay for HTTP, gunicorn and a WSGI request; the ratio is what Flask's extensions,
+SQLAlchemy and Hubhome's own Python add on top of the round trips. The in-process replay is
+kept in the JSON for reading (no HTTP at all).
 """
 
 from __future__ import annotations
@@ -92,7 +97,8 @@ def _renumbered(sql: str, parameters: Any, new_ids: dict[tuple[str, Any], Any], 
     return renumbered
 
 
-def _send_round(cursor: Any, statements: list[Statement], fks: Any) -> None:
+def send_round(cursor: Any, statements: list[Statement], fks: Any) -> None:
+    """One request's statements on `cursor`, ids of rows it inserts renumbered as it goes."""
     new_ids: dict[tuple[str, Any], Any] = {}
     for sql, parameters, many, returned in statements:
         if many:
@@ -121,7 +127,7 @@ def replay(dsn: str, statements: list[Statement], rounds: int = 200) -> Floor:
                 started_cpu = time.process_time()
             started = time.perf_counter()
             with conn.cursor() as cursor:
-                _send_round(cursor, statements, fks)
+                send_round(cursor, statements, fks)
             conn.rollback()
             if _round >= 10:
                 walls.append((time.perf_counter() - started) * 1000)
@@ -129,17 +135,40 @@ def replay(dsn: str, statements: list[Statement], rounds: int = 200) -> Floor:
     return Floor(len(statements), statistics.median(walls), cpu)
 
 
-def compare(floor: Floor, app_p50_ms: float, app_cpu_ms: float) -> dict[str, Any]:
-    """The hot path against its floor, as the JSON and the targets read it."""
-    return {
+def write_spec(path: str, dsn: str, captured: dict[str, list[Statement]]) -> None:
+    """Hand the captured statements to the floor app (`HUBHOME_BENCH_FLOOR_SQL` names the file).
+
+    Pickled: the parameters are Python values (dates, datetimes) exactly as the app bound them.
+    """
+    import pickle
+
+    with open(path, "wb") as handle:
+        pickle.dump({"dsn": dsn, "fks": _foreign_keys(), "paths": captured}, handle)
+
+
+def compare(
+    floor: Floor, app_p50_ms: float, app_cpu_ms: float, served: dict[str, float] | None = None
+) -> dict[str, Any]:
+    """The hot path against its floor, as the JSON and the targets read it.
+
+    `floor` is the in-process replay; `served` (p50_ms, cpu_ms) the same SQL served by the
+    bare Flask app over HTTP. The ratios are taken against the served floor when there is one.
+    """
+    wall = served["p50_ms"] if served else floor.wall_p50_ms
+    cpu = served["cpu_ms"] if served else floor.cpu_ms
+    figures = {
         "statements": floor.statements,
-        "floor_wall_p50_ms": round(floor.wall_p50_ms, 2),
-        "floor_cpu_ms": round(floor.cpu_ms, 2),
+        "replay_wall_p50_ms": round(floor.wall_p50_ms, 2),
+        "replay_cpu_ms": round(floor.cpu_ms, 3),
+        "floor_wall_p50_ms": round(wall, 2),
+        "floor_cpu_ms": round(cpu, 3),
+        "served": served is not None,
         "app_wall_p50_ms": round(app_p50_ms, 2),
         "app_cpu_ms": round(app_cpu_ms, 2),
-        "wall_ratio": round(app_p50_ms / floor.wall_p50_ms, 2),
-        "cpu_ratio": round(app_cpu_ms / max(floor.cpu_ms, 0.001), 2),
+        "wall_ratio": round(app_p50_ms / max(wall, 0.001), 2),
+        "cpu_ratio": round(app_cpu_ms / max(cpu, 0.001), 2),
     }
+    return figures
 
 
 def hot_paths(app: Any, base: str, generated: Any) -> dict[str, list[Statement]]:

@@ -33,10 +33,15 @@ def _target(r: dict[str, Any]) -> str:
 
 
 def _ratio(r: dict[str, Any]) -> str:
-    if "vs_floor" not in r:  # the floor itself, or paced calls (no closed-loop throughput)
-        return "1.00" if r.get("is_floor") else "–"
-    ok = targets.floor_ratio_met(r)
-    return f"{r['vs_floor']:.2f}" if ok else f"**{r['vs_floor']:.2f}**"
+    """Throughput as a fraction of the bare route's: for reading, not a target."""
+    if "vs_floor" not in r:  # a floor, or paced calls (no closed-loop throughput)
+        return "–"
+    return f"{r['vs_floor']:.2f}"
+
+
+def _cpu(r: dict[str, Any]) -> str:
+    """The workers' CPU per request (utime + stime over the measured passes)."""
+    return f"{r['worker_cpu_ms']:.2f}" if "worker_cpu_ms" in r else ""
 
 
 def _queries(r: dict[str, Any]) -> str:
@@ -44,6 +49,10 @@ def _queries(r: dict[str, Any]) -> str:
     if low is None:
         return ""
     return str(low) if low == high else f"{low}–{high}"
+
+
+def _label(name: str) -> str:
+    return "bare route (/ping)" if name == "floor" else name
 
 
 def _ordered(results: dict[str, Any]) -> list[str]:
@@ -65,19 +74,23 @@ def markdown(summary: dict[str, Any]) -> str:
         f"{summary['seed']}, {summary['workers']} workers, commit `{summary['commit'][:12]}`; "
         f"{machine['cpus']} CPUs, load average {machine['load_before'][0]:.1f} before and "
         f"{machine['load_after'][0]:.1f} after; Python {machine['python']}. "
-        f"Targets: × floor ≥ {targets.FLOOR_RATIO}, the latency in the target column, no "
-        f"errors, worker peak < {targets.WORKER_PEAK_MB:.0f} MB, constant queries.",
+        f"Targets: the latency in the target column, no errors, worker peak < "
+        f"{targets.WORKER_PEAK_MB:.0f} MB, constant queries, each hot path within "
+        f"{targets.PHYSICAL_WALL:g} × the wall time and {targets.PHYSICAL_CPU:g} × the CPU of "
+        "its physical floor (`floor_…`: its own SQL in bare psycopg, served by bare Flask). "
+        "× bare route (throughput over the bare `/ping` route's) is for reading, not a target.",
         "",
-        "| scenario | req/s | × floor | p50 ms | p95 ms | p99 ms | queries | target | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|---|---:|",
+        "| scenario | req/s | × bare route | p50 ms | p95 ms | p99 ms | queries | CPU ms | "
+        "target | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
     results = summary["results"]
     for name in _ordered(results):
         r = results[name]
         lines.append(
-            f"| {name} | {r['throughput']:.0f} | {_ratio(r)} | {r['p50_ms']:.1f} | "
-            f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {_queries(r)} | {_target(r)} | "
-            f"{r['errors']} |"
+            f"| {_label(name)} | {r['throughput']:.0f} | {_ratio(r)} | {r['p50_ms']:.1f} | "
+            f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {_queries(r)} | {_cpu(r)} | "
+            f"{_target(r)} | {r['errors']} |"
         )
     lines.append("")
     for pool, peaks in summary["worker_peak_mb"].items():
@@ -95,9 +108,15 @@ def markdown(summary: dict[str, Any]) -> str:
         )
     for name, f in summary.get("physical_floor", {}).items():
         met = targets.physical_met(f)
+        how = (
+            f"served by bare Flask: {f['floor_wall_p50_ms']:.1f} ms wall p50, "
+            f"{f['floor_cpu_ms']:.2f} ms worker CPU; in-process replay without HTTP "
+            f"{f['replay_wall_p50_ms']:.1f} ms, {f['replay_cpu_ms']:.2f} ms CPU"
+            if f.get("served")
+            else f"{f['floor_wall_p50_ms']:.1f} ms wall, {f['floor_cpu_ms']:.2f} ms CPU"
+        )
         lines.append(
-            f"Physical floor, {name} ({f['statements']} statements in bare psycopg: "
-            f"{f['floor_wall_p50_ms']:.1f} ms wall, {f['floor_cpu_ms']:.2f} ms CPU): app "
+            f"Physical floor, {name} ({f['statements']} statements in bare psycopg, {how}): app "
             f"{f['app_wall_p50_ms']:.1f} ms wall = {f['wall_ratio']:.1f} × "
             f"({_verdict(met['wall'])}: ≤ {targets.PHYSICAL_WALL:g} ×), "
             f"{f['app_cpu_ms']:.1f} ms CPU = {f['cpu_ratio']:.1f} × "
@@ -117,8 +136,8 @@ def markdown(summary: dict[str, Any]) -> str:
 def text_table(summary: dict[str, Any]) -> str:
     """The console's table: the same figures and verdicts as the README's."""
     out = [
-        f"{'scenario':40} {'req/s':>6} {'x floor':>7} {'p50 ms':>7} {'p95 ms':>7} "
-        f"{'p99 ms':>7} {'queries':>7} {'target':>13} {'errors':>6}"
+        f"{'scenario':40} {'req/s':>6} {'x bare':>7} {'p50 ms':>7} {'p95 ms':>7} "
+        f"{'p99 ms':>7} {'queries':>7} {'CPU ms':>7} {'target':>13} {'errors':>6}"
     ]
     results = summary["results"]
     for name in _ordered(results):
@@ -127,11 +146,10 @@ def text_table(summary: dict[str, Any]) -> str:
         if r.get("target_ms"):
             verdict = "ok" if targets.latency_met(r) else "MISS"
             target = f"{r['target_percentile'][:3]}<{r['target_ms']:.0f} {verdict}"
-        ratio = _ratio(r).strip("*") + ("" if targets.floor_ratio_met(r) else "!")
         out.append(
-            f"{name:40} {r['throughput']:6.0f} {ratio:>7} {r['p50_ms']:7.1f} "
-            f"{r['p95_ms']:7.1f} {r['p99_ms']:7.1f} {_queries(r):>7} {target:>13} "
-            f"{r['errors']:6}"
+            f"{_label(name):40} {r['throughput']:6.0f} {_ratio(r):>7} {r['p50_ms']:7.1f} "
+            f"{r['p95_ms']:7.1f} {r['p99_ms']:7.1f} {_queries(r):>7} {_cpu(r):>7} "
+            f"{target:>13} {r['errors']:6}"
         )
     section = markdown(summary).split("\n\n", 2)[-1]  # memory, scaling, floors, verdict
     return "\n".join(out) + "\n" + section.replace("**", "")

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-FLOOR_RATIO = 0.5  # throughput at least half the bare-Flask floor's, measured in the same run
+# Not a target: throughput as a fraction of the bare `/ping` route's ("× bare route") is printed
+# for reading. The first round's "every scenario >= 0.5 x the bare floor" compared pages that
+# run 4-16 queries with a route that runs none, was never checked, and is withdrawn; what
+# bounds the framework's cost is the physical floor below (issue 20).
 WORKER_PEAK_MB = 150.0  # VmHWM of each gunicorn worker
 PHYSICAL_WALL = 2.0  # a hot path's wall time at most twice its bare-psycopg floor's
 PHYSICAL_CPU = 3.0  # and its CPU at most three times
@@ -20,13 +23,9 @@ def latency_met(result: dict[str, Any]) -> bool:
     return target is None or float(result[result["target_percentile"]]) <= float(target)
 
 
-def floor_ratio_met(result: dict[str, Any]) -> bool:
-    """Throughput at least FLOOR_RATIO of the bare floor's (scenarios without a ratio pass)."""
-    return "vs_floor" not in result or float(result["vs_floor"]) >= FLOOR_RATIO
-
-
 def physical_met(path: dict[str, Any]) -> dict[str, bool]:
-    """Wall and CPU of a hot path against the same SQL through bare psycopg."""
+    """Wall and CPU of a hot path against the same SQL through bare psycopg, served by bare
+    Flask under the same gunicorn (`bench/floor_app.py`)."""
     return {
         "wall": float(path["wall_ratio"]) <= PHYSICAL_WALL,
         "cpu": float(path["cpu_ratio"]) <= PHYSICAL_CPU,
@@ -38,15 +37,11 @@ def misses(summary: dict[str, Any]) -> list[str]:
     missed: list[str] = []
     for name, r in summary["results"].items():
         if name == "floor":
-            continue
+            continue  # the bare route; a served physical floor's errors count
         if not latency_met(r):
             missed.append(
                 f"{name}: {r['target_percentile'][:3]} {r[r['target_percentile']]:.1f} ms "
                 f"(target < {r['target_ms']:.0f} ms)"
-            )
-        if not floor_ratio_met(r):
-            missed.append(
-                f"{name}: {r['vs_floor']:.2f} x the floor's throughput (target >= {FLOOR_RATIO})"
             )
         if r.get("constant_queries") and r.get("min_queries") != r.get("max_queries"):
             missed.append(

@@ -42,3 +42,37 @@ def test_the_booking_requests_sql_replays_in_bare_psycopg_and_leaves_nothing(oth
     assert db.session.scalar(select(func.count()).select_from(RespiteBooking)) == bookings
     figures = compare(floor, app_p50_ms=floor.wall_p50_ms * 3, app_cpu_ms=floor.cpu_ms + 1)
     assert figures["wall_ratio"] == pytest.approx(3, rel=0.01)
+
+
+def test_the_floor_app_serves_the_captured_sql_and_leaves_nothing(other_app, demo, tmp_path):
+    """The floor the targets are checked against: the same SQL, bare psycopg, bare Flask."""
+    from bench import floor_app
+    from bench.physical import write_spec
+
+    served = other_app()
+    headers = bearer(served.test_client(), "familj1")
+    body = booking_body(children_of(demo.user("familj1"))[:1], date(2026, 12, 4), date(2026, 12, 5))
+    statements = capture(
+        served, lambda client: client.post("/api/v1/respite/bookings", json=body, headers=headers)
+    )
+    bookings = db.session.scalar(select(func.count()).select_from(RespiteBooking))
+    db.session.commit()
+    with served.app_context():
+        url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    spec = tmp_path / "floor.pickle"
+    write_spec(str(spec), url, {"respite_booking_request": statements})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HUBHOME_BENCH_FLOOR_SQL", str(spec))
+        patch.setattr(floor_app, "_spec", None)
+        patch.setattr(floor_app, "_connection", None)
+        client = floor_app.app.test_client()
+        try:
+            for _ in range(3):  # the same rows each time: each round is rolled back
+                answer = client.post("/sql/respite_booking_request", json=body)
+                assert answer.status_code == 200 and answer.text == "ok"
+            assert client.post("/sql/unknown").status_code == 404
+            assert client.get("/ping").text == "pong"
+        finally:
+            if floor_app._connection is not None:
+                floor_app._connection.close()
+    assert db.session.scalar(select(func.count()).select_from(RespiteBooking)) == bookings
