@@ -53,7 +53,8 @@ def register_extensions(app: Flask) -> None:
     from hubhome.accounts.loader import init_login
     from hubhome.api.bounds import BoundedIntConverter
     from hubhome.db import install_once
-    from hubhome.extensions import babel, csrf, db, limiter, migrate
+    from hubhome.extensions import babel, csrf, db, limiter
+    from hubhome.migrations_cli import init_migrations
     from hubhome.pool import install_pool_checks
     from hubhome.templating import init_templating
 
@@ -63,7 +64,7 @@ def register_extensions(app: Flask) -> None:
     install_once()
     install_pool_checks()
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    init_migrations(app, db, directory=str(Path(__file__).parent / "migrations"))
     csrf.init_app(app)
     babel.init_app(
         app,

@@ -32,14 +32,14 @@ class HubhomeGroup(FlaskGroup):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         command = super().get_command(ctx, name)
         if name == "db" and isinstance(command, click.Group):
-            _guard_downgrade(command)
+            _guard_downgrade(ctx, command)
         return command
 
 
-def _guard_downgrade(group: click.Group) -> None:
+def _guard_downgrade(ctx: click.Context, group: click.Group) -> None:
     """Make `db downgrade` refuse in production unless given --i-understand-data-loss: a
     downgrade drops tables and columns with the records in them."""
-    command = group.commands.get("downgrade")
+    command = group.get_command(ctx, "downgrade")  # Flask-Migrate's, imported when asked
     if command is None or getattr(command, "hubhome_guarded", False) or command.callback is None:
         return
     original = command.callback

@@ -104,3 +104,16 @@ def test_generate_fills_a_database_the_api_reads(app, client):
     caseload = client.get("/api/v1/caseload", headers={"Authorization": f"Bearer {token}"})
     assert caseload.status_code == 200
     assert len(caseload.json["children"]) == generated.caseload_sizes[email]
+
+
+def test_the_memory_bench_rebuilds_the_handles_from_the_database(app):
+    from bench.memory import load_generated
+
+    generated = generate(Scale(organisations=2, constellations=4, households=20, children=30))
+    loaded = load_generated(str(db.engine.url.render_as_string(hide_password=False)))
+    assert loaded.families == generated.families
+    assert loaded.callers == generated.callers
+    assert loaded.carer_emails == generated.carer_emails
+    assert loaded.admin_emails == generated.admin_emails
+    assert loaded.caseload_sizes == generated.caseload_sizes
+    assert loaded.liaison_sizes == generated.liaison_sizes

@@ -6,6 +6,9 @@ Each provider (`staff`, `family`) is configured by `HUBHOME_OIDC_<NAME>_*`; an i
 matched to an existing account, never creates one: staff by e-mail, families by the
 personnummer an administrator registered. The providers are multi-factor already, so no
 one-time code is asked for.
+
+Authlib (with joserfc and requests) is imported, and the providers registered with it, on the
+first request to an OIDC route: most workers never see one, and it costs each of them 4 MB.
 """
 
 from __future__ import annotations
@@ -14,12 +17,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-import requests
-from authlib.integrations.base_client.errors import OAuthError
-from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, Flask, abort, current_app, render_template, url_for
 from flask_babel import lazy_gettext as _l
-from joserfc.errors import JoseError
 
 from config import Settings
 from hubhome.accounts import services
@@ -32,7 +31,7 @@ bp = Blueprint("oidc", __name__)
 PROVIDERS = ("family", "staff")  # the family provider first: most sign in on a phone
 EXTENSION = "hubhome.oidc"
 SCOPE = "openid email profile"
-PROTOCOL_ERRORS = (OAuthError, JoseError, ValueError, KeyError)
+CLIENTS = "hubhome.oidc.clients"
 
 
 @dataclass(frozen=True)
@@ -67,39 +66,59 @@ def providers(settings: Settings) -> list[IdentityProvider]:
 
 
 def init_oidc(app: Flask) -> None:
-    """Register the configured providers with Authlib and add the sign-in routes."""
+    """Note the configured providers and add the sign-in routes (Authlib on first use)."""
     settings: Settings = app.config["HUBHOME"]
-    oauth = OAuth(app)
-    configured = providers(settings)
-    for provider in configured:
-        oauth.register(
-            name=provider.name,
-            client_id=provider.client_id,
-            client_secret=provider.client_secret,
-            server_metadata_url=f"{provider.issuer}/.well-known/openid-configuration",
-            client_kwargs={
-                "scope": SCOPE,
-                "code_challenge_method": "S256",
-                "token_endpoint_auth_method": "client_secret_basic",
-                "default_timeout": settings.oidc_timeout,  # metadata, keys, token: bounded
-            },
-        )
-    app.extensions[EXTENSION] = (oauth, {p.name: p for p in configured})
+    app.extensions[EXTENSION] = {p.name: p for p in providers(settings)}
     app.jinja_env.globals["oidc_providers"] = login_links
     app.register_blueprint(bp)
 
 
+def _oauth() -> Any:
+    """Authlib's client registry for this application, made on first use."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    oauth = app.extensions.get(CLIENTS)
+    if oauth is None:
+        from authlib.integrations.flask_client import OAuth
+
+        settings: Settings = app.config["HUBHOME"]
+        oauth = OAuth(app)
+        for provider in app.extensions[EXTENSION].values():
+            oauth.register(
+                name=provider.name,
+                client_id=provider.client_id,
+                client_secret=provider.client_secret,
+                server_metadata_url=f"{provider.issuer}/.well-known/openid-configuration",
+                client_kwargs={
+                    "scope": SCOPE,
+                    "code_challenge_method": "S256",
+                    "token_endpoint_auth_method": "client_secret_basic",
+                    "default_timeout": settings.oidc_timeout,  # metadata, keys, token: bounded
+                },
+            )
+        app.extensions[CLIENTS] = oauth
+    return oauth
+
+
+def _protocol_errors() -> tuple[type[Exception], ...]:
+    """What a provider's wrong or forged answer raises."""
+    from authlib.integrations.base_client.errors import OAuthError
+    from joserfc.errors import JoseError
+
+    return (OAuthError, JoseError, ValueError, KeyError)
+
+
 def _provider(name: str) -> tuple[Any, IdentityProvider]:
-    oauth, configured = current_app.extensions[EXTENSION]
-    provider = configured.get(name)
+    provider = current_app.extensions[EXTENSION].get(name)
     if provider is None:
         abort(404)
-    return oauth.create_client(name), provider
+    return _oauth().create_client(name), provider
 
 
 @bp.route("/login/oidc/<any(staff, family):name>")
 def start(name: str) -> Any:
     """Send the browser to the provider to sign in."""
+    import requests
+
     client, provider = _provider(name)
     callback = url_for("oidc.callback", name=name, _external=True)
     try:
@@ -112,6 +131,8 @@ def start(name: str) -> Any:
 @bp.route("/login/oidc/<any(staff, family):name>/callback")
 def callback(name: str) -> Any:
     """Take the provider's answer: verify it, find the account, sign in; or refuse."""
+    import requests
+
     from hubhome.accounts.views import finish_login
 
     client, provider = _provider(name)
@@ -126,7 +147,7 @@ def callback(name: str) -> Any:
     except requests.RequestException:
         log.warning("the %s identity provider did not answer", name)
         return _unavailable(provider)
-    except PROTOCOL_ERRORS as exc:
+    except _protocol_errors() as exc:
         log.info("refused an answer from the %s identity provider: %s", name, type(exc).__name__)
         return _refused(provider, "protocol")
     value = claims.get(provider.claim)
@@ -155,4 +176,4 @@ def _unavailable(provider: IdentityProvider) -> Any:
 def login_links() -> list[IdentityProvider]:
     """The providers to offer on the sign-in page, the family one first."""
     found = current_app.extensions.get(EXTENSION)
-    return list(found[1].values()) if found else []
+    return list(found.values()) if found else []

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from icalendar import Event
 
 from hubhome.accounts.models import User
 from hubhome.activities.models import ActivityStatus, AnswerStatus
@@ -15,6 +15,9 @@ from hubhome.calendar.services import event
 from hubhome.db import DbSession
 from hubhome.permissions import can_plan_activities
 from hubhome.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from icalendar import Event  # imported where an event is made: calendar.services
 
 
 def activity_events(session: DbSession, user: User) -> list[Event]:

@@ -6,9 +6,8 @@ import calendar as month_calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
-
-from icalendar import Event
 
 from hubhome.accounts.models import User
 from hubhome.calendar.services import event_sources
@@ -23,6 +22,9 @@ KINDS = (
     ("follow-up-visit-", "follow_up_visit"),
     ("conference-", "conference"),
 )
+
+if TYPE_CHECKING:
+    from icalendar import Event  # imported where an event is made: calendar.services
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app
-from icalendar import Calendar, Event
 from sqlalchemy import select
 
 from hubhome.accounts.models import User
@@ -18,8 +18,11 @@ from hubhome.db import DbSession
 from hubhome.registry import Registry
 from hubhome.timeutil import utcnow
 
+if TYPE_CHECKING:
+    from icalendar import Event
+
 # Areas add the events they contribute, in their init_app: function(session, user) -> events.
-EventSource = Callable[[DbSession, User], list[Event]]
+EventSource = Callable[[DbSession, User], list["Event"]]
 event_sources: Registry[EventSource] = Registry("calendar_sources")
 
 
@@ -81,6 +84,8 @@ def user_for_feed(session: DbSession, token: str) -> User | None:
 
 def build_calendar(session: DbSession, user: User) -> bytes:
     """Render the user's events from every registered source as an iCalendar file."""
+    from icalendar import Calendar  # 2.5 MB; only the feed and the calendar pages need it
+
     calendar = Calendar()
     calendar.add("prodid", "-//Hubhome//Hubhome//SV")
     calendar.add("version", "2.0")
@@ -105,6 +110,8 @@ def event(
     url: str | None = None,
 ) -> Event:
     """Build one VEVENT (dates for all-day stays, aware datetimes for timed events)."""
+    from icalendar import Event
+
     item = Event()
     item.add("uid", f"{uid}@hubhome")
     item.add("dtstamp", stamp or utcnow())

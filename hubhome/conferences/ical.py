@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from icalendar import Event
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -17,6 +17,9 @@ from hubhome.conferences.services import audit_reads
 from hubhome.db import DbSession
 from hubhome.permissions import conference_ids_visible_to
 from hubhome.timeutil import local_today
+
+if TYPE_CHECKING:
+    from icalendar import Event  # imported where an event is made: calendar.services
 
 
 def conference_events(session: DbSession, user: User) -> list[Event]:

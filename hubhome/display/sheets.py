@@ -15,9 +15,6 @@ from typing import Any
 from babel.numbers import format_decimal
 from flask import Response
 from flask_babel import get_locale
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from hubhome.timeutil import to_local
 
@@ -66,6 +63,11 @@ def csv_response(header: Sequence[str], rows: Iterable[Sequence[Any]], filename:
 
 def xlsx_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     """One sheet: a bold header row that stays in view, numbers and dates as themselves."""
+    # openpyxl is 5 MB in every worker; only an .xlsx download needs it
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]  # Excel's limit

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 
-import requests
 from flask import current_app
 from sqlalchemy import delete
 
@@ -64,6 +63,7 @@ class PushBackend:
     """Sends a Web Push message to one subscription, signed with the VAPID key."""
 
     def send(self, message: Outgoing) -> str | None:
+        import requests  # with pywebpush: the sender's, never a web worker's
         from pywebpush import WebPushException, webpush
 
         from hubhome.notify.models import PushSubscription

@@ -23,7 +23,6 @@ from hubhome.network.models import Constellation
 from hubhome.ops.models import JobRun
 from hubhome.phone import calls
 from hubhome.phone.models import Call, CallStatus
-from hubhome.telephony.client import twilio_client
 from hubhome.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -55,6 +54,8 @@ def reconcile_with_twilio(session: DbSession) -> int:
     if not (settings.twilio_account_sid and settings.twilio_auth_token and numbers):
         return 0  # no Twilio account (the demo), or no line to ask about
     since = reconciled_since(session)
+    from hubhome.telephony.client import twilio_client  # Twilio's REST SDK: 5 MB, jobs only
+
     client = twilio_client()
     recordings: dict[str, Any] = {}
     for found in client.recordings.list(date_created_after=since, page_size=PAGE_SIZE):

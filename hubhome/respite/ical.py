@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from icalendar import Event
 
 from hubhome.accounts.models import User
 from hubhome.calendar.services import event
@@ -12,6 +13,9 @@ from hubhome.db import DbSession
 from hubhome.respite.models import BookingStatus
 from hubhome.respite.queries import visible_bookings
 from hubhome.timeutil import local_today
+
+if TYPE_CHECKING:
+    from icalendar import Event  # imported where an event is made: calendar.services
 
 
 def respite_events(session: DbSession, user: User) -> list[Event]:

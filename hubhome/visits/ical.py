@@ -6,10 +6,10 @@ Each time the calendar is read, the reads of the children's records are audited.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from icalendar import Event
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
@@ -26,6 +26,9 @@ from hubhome.visits.models import (
     PlannedVisitStatus,
     VisitStatus,
 )
+
+if TYPE_CHECKING:
+    from icalendar import Event  # imported where an event is made: calendar.services
 
 SINCE = timedelta(days=31)
 
