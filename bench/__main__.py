@@ -243,14 +243,14 @@ def _measure(
 def _floors(db_url: str, port: int, generated: Any, spec_path: str) -> dict[str, Any]:
     """Capture each hot path's SQL in-process, replay it through bare psycopg here, and hand it
     to the floor app (`spec_path`) to be served over HTTP beside the app."""
-    from bench.physical import hot_paths, replay, write_spec
+    from bench.physical import hot_paths, replay, unique_values, write_spec
     from config import Settings
     from hubhome import create_app
 
     app = create_app(Settings.from_env(_server_env(db_url, port)))
     captured = hot_paths(app, f"http://127.0.0.1:{port}", generated)
     dsn = make_url(db_url).set(drivername="postgresql").render_as_string(hide_password=False)
-    write_spec(spec_path, dsn, captured)
+    write_spec(spec_path, dsn, captured, unique_values(generated))
     return {name: replay(dsn, statements) for name, statements in captured.items()}
 
 

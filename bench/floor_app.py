@@ -3,8 +3,9 @@
 - `GET /ping`: a bare Flask route, the cost of HTTP, gunicorn and a WSGI request alone.
 - `POST /sql/<name>`: the physical floor of a hot path: the SQL Hubhome sent for one such
   request (captured by `bench.physical.capture`), sent again through bare psycopg on the
-  worker's own connection and rolled back, so the next request can insert the same rows.
-  The statements come from the pickle `HUBHOME_BENCH_FLOOR_SQL` names (`write_spec`).
+  worker's own connection and committed, as the app commits; values that must be unique (a
+  CallSid) are made fresh for each request. The statements come from the pickle
+  `HUBHOME_BENCH_FLOOR_SQL` names (`write_spec`).
 
 Deliberately bare: no SQLAlchemy, no extensions, nothing of Hubhome imported.
 """
@@ -22,6 +23,7 @@ from bench.physical import send_round
 app = Flask(__name__)
 _spec: dict[str, Any] | None = None
 _connection: Any = None
+_served = 0
 
 
 def _loaded() -> dict[str, Any]:
@@ -44,16 +46,19 @@ def ping() -> str:
 def sql(name: str) -> str:
     import psycopg
 
-    global _connection
+    global _connection, _served
     spec = _loaded()
     statements = spec["paths"].get(name)
     if statements is None:
         abort(404)
     if _connection is None:
         _connection = psycopg.connect(spec["dsn"])
+    _served += 1
+    fresh = {old: f"{old}-{os.getpid()}-{_served}" for old in spec["unique"].get(name, [])}
     try:
         with _connection.cursor() as cursor:
-            send_round(cursor, statements, spec["fks"])
+            send_round(cursor, statements, spec["fks"], fresh)
+        _connection.commit()
     finally:
-        _connection.rollback()
+        _connection.rollback()  # after a failed statement; nothing to do after the commit
     return "ok"

@@ -8,7 +8,9 @@ child, a call's CallSid), and measures each round's wall time and this process's
 
 The floor the targets are checked against is that replay **served**: `write_spec` hands the
 statements to the bare Flask app (`bench/floor_app.py`, `POST /sql/<name>`), which runs one
-round per request on its worker's psycopg connection and rolls it back. The bench drives it
+round per request on its worker's psycopg connection and **commits** it, as the app commits its
+unit of work (the commit's wait for the disk is part of the physical floor; the call's CallSid
+is made fresh for each request, so the same row can be inserted again). The bench drives it
 under the same gunicorn settings, with the same request (path aside: same body, same headers)
 and the same passes as the app's scenario, and reads its workers' CPU from /proc the same way.
 So both sides pay for HTTP, gunicorn and a WSGI request; the ratio is what Flask's extensions,
@@ -97,10 +99,26 @@ def _renumbered(sql: str, parameters: Any, new_ids: dict[tuple[str, Any], Any], 
     return renumbered
 
 
-def send_round(cursor: Any, statements: list[Statement], fks: Any) -> None:
-    """One request's statements on `cursor`, ids of rows it inserts renumbered as it goes."""
+def _varied(parameters: Any, fresh: dict[str, str]) -> Any:
+    """Parameters with each unique value of the captured request (a CallSid) replaced by this
+    request's own, so a floor that commits can insert its row again."""
+    if not fresh:
+        return parameters
+    if isinstance(parameters, dict):
+        return {k: fresh.get(v, v) if isinstance(v, str) else v for k, v in parameters.items()}
+    if isinstance(parameters, list | tuple):
+        return [_varied(p, fresh) for p in parameters]
+    return parameters
+
+
+def send_round(
+    cursor: Any, statements: list[Statement], fks: Any, fresh: dict[str, str] | None = None
+) -> None:
+    """One request's statements on `cursor`, ids of rows it inserts renumbered as it goes,
+    and the captured request's unique values replaced by `fresh`'s (old -> new)."""
     new_ids: dict[tuple[str, Any], Any] = {}
-    for sql, parameters, many, returned in statements:
+    for sql, captured, many, returned in statements:
+        parameters = _varied(captured, fresh or {})
         if many:
             cursor.executemany(sql, parameters)
             continue
@@ -135,15 +153,23 @@ def replay(dsn: str, statements: list[Statement], rounds: int = 200) -> Floor:
     return Floor(len(statements), statistics.median(walls), cpu)
 
 
-def write_spec(path: str, dsn: str, captured: dict[str, list[Statement]]) -> None:
+def write_spec(
+    path: str,
+    dsn: str,
+    captured: dict[str, list[Statement]],
+    unique: dict[str, list[str]] | None = None,
+) -> None:
     """Hand the captured statements to the floor app (`HUBHOME_BENCH_FLOOR_SQL` names the file).
 
     Pickled: the parameters are Python values (dates, datetimes) exactly as the app bound them.
+    `unique` names, per hot path, the values the served floor makes fresh for every request
+    (a call's CallSid): it commits, as the app does, so it must not insert the same key twice.
     """
     import pickle
 
+    spec = {"dsn": dsn, "fks": _foreign_keys(), "paths": captured, "unique": unique or {}}
     with open(path, "wb") as handle:
-        pickle.dump({"dsn": dsn, "fks": _foreign_keys(), "paths": captured}, handle)
+        pickle.dump(spec, handle)
 
 
 def compare(
@@ -217,6 +243,17 @@ def hot_paths(app: Any, base: str, generated: Any) -> dict[str, list[Statement]]
     }
     _forget_call(app, call)
     return captured
+
+
+def unique_values(generated: Any) -> dict[str, list[str]]:
+    """The values of `hot_paths`' requests a committing floor must make fresh each time: the
+    call's CallSid (unique). The booking has no unique value (no idempotency key is sent)."""
+    from urllib.parse import parse_qs
+
+    from bench.phone import incoming_calls
+
+    (call,) = incoming_calls("http://unused", generated.callers[-1:], prefix="floor")
+    return {"phone_voice": [parse_qs(call["body"])["CallSid"][0]]}
 
 
 def _forget_call(app: Any, call: dict[str, Any]) -> None:

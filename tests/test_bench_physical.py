@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from bench.physical import capture, compare, replay
+from bench.physical import _forget_call, capture, compare, replay
 from hubhome.extensions import db
 from hubhome.respite.models import RespiteBooking
 from tests.conftest import bearer, is_postgres
@@ -44,8 +44,9 @@ def test_the_booking_requests_sql_replays_in_bare_psycopg_and_leaves_nothing(oth
     assert figures["wall_ratio"] == pytest.approx(3, rel=0.01)
 
 
-def test_the_floor_app_serves_the_captured_sql_and_leaves_nothing(other_app, demo, tmp_path):
-    """The floor the targets are checked against: the same SQL, bare psycopg, bare Flask."""
+def test_the_floor_app_serves_the_captured_sql_and_commits_it(other_app, demo, tmp_path):
+    """The floor the targets are checked against: the same SQL, bare psycopg, bare Flask,
+    committed as the app commits."""
     from bench import floor_app
     from bench.physical import write_spec
 
@@ -67,7 +68,7 @@ def test_the_floor_app_serves_the_captured_sql_and_leaves_nothing(other_app, dem
         patch.setattr(floor_app, "_connection", None)
         client = floor_app.app.test_client()
         try:
-            for _ in range(3):  # the same rows each time: each round is rolled back
+            for _ in range(3):  # the booking again each time: no unique key is sent
                 answer = client.post("/sql/respite_booking_request", json=body)
                 assert answer.status_code == 200 and answer.text == "ok"
             assert client.post("/sql/unknown").status_code == 404
@@ -75,4 +76,37 @@ def test_the_floor_app_serves_the_captured_sql_and_leaves_nothing(other_app, dem
         finally:
             if floor_app._connection is not None:
                 floor_app._connection.close()
-    assert db.session.scalar(select(func.count()).select_from(RespiteBooking)) == bookings
+    assert db.session.scalar(select(func.count()).select_from(RespiteBooking)) == bookings + 3
+
+
+def test_the_floor_app_inserts_a_fresh_callsid_for_each_incoming_call(other_app, demo, tmp_path):
+    """A call's CallSid is unique: the committing floor makes it fresh for every request."""
+    from bench import floor_app
+    from bench.physical import write_spec
+    from hubhome.phone.models import Call
+    from tests.phone_helpers import BJORNEN_LINE, FAMILJ1, twilio_post
+
+    served = other_app()
+    params = {"CallSid": "CAfloor0001", "From": FAMILJ1, "To": BJORNEN_LINE}
+    statements = capture(
+        served, lambda client: twilio_post(client, "/phone/voice", params | {"CallStatus": "x"})
+    )
+    db.session.commit()
+    _forget_call(served, {"body": "CallSid=CAfloor0001"})  # as hot_paths does
+    with served.app_context():
+        url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    spec = tmp_path / "floor.pickle"
+    write_spec(str(spec), url, {"phone_voice": statements}, {"phone_voice": ["CAfloor0001"]})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HUBHOME_BENCH_FLOOR_SQL", str(spec))
+        patch.setattr(floor_app, "_spec", None)
+        patch.setattr(floor_app, "_connection", None)
+        client = floor_app.app.test_client()
+        try:
+            for _ in range(3):
+                assert client.post("/sql/phone_voice").status_code == 200
+        finally:
+            if floor_app._connection is not None:
+                floor_app._connection.close()
+    sids = db.session.scalars(select(Call.call_sid).where(Call.call_sid.like("CAfloor0001-%")))
+    assert len(set(sids)) == 3
