@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,7 +27,13 @@ class ChainStep:
     level: int | None = None
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        # not dataclasses.asdict, which deep-copies field by field (a call freezes its chain)
+        return {
+            "number": self.number,
+            "label": self.label,
+            "user_id": self.user_id,
+            "level": self.level,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> ChainStep:
