@@ -110,22 +110,30 @@ def test_string_built_twiml_is_twilios_byte_for_byte(app, text):
         assert str(twiml.fallback(name=text, number=DUTY)) == str(reference)
 
 
+class Statements:
+    """The statements the application sends while the block runs (BEGIN and COMMIT aside)."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def __enter__(self) -> list[str]:
+        event.listen(db.engine, "before_cursor_execute", self._keep)
+        return self.sent
+
+    def __exit__(self, *_exc: object) -> None:
+        event.remove(db.engine, "before_cursor_execute", self._keep)
+
+    def _keep(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT")):
+            self.sent.append(statement)
+
+
 def test_a_new_call_is_answered_as_before_in_four_statements(client, demo):
-    statements: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        with time_machine.travel(DAYTIME, tick=False):
-            params = {"CallSid": "CA01", "From": FAMILJ1, "To": "+46100000001"}
-            answer = twilio_post(client, "/phone/voice", params).get_data(as_text=True)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+    with Statements() as ran, time_machine.travel(DAYTIME, tick=False):
+        params = {"CallSid": "CA01", "From": FAMILJ1, "To": "+46100000001"}
+        answer = twilio_post(client, "/phone/voice", params).get_data(as_text=True)
     call = db.session.scalars(select(Call).where(Call.call_sid == "CA01")).one()
     assert answer == _reference_answer(call.id, "Björnen", HANNA)
-    ran = [s for s in statements if not s.lstrip().upper().startswith(("BEGIN", "COMMIT"))]
     assert len(ran) == 4, ran  # the ORM's path ran 8
     (leg,) = db.session.scalars(select(CallLeg).where(CallLeg.call_id == call.id))
     assert (leg.step, leg.number, leg.user_id) == (0, HANNA, call.chain[0]["user_id"])
@@ -232,3 +240,19 @@ def test_the_caller_is_found_as_find_caller_finds_them(client, demo):
         user, household = find_caller(db.session, bjornen.organisation_id, number)
         expected = (user.id if user else None, household.id if household else None)
         assert (call.caller_id, call.household_id) == expected, number
+
+
+def test_a_leg_unanswered_rings_the_next_person_in_three_statements(client, demo):
+    from tests.phone_helpers import JONAS, dial_result
+
+    with time_machine.travel(DAYTIME, tick=False):
+        dial, _ = dialled(voice(client))
+        with Statements() as ran:
+            _dial, number = dialled(dial_result(client, dial, "no-answer"))
+    assert number.text == JONAS
+    assert len(ran) == 3, ran  # the ORM's path ran 4
+    db.session.expire_all()
+    call = db.session.scalars(select(Call).where(Call.call_sid == "CA01")).one()
+    first, second = call.legs
+    assert (first.outcome.value, first.dial_call_sid) == ("no-answer", "CA01-leg")
+    assert first.ended_at is not None and second.number == JONAS and second.ended_at is None

@@ -232,38 +232,6 @@ def screen(session: DbSession, call: Call, step: int, digits: str | None) -> twi
     return twiml.connect()
 
 
-def dial_result(
-    session: DbSession,
-    call: Call,
-    step: int,
-    *,
-    dial_status: str,
-    dial_call_sid: str | None,
-    call_status: str | None,
-) -> twiml.Voice:
-    """After one person's leg: done when they accepted, else the next one, else voicemail."""
-    leg = _find_leg(call, step)
-    if leg is None:
-        return twiml.hang_up()
-    if leg.outcome == LegOutcome.ACCEPTED:
-        leg.ended_at = leg.ended_at or utcnow()
-        leg.dial_call_sid = leg.dial_call_sid or dial_call_sid
-        return twiml.hang_up()
-    if leg.outcome == LegOutcome.RINGING:
-        leg.outcome = DIAL_OUTCOMES.get(dial_status, LegOutcome.FAILED)
-        leg.ended_at = utcnow()
-        leg.dial_call_sid = dial_call_sid
-    response = twiml.Voice()
-    if call_status in FINAL_CALL_STATUSES or call.status not in (
-        CallStatus.RINGING,
-        CallStatus.VOICEMAIL,
-    ):
-        response.hangup()  # the caller has gone; nobody else is rung
-        return response
-    next_move(session, call, step + 1, response)
-    return response
-
-
 def store_recording(
     session: DbSession,
     call: Call,

@@ -29,6 +29,7 @@ from hubhome.network.models import Constellation
 from hubhome.outbox.models import OutboxMessage, OutboxStatus
 from hubhome.phone import calls, notify, spool, twiml
 from hubhome.phone.calls import find_caller, first_time
+from hubhome.phone.escalation import answer_dial_result
 from hubhome.phone.incoming import answer_incoming
 from hubhome.phone.models import Call, InboundSms
 from hubhome.phone.signature import twilio_signed
@@ -160,18 +161,22 @@ def screen() -> Response:
 @retried_once_on(IntegrityError)  # a duplicate raced us to the next leg: it is there now
 def dial_result() -> Response:
     """One leg ended: done if accepted, else the next person, else voicemail."""
-    call = _call_or_none()
-    if call is None:
-        return twiml.twiml(twiml.fallback())
-    response = calls.dial_result(
-        db.session,
-        call,
-        _step(),
-        dial_status=request.form.get("DialCallStatus", "failed"),
-        dial_call_sid=request.form.get("DialCallSid"),
-        call_status=request.form.get("CallStatus"),
+    call_id = request.args.get("call", type=int)
+    answer = (
+        answer_dial_result(
+            db.session,
+            call_id,
+            _step(),
+            dial_status=request.form.get("DialCallStatus", "failed"),
+            dial_call_sid=request.form.get("DialCallSid"),
+            call_status=request.form.get("CallStatus"),
+        )
+        if call_id is not None
+        else None
     )
-    return twiml.twiml(response)
+    if answer is None:  # no such call
+        return twiml.twiml(twiml.fallback())
+    return Response(answer, mimetype="text/xml")
 
 
 def _store_recording() -> None:
