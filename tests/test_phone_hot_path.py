@@ -256,3 +256,21 @@ def test_a_leg_unanswered_rings_the_next_person_in_three_statements(client, demo
     first, second = call.legs
     assert (first.outcome.value, first.dial_call_sid) == ("no-answer", "CA01-leg")
     assert first.ended_at is not None and second.number == JONAS and second.ended_at is None
+
+
+@pytest.mark.parametrize("port", ["", ":443"])
+def test_a_signature_over_the_url_with_or_without_its_default_port_is_accepted(client, demo, port):
+    from urllib.parse import urlsplit
+
+    from tests.conftest import TWILIO_TOKEN
+    from tests.phone_helpers import sign
+
+    parts = urlsplit(PUBLIC_URL)
+    assert parts.scheme == "https" and parts.port is None
+    params = {"CallSid": "CA01", "From": FAMILJ1, "To": "+46100000001"}
+    url = f"https://{parts.hostname}{port}{parts.path}/phone/voice"
+    signature = sign(url, params, TWILIO_TOKEN)
+    with time_machine.travel(DAYTIME, tick=False):
+        answer = twilio_post(client, "/phone/voice", params, signature=signature)
+        wrong = twilio_post(client, "/phone/voice", params, signature=signature[:-2] + "x=")
+    assert answer.status_code == 200 and wrong.status_code == 403
