@@ -135,6 +135,10 @@ def test_a_new_call_is_answered_as_before_in_four_statements(client, demo):
     call = db.session.scalars(select(Call).where(Call.call_sid == "CA01")).one()
     assert answer == _reference_answer(call.id, "Björnen", HANNA)
     assert len(ran) == 4, ran  # the ORM's path ran 8
+    with Statements() as again, time_machine.travel(DAYTIME, tick=False):
+        retried = twilio_post(client, "/phone/voice", params).get_data(as_text=True)
+    assert retried == answer
+    assert len(again) == 2, again  # Twilio's retry: the call with its line and legs (was 3)
     (leg,) = db.session.scalars(select(CallLeg).where(CallLeg.call_id == call.id))
     assert (leg.step, leg.number, leg.user_id) == (0, HANNA, call.chain[0]["user_id"])
     assert call.status == CallStatus.RINGING and call.household.name == "Familjen Andersson"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy import bindparam, insert, literal, select
+from sqlalchemy.orm import joinedload
 
 from hubhome.accounts.models import User
 from hubhome.db import DbSession, table_of
@@ -83,7 +84,9 @@ def answer_incoming(session: DbSession, *, call_sid: str, from_number: str, to_n
         _FIRST, {"call_sid": call_sid, "to_number": to_number, "from_number": from_number}
     ).one()
     if first.known is not None:  # Twilio asked again: answer as the first time
-        return str(calls.answer(session, session.get_one(Call, first.known)))
+        known = select(Call).options(joinedload(Call.constellation), joinedload(Call.legs))
+        call = session.scalars(known.where(Call.id == first.known)).unique().one()
+        return str(calls.answer(session, call))
     now = utcnow()
     chain: list[ChainStep] | None
     caller_id = household_id = None
