@@ -183,6 +183,13 @@ def bounded_unit(
     return mark
 
 
+def serve_machines(app: Flask, blueprint: str) -> None:
+    """Mark a blueprint as called by machines only (Twilio): the application's
+    before-request hooks for people are skipped for it (`UnitOfWorkFlask.preprocess_request`)."""
+    if isinstance(app, UnitOfWorkFlask):
+        app.machine_blueprints.add(blueprint)
+
+
 def _request_session() -> Session | None:
     """The request's session, if it has used one (no session is made just to end it)."""
     return db.session() if db.session.registry.has() else None
@@ -194,6 +201,19 @@ class UnitOfWorkFlask(Flask):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.teardown_request(self._end_unit_of_work)
+        self.machine_blueprints: set[str] = set()
+
+    def preprocess_request(self) -> ResponseReturnValue | None:
+        """For a blueprint only machines call (`serve_machines`), run its own before-request
+        hooks, not the application's: those serve people (sign-in, CSRF, rate limits, the
+        log reviewer's fence, API tokens) and cost Twilio's webhooks CPU for nothing."""
+        if request.blueprint not in self.machine_blueprints:
+            return super().preprocess_request()
+        for name in reversed(request.blueprints):
+            for before in self.before_request_funcs.get(name, ()):
+                if (answer := self.ensure_sync(before)()) is not None:
+                    return answer
+        return None
 
     def dispatch_request(self) -> ResponseReturnValue:
         """Run the view; commit on a status under 400, roll back on an error status."""

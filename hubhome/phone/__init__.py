@@ -27,8 +27,10 @@ def init_app(app: Flask) -> None:
     from hubhome.phone.retention import remove_expired_calls
     from hubhome.phone.views import bp
     from hubhome.phone.webhooks import bp as webhooks
+    from hubhome.transaction import serve_machines
 
     app.register_blueprint(webhooks)
+    serve_machines(app, webhooks.name)  # Twilio: no session, sign-in, CSRF or rate limit
     app.cli.add_command(phone_cli)
     app.register_blueprint(bp)
     api.register(blp)

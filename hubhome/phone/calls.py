@@ -12,7 +12,6 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
-from twilio.twiml.voice_response import VoiceResponse
 
 from hubhome.accounts.models import User
 from hubhome.audit.services import record
@@ -174,7 +173,7 @@ def _leg(session: DbSession, call: Call, step: int) -> CallLeg:
     return leg
 
 
-def next_move(session: DbSession, call: Call, step: int, response: VoiceResponse) -> None:
+def next_move(session: DbSession, call: Call, step: int, response: twiml.Voice) -> None:
     """Dial chain step `step`, or, past the end of the chain, take a message."""
     chain = steps(call)
     if step < len(chain):
@@ -186,12 +185,10 @@ def next_move(session: DbSession, call: Call, step: int, response: VoiceResponse
     twiml.add_voicemail(response, call.id)
 
 
-def answer(session: DbSession, call: Call) -> VoiceResponse:
+def answer(session: DbSession, call: Call) -> twiml.Voice:
     """The first answer to an incoming call: a greeting, then the first of the chain."""
-    response = VoiceResponse()
-    response.say(
-        twiml.greeting(call.constellation.name if call.constellation else None),
-        language=twiml.LANGUAGE,
+    response = twiml.Voice().say(
+        twiml.greeting(call.constellation.name if call.constellation else None)
     )
     next_move(session, call, 0, response)
     return response
@@ -201,7 +198,7 @@ def caller_label(call: Call) -> str | None:
     return call.household.name if call.household else None
 
 
-def screen(session: DbSession, call: Call, step: int, digits: str | None) -> VoiceResponse:
+def screen(session: DbSession, call: Call, step: int, digits: str | None) -> twiml.Voice:
     """On the called person's leg: ask for 1; record an acceptance only when it comes."""
     leg = session.scalar(select(CallLeg).where(CallLeg.call_id == call.id, CallLeg.step == step))
     if leg is None:
@@ -233,38 +230,6 @@ def screen(session: DbSession, call: Call, step: int, digits: str | None) -> Voi
         detail={"step": step},
     )
     return twiml.connect()
-
-
-def dial_result(
-    session: DbSession,
-    call: Call,
-    step: int,
-    *,
-    dial_status: str,
-    dial_call_sid: str | None,
-    call_status: str | None,
-) -> VoiceResponse:
-    """After one person's leg: done when they accepted, else the next one, else voicemail."""
-    leg = _find_leg(call, step)
-    if leg is None:
-        return twiml.hang_up()
-    if leg.outcome == LegOutcome.ACCEPTED:
-        leg.ended_at = leg.ended_at or utcnow()
-        leg.dial_call_sid = leg.dial_call_sid or dial_call_sid
-        return twiml.hang_up()
-    if leg.outcome == LegOutcome.RINGING:
-        leg.outcome = DIAL_OUTCOMES.get(dial_status, LegOutcome.FAILED)
-        leg.ended_at = utcnow()
-        leg.dial_call_sid = dial_call_sid
-    response = VoiceResponse()
-    if call_status in FINAL_CALL_STATUSES or call.status not in (
-        CallStatus.RINGING,
-        CallStatus.VOICEMAIL,
-    ):
-        response.hangup()  # the caller has gone; nobody else is rung
-        return response
-    next_move(session, call, step + 1, response)
-    return response
 
 
 def store_recording(

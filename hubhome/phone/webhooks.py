@@ -23,13 +23,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from twilio.twiml.messaging_response import MessagingResponse
-from twilio.twiml.voice_response import VoiceResponse
 
 from hubhome.extensions import csrf, db
 from hubhome.network.models import Constellation
 from hubhome.outbox.models import OutboxMessage, OutboxStatus
 from hubhome.phone import calls, notify, spool, twiml
 from hubhome.phone.calls import find_caller, first_time
+from hubhome.phone.escalation import answer_dial_result
+from hubhome.phone.incoming import answer_incoming
 from hubhome.phone.models import Call, InboundSms
 from hubhome.phone.signature import twilio_signed
 from hubhome.phones import display_phone
@@ -42,7 +43,7 @@ log = logging.getLogger(__name__)
 bp = Blueprint("phone_hooks", __name__, url_prefix="/phone")
 csrf.exempt(bp)
 
-OutageAnswer = Callable[[], VoiceResponse | MessagingResponse | Response]
+OutageAnswer = Callable[[], twiml.Voice | MessagingResponse | Response]
 _outage_answers: dict[str, Callable[[], Response]] = {}
 
 
@@ -79,7 +80,7 @@ def kept(answer: OutageAnswer) -> OutageAnswer:
     """Keep the webhook in the spool, then answer; a replay that fails again answers 503
     (the file stays for the next replay)."""
 
-    def keep_then_answer() -> VoiceResponse | MessagingResponse | Response:
+    def keep_then_answer() -> twiml.Voice | MessagingResponse | Response:
         if spool.replaying():
             return Response(status=503)
         try:
@@ -123,16 +124,19 @@ def _step() -> int:
 @retried_once_on(IntegrityError)  # the same CallSid twice at once: the other request made it
 def voice() -> Response:
     """An incoming call: greet, freeze the chain, ring its first person."""
-    call = calls.start_call(
-        db.session,
-        call_sid=request.form.get("CallSid", ""),
-        from_number=request.form.get("From", ""),
-        to_number=request.form.get("To", ""),
+    form = request.form
+    return Response(
+        answer_incoming(
+            db.session,
+            call_sid=form.get("CallSid", ""),
+            from_number=form.get("From", ""),
+            to_number=form.get("To", ""),
+        ),
+        mimetype="text/xml",
     )
-    return twiml.twiml(calls.answer(db.session, call))
 
 
-def _screen_without_database() -> VoiceResponse:
+def _screen_without_database() -> twiml.Voice:
     """A person who pressed 1 is connected even when the acceptance cannot be stored."""
     if request.form.get("Digits") == "1":
         return twiml.connect()
@@ -157,18 +161,22 @@ def screen() -> Response:
 @retried_once_on(IntegrityError)  # a duplicate raced us to the next leg: it is there now
 def dial_result() -> Response:
     """One leg ended: done if accepted, else the next person, else voicemail."""
-    call = _call_or_none()
-    if call is None:
-        return twiml.twiml(twiml.fallback())
-    response = calls.dial_result(
-        db.session,
-        call,
-        _step(),
-        dial_status=request.form.get("DialCallStatus", "failed"),
-        dial_call_sid=request.form.get("DialCallSid"),
-        call_status=request.form.get("CallStatus"),
+    call_id = request.args.get("call", type=int)
+    answer = (
+        answer_dial_result(
+            db.session,
+            call_id,
+            _step(),
+            dial_status=request.form.get("DialCallStatus", "failed"),
+            dial_call_sid=request.form.get("DialCallSid"),
+            call_status=request.form.get("CallStatus"),
+        )
+        if call_id is not None
+        else None
     )
-    return twiml.twiml(response)
+    if answer is None:  # no such call
+        return twiml.twiml(twiml.fallback())
+    return Response(answer, mimetype="text/xml")
 
 
 def _store_recording() -> None:
@@ -196,7 +204,7 @@ def _store_recording() -> None:
     )
 
 
-def _thanks() -> VoiceResponse:
+def _thanks() -> twiml.Voice:
     return twiml.hang_up(twiml.THANKS)
 
 
