@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
+from babel import Locale
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -16,6 +18,13 @@ def translation_directories() -> str:
     """Every area keeps its own catalog (hubhome/<area>/translations); Flask-Babel merges them."""
     dirs = [PACKAGE / "translations", *sorted(PACKAGE.glob("*/translations"))]
     return ";".join(str(d) for d in dirs if d.is_dir())
+
+
+@cache
+def babel_locale(identifier: str) -> Locale:
+    """The babel Locale of "sv" or "en", parsed once per process: `force_locale(str)`
+    parses its string anew on every call (each SMS queued), a Locale it takes as it is."""
+    return Locale.parse(identifier)
 
 
 def select_locale() -> str:

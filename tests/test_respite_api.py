@@ -76,6 +76,44 @@ def test_each_child_takes_a_bed(client, demo, api_headers):
     assert refused.status_code == 409
 
 
+def test_a_new_booking_is_in_the_session_as_written_and_reads_back_the_same(demo):
+    """The booking and its children are written with Core inserts, not a flush: the session
+    holds them as persistent and unchanged, and what the database stored reads the same."""
+    from sqlalchemy import inspect
+
+    from hubhome.respite import services
+    from hubhome.respite.models import BookingKind
+
+    familj = demo.user("familj1")
+    kids = children_of(familj)[:2]
+    booking = services.request_booking(
+        db.session,
+        familj,
+        services.BookingRequest(
+            household_id=familj.household_id,
+            child_ids=[*reversed(kids), kids[0]],
+            check_in=date(2026, 12, 4),
+            check_out=date(2026, 12, 6),
+            kind=BookingKind.PLANNED,
+            note=" Nötallergi ",
+        ),
+    )
+    assert inspect(booking).persistent and not db.session.new and not db.session.dirty
+    assert db.session.get(RespiteBooking, booking.id) is booking
+    assert [c.child_id for c in booking.children] == sorted(kids)
+    assert all(inspect(c).persistent and c.booking is booking for c in booking.children)
+    written = {
+        column: getattr(booking, column)
+        for column in RespiteBooking.__table__.columns.keys()  # noqa: SIM118
+    }
+    assert written["note"] == "Nötallergi" and written["status"] == "requested"
+    assert written["created_at"] == written["updated_at"] and written["decided_at"] is None
+    db.session.commit()
+    db.session.expire_all()
+    assert {column: getattr(booking, column) for column in written} == written
+    assert sorted(c.child_id for c in booking.children) == sorted(kids)
+
+
 @pytest.mark.parametrize(
     ("check_in", "check_out", "field"),
     [

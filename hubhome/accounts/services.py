@@ -13,7 +13,7 @@ import pyotp
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, String, bindparam, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from hubhome.accounts.models import ApiToken, LoginThrottle, Role, User
 from hubhome.accounts.passwords import dummy_hash, hash_password, needs_rehash, verify_password
@@ -245,23 +245,28 @@ def issue_api_token(session: DbSession, user: User) -> IssuedToken:
 
 
 @cache
-def _token_and_user() -> Select[ApiToken]:
+def _token_and_user() -> Select[ApiToken, User]:
     """Every API request needs both: one round trip, a statement built once (on first use,
-    not at import, when the mappers may not all be known yet)."""
+    not at import, when the mappers may not all be known yet). Two entities of a join rather
+    than `joinedload`, whose eager loader is set up anew on every execution."""
     return (
-        select(ApiToken)
-        .options(joinedload(ApiToken.user))
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
         .where(ApiToken.token_hash == bindparam("token_hash", type_=String))
     )
 
 
 def user_for_token(session: DbSession, token: str) -> ApiToken | None:
-    """Return the live token row for a bearer token, or None."""
-    row = session.scalar(_token_and_user(), {"token_hash": _token_hash(token)})
-    now = utcnow()
-    if row is None or row.revoked_at is not None or row.expires_at <= now:
+    """Return the live token row for a bearer token (its `user` loaded), or None."""
+    found = session.execute(_token_and_user(), {"token_hash": _token_hash(token)}).first()
+    if found is None:
         return None
-    if not row.user.active:
+    row, user = found
+    set_committed_value(row, "user", user)  # as joinedload would: no lazy load to ask for it
+    now = utcnow()
+    if row.revoked_at is not None or row.expires_at <= now:
+        return None
+    if not user.active:
         return None
     return row
 

@@ -22,6 +22,13 @@ class Blueprint(SmorestBlueprint):
 
     ARGUMENTS_PARSER = BoundedParser()
 
+    def arguments(self, schema: Any, *args: Any, **kwargs: Any) -> Any:
+        """flask-smorest's `arguments`, with a schema class made an instance once: webargs
+        builds a new instance of a class on every request (copying each of its fields)."""
+        if isinstance(schema, type):
+            schema = schema()
+        return super().arguments(schema, *args, **kwargs)
+
 
 api = HubhomeApi(
     spec_kwargs={

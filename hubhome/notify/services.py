@@ -22,6 +22,7 @@ from hubhome.accounts.models import User
 from hubhome.audit.services import record
 from hubhome.db import DbSession
 from hubhome.errors import ValidationFailed
+from hubhome.i18n import babel_locale
 from hubhome.notify.models import DEFAULTS, Kind, NotificationPreference, PushSubscription, Via
 from hubhome.outbox.channels import push_payload
 from hubhome.outbox.services import enqueue_email, enqueue_push, enqueue_sms
@@ -158,7 +159,7 @@ def notify(
     purpose = purpose or f"notify.{kind.value}"
     via = preferences(session, user)[kind]
     if via == Via.PUSH:
-        with force_locale(user.locale or "sv"):
+        with force_locale(babel_locale(user.locale or "sv")):
             heading = title() if title else "Hubhome"
             payload = push_payload(heading, render(), url, dedupe_key)
         for subscription in subscriptions(session, user):
@@ -168,7 +169,7 @@ def notify(
             if Via.PUSH not in used:
                 used.append(Via.PUSH)
     elif via == Via.EMAIL and user.email:
-        with force_locale(user.locale or "sv"):
+        with force_locale(babel_locale(user.locale or "sv")):
             subject = title() if title else "Hubhome"
             body = render()
         queued = enqueue_email(

@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from hubhome.accounts.models import User
 from hubhome.db import DbSession, table_of
+from hubhome.i18n import babel_locale
 from hubhome.outbox.models import Channel, OutboxMessage, priority_of
 
 
@@ -69,7 +70,7 @@ def enqueue_sms(
     """
     if not recipient.phone:
         return None
-    with force_locale(recipient.locale or "sv"):
+    with force_locale(babel_locale(recipient.locale or "sv")):
         body = render()
     return _insert(
         session,

@@ -100,7 +100,8 @@ def _hub_calendar() -> CompoundSelect[str, date, date, int]:
         .join(RespiteBookingChild)
         .where(
             RespiteBooking.hub_household_id == hub_id,
-            RespiteBooking.status.in_(HOLDS_BEDS),
+            # a bound value each, not one list expanded into the SQL at every execution
+            RespiteBooking.status.in_([literal(s, RespiteBooking.status.type) for s in HOLDS_BEDS]),
             RespiteBooking.check_in < end,
             RespiteBooking.check_out > start,
         )
