@@ -283,6 +283,30 @@ def test_the_foster_home_register_costs_the_same_for_a_few_children_or_many(demo
     assert many == few
 
 
+def test_the_foster_home_register_is_paged_and_its_csv_has_every_child(
+    demo, other_app, monkeypatch
+):
+    from hubhome.decisions import reports
+
+    monkeypatch.setattr(reports, "REGISTER_PER_PAGE", 3)
+    client = _counting_client(other_app, "admin")
+    csv = client.get("/decisions/foster-home-register.csv?year=2025").get_data(as_text=True)
+    total = len(csv.strip().splitlines()) - 1
+    assert total > 3
+    path = "/decisions/foster-home-register?year=2025"
+    first, text = _count(client, path)
+    assert text.count('<tr><th scope="row">') == 3
+    assert f'href="{path}&amp;page=2"' in text and 'rel="prev"' not in text
+    assert "Barn 1–3" in text  # Swedish: "Children 1–3"
+    pages = -(-total // 3)
+    last, text = _count(client, f"{path}&page={pages}")
+    assert text.count('<tr><th scope="row">') == total - 3 * (pages - 1)
+    assert 'rel="prev"' in text and 'rel="next"' not in text
+    past, text = _count(client, f"{path}&page={pages + 5}")
+    assert '<tr><th scope="row">' not in text and "Första sidan" in text
+    assert first == last and past <= first
+
+
 @pytest.mark.parametrize("search", ["actor", "child", "action"])
 def test_the_audit_search_costs_the_same_for_a_few_events_or_many(demo, other_app, search):
     from hubhome.audit.models import AuditEvent

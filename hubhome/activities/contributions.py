@@ -46,37 +46,47 @@ def health_figures(
             local = to_local(starts_at)
             met[constellation_id].add((local.year, local.month))
     group = _("Meetings and activities")
+    # Translated once, not once per constellation (200 in the largest organisation).
+    label = {
+        "months": _("Months with a constellation meeting"),
+        "months_total": _("Constellation-months with a meeting"),
+        "missed": _("Months without a constellation meeting"),
+        "missed_total": _("Constellation-months without a meeting"),
+        "social": _("Social activities"),
+        "training": _("Training and peer-support sessions"),
+        "conference": _("Family group conferences"),
+    }
     result = {}
     for cid in constellation_ids:
         missed = len([m for m in months if m not in met[cid]])
         result[cid] = [
             HealthFigure(
                 "activities.meeting_months",
-                _("Months with a constellation meeting"),
+                label["months"],
                 len(months) - missed,
                 group,
-                total_label=_("Constellation-months with a meeting"),
+                total_label=label["months_total"],
             ),
             HealthFigure(
                 "activities.meeting_missed",
-                _("Months without a constellation meeting"),
+                label["missed"],
                 missed,
                 group,
                 concern=missed > 0,
-                total_label=_("Constellation-months without a meeting"),
+                total_label=label["missed_total"],
             ),
             HealthFigure(
-                "activities.social", _("Social activities"), kinds[cid][ActivityKind.SOCIAL], group
+                "activities.social", label["social"], kinds[cid][ActivityKind.SOCIAL], group
             ),
             HealthFigure(
                 "activities.training",
-                _("Training and peer-support sessions"),
+                label["training"],
                 kinds[cid][ActivityKind.TRAINING],
                 group,
             ),
             HealthFigure(
                 "activities.family_conference",
-                _("Family group conferences"),
+                label["conference"],
                 kinds[cid][ActivityKind.FAMILY_CONFERENCE],
                 group,
             ),
