@@ -58,6 +58,11 @@ def save(db_url: str, generated: Generated, directory: Path = ARTIFACTS) -> Path
         _copy(admin, str(make_url(db_url).database), template_name(db_url))
     finally:
         admin.dispose()
+    return write_handles(db_url, generated, directory)
+
+
+def write_handles(db_url: str, generated: Generated, directory: Path = ARTIFACTS) -> Path:
+    """The handles the scenarios need, as JSON, for `load`."""
     path = handles_path(db_url, directory)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(dataclasses.asdict(generated)) + "\n")

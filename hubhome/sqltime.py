@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Integer
+from sqlalchemy import Integer, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -66,3 +66,33 @@ def sqlite_stockholm_hour(stored: str | None) -> int | None:
     if stored is None:
         return None
     return datetime.fromisoformat(stored).replace(tzinfo=UTC).astimezone(STOCKHOLM).hour
+
+
+class stockholm_month(FunctionElement[str]):  # noqa: N801
+    """The month, Swedish time, of an instant stored as naive UTC, as "YYYY-MM"."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(stockholm_month)
+def _stockholm_month(element: stockholm_month, compiler: Any, **kw: Any) -> str:
+    (instant,) = list(element.clauses)
+    return (
+        f"to_char(({compiler.process(instant, **kw)} AT TIME ZONE 'UTC') "
+        "AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM')"
+    )
+
+
+@compiles(stockholm_month, "sqlite")
+def _stockholm_month_sqlite(element: stockholm_month, compiler: Any, **kw: Any) -> str:
+    (instant,) = list(element.clauses)
+    return f"stockholm_month({compiler.process(instant, **kw)})"
+
+
+def sqlite_stockholm_month(stored: str | None) -> str | None:
+    """SQLite's `stockholm_month()`: registered on every SQLite connection (hubhome.db)."""
+    if stored is None:
+        return None
+    local = datetime.fromisoformat(stored).replace(tzinfo=UTC).astimezone(STOCKHOLM)
+    return f"{local.year:04d}-{local.month:02d}"
