@@ -1,8 +1,10 @@
 """Load driver, run as its own process: replay prepared requests with N concurrent clients.
 
-Input: a JSON file {"base": url, "requests": [{"method", "path", "headers", "body"}],
+Input: a JSON file {"base": url, "requests": [{"method", "path", "headers", "body", "source"}],
 "concurrency": n, "total": m, "think_ms": t}. Each of the n clients sends a request, waits for
 the answer, pauses t ms (0: closed loop, as fast as the server answers) and sends the next.
+A request with a "source" (a loopback address such as 127.0.0.7) is sent from that
+address, as many clients' requests are, on a connection of its own.
 Output: one JSON line with latencies (ms), throughput and the X-Query-Count the server
 reported (mean, min and max over the requests).
 """
@@ -40,12 +42,19 @@ def run(spec: dict) -> dict:
     def worker(stagger: float) -> None:
         time.sleep(stagger)  # paced clients start spread out, not as one burst
         conn = http.client.HTTPConnection(base.hostname, base.port, timeout=30)
+        source = None
         while True:
             with lock:
                 i = next(counter, None)
             if i is None:
                 break
             req = requests[i % len(requests)]
+            if req.get("source") != source:  # from another loopback address: reconnect
+                source = req.get("source")
+                conn.close()
+                conn = http.client.HTTPConnection(
+                    base.hostname, base.port, timeout=30, source_address=(source or "", 0)
+                )
             body = req.get("body")
             started = time.perf_counter()
             try:
@@ -54,7 +63,9 @@ def run(spec: dict) -> dict:
                 response.read()
             except (OSError, http.client.HTTPException) as exc:
                 conn.close()
-                conn = http.client.HTTPConnection(base.hostname, base.port, timeout=30)
+                conn = http.client.HTTPConnection(
+                    base.hostname, base.port, timeout=30, source_address=(source or "", 0)
+                )
                 with lock:
                     errors.append(type(exc).__name__)
                 continue

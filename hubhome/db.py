@@ -86,6 +86,13 @@ def install_sqlite_pragmas() -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+            from hubhome.sqltime import sqlite_stockholm_hour, sqlite_stockholm_month
+
+            for name, fn in (
+                ("stockholm_hour", sqlite_stockholm_hour),
+                ("stockholm_month", sqlite_stockholm_month),
+            ):
+                dbapi_connection.create_function(name, 1, fn, deterministic=True)
 
     @event.listens_for(Engine, "begin")
     def _on_begin(connection: Any) -> None:

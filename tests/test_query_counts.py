@@ -254,6 +254,33 @@ def test_outcomes_over_ten_years_cost_the_same_queries_as_over_one(demo, other_a
     assert ten == one
 
 
+def test_outcomes_show_a_page_of_constellations_and_the_organisation_on_each(
+    demo, other_app, monkeypatch
+):
+    from hubhome.network.models import Constellation
+    from hubhome.outcomes import views
+
+    monkeypatch.setattr(views, "CONSTELLATIONS_PER_PAGE", 1)
+    organisation_id = demo.user("admin").organisation_id
+    found = db.session.query(Constellation).filter_by(organisation_id=organisation_id)
+    names = sorted(c.name for c in found)
+    db.session.commit()  # SQLite: let the other app's requests begin
+    assert len(names) > 1
+    client = _counting_client(other_app, "admin")
+    period = "from=2016-11-24&to=2026-11-23"
+    first, text = _count(client, f"/outcomes/?{period}")
+    shown = [n for n in names if f"<h4>{n}</h4>" in text]
+    assert shown == names[:1]
+    assert f"Konstellationer 1–1 av {len(names)}" in text  # Swedish, with the total
+    assert 'rel="next"' in text and 'rel="prev"' not in text and 'id="organisation"' in text
+    last, text = _count(client, f"/outcomes/?{period}&page={len(names)}")
+    assert [n for n in names if f"<h4>{n}</h4>" in text] == names[-1:]
+    assert 'rel="prev"' in text and 'rel="next"' not in text and 'id="organisation"' in text
+    assert first == last
+    csv = client.get(f"/outcomes/outcomes.csv?{period}").get_data(as_text=True)
+    assert all(n in csv for n in names)  # the CSV has every constellation
+
+
 def test_the_foster_home_register_costs_the_same_for_a_few_children_or_many(demo, other_app):
     from datetime import date
 
@@ -281,6 +308,30 @@ def test_the_foster_home_register_costs_the_same_for_a_few_children_or_many(demo
     many, text = _count(client, "/decisions/foster-home-register?year=2025")
     assert text.count("Registrerad") == 12  # initials only for protected identities
     assert many == few
+
+
+def test_the_foster_home_register_is_paged_and_its_csv_has_every_child(
+    demo, other_app, monkeypatch
+):
+    from hubhome.decisions import reports
+
+    monkeypatch.setattr(reports, "REGISTER_PER_PAGE", 3)
+    client = _counting_client(other_app, "admin")
+    csv = client.get("/decisions/foster-home-register.csv?year=2025").get_data(as_text=True)
+    total = len(csv.strip().splitlines()) - 1
+    assert total > 3
+    path = "/decisions/foster-home-register?year=2025"
+    first, text = _count(client, path)
+    assert text.count('<tr><th scope="row">') == 3
+    assert f'href="{path}&amp;page=2"' in text and 'rel="prev"' not in text
+    assert "Barn 1–3" in text  # Swedish: "Children 1–3"
+    pages = -(-total // 3)
+    last, text = _count(client, f"{path}&page={pages}")
+    assert text.count('<tr><th scope="row">') == total - 3 * (pages - 1)
+    assert 'rel="prev"' in text and 'rel="next"' not in text
+    past, text = _count(client, f"{path}&page={pages + 5}")
+    assert '<tr><th scope="row">' not in text and "Första sidan" in text
+    assert first == last and past <= first
 
 
 @pytest.mark.parametrize("search", ["actor", "child", "action"])

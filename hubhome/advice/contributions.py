@@ -81,11 +81,13 @@ def health_figures(
     ).all()
     counts = {(cid, topic): n for cid, topic, n in rows}
     group = _("Advice contacts by topic")
+    # Translated once, not once per constellation and topic (1,200 at the largest organisation).
+    labels = {topic: str(TOPIC_LABELS[topic]) for topic in AdviceTopic}
     return {
         cid: [
             HealthFigure(
                 f"advice.{topic}",
-                str(TOPIC_LABELS[topic]),
+                labels[topic],
                 counts.get((cid, topic), 0),
                 group,
                 concern=topic == AdviceTopic.PLACEMENT_CONCERN and counts.get((cid, topic), 0) > 0,

@@ -32,13 +32,18 @@ def kind_label(kind: str) -> str:
     }[kind]
 
 
-def gender_label(gender: str) -> str:
+def gender_labels() -> dict[str, str]:
+    """Each gender's label, translated once (a register lists thousands of children)."""
     return {
         "girl": _("Girl"),
         "boy": _("Boy"),
         "other": _("Other"),
         "unknown": _("Not stated"),
-    }[gender]
+    }
+
+
+def gender_label(gender: str) -> str:
+    return gender_labels()[gender]
 
 
 def status_label(status: str) -> str:
@@ -291,10 +296,31 @@ def initials(first_name: str, last_name: str) -> str:
     return f"{first_name[:1]}.{last_name[:1]}.".upper()
 
 
-def foster_home_register(session: DbSession, organisation_id: int, year: int) -> list[RegisterRow]:
-    """Children placed in the organisation's foster homes at any time during `year`."""
-    found = session.execute(
-        select(Placement, Child, Household)
+REGISTER_PER_PAGE = 100  # the page; the CSV sent to IVO has every child
+
+
+def foster_home_register(
+    session: DbSession,
+    organisation_id: int,
+    year: int,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[RegisterRow]:
+    """Children placed in the organisation's foster homes at any time during `year`
+    (`limit` rows from `offset`, in the register's order, for one page of it)."""
+    query = (
+        select(
+            Child.id,
+            Child.first_name,
+            Child.last_name,
+            Child.birth_date,
+            Child.gender,
+            Child.protected_identity,
+            Household.name,
+            Placement.start_date,
+            Placement.end_date,
+        )
         .join(Child, Child.id == Placement.child_id)
         .join(Household, Household.id == Placement.household_id)
         .where(
@@ -302,24 +328,24 @@ def foster_home_register(session: DbSession, organisation_id: int, year: int) ->
             Placement.start_date <= date(year, 12, 31),
             or_(Placement.end_date.is_(None), Placement.end_date >= date(year, 1, 1)),
         )
-        .order_by(Child.last_name, Child.first_name, Placement.start_date)
-    ).all()
+        .order_by(Child.last_name, Child.first_name, Placement.start_date, Placement.id)
+        .offset(offset)
+    )
+    if limit is not None:
+        query = query.limit(limit)
     rows = []
-    for placement, child, home in found:
-        protected = child.protected_identity
+    for child_id, first, last, birth, gender, protected, home, start, end in session.execute(query):
         rows.append(
             RegisterRow(
-                child_id=child.id,
-                name=initials(child.first_name, child.last_name)
-                if protected
-                else f"{child.first_name} {child.last_name}",
-                born=str(child.birth_date.year) if protected else child.birth_date.isoformat(),
-                gender=str(child.gender),
-                home="" if protected else home.name,
-                start=placement.start_date,
-                end=placement.end_date,
+                child_id=child_id,
+                name=initials(first, last) if protected else f"{first} {last}",
+                born=str(birth.year) if protected else birth.isoformat(),
+                gender=str(gender),
+                home="" if protected else home,
+                start=start,
+                end=end,
                 protected=protected,
-                born_on=None if protected else child.birth_date,
+                born_on=None if protected else birth,
             )
         )
     return rows
@@ -336,6 +362,7 @@ def register_csv(year: int, rows: Sequence[RegisterRow]) -> str:
         _("Placed until"),
         _("Protected identity"),
     ]
+    genders = gender_labels()
     return _csv(
         header,
         (
@@ -343,7 +370,7 @@ def register_csv(year: int, rows: Sequence[RegisterRow]) -> str:
                 year,
                 r.name,
                 r.born,
-                gender_label(r.gender),
+                genders[r.gender],
                 r.home,
                 r.start.isoformat(),
                 _iso(r.end),

@@ -286,10 +286,25 @@ def _audit_register(year: int, count: int, form: str) -> None:
 def foster_register() -> Any:
     """The register of children in foster homes that goes to IVO each January (admins)."""
     year = _register_year()
-    rows = reports.foster_home_register(db.session, current_user.organisation_id, year)
+    page = request.args.get("page", 1, type=db_int) or 1
+    per_page = reports.REGISTER_PER_PAGE
+    found = reports.foster_home_register(
+        db.session,
+        current_user.organisation_id,
+        year,
+        limit=per_page + 1,  # one more: is there a next page?
+        offset=(max(page, 1) - 1) * per_page,
+    )
+    rows = found[:per_page]
     _audit_register(year, len(rows), "page")
     return render_template(
-        "decisions/register.html", rows=rows, year=year, gender_label=reports.gender_label
+        "decisions/register.html",
+        rows=rows,
+        year=year,
+        page=page,
+        more=len(found) > per_page,
+        first_number=(max(page, 1) - 1) * per_page + 1,
+        genders=reports.gender_labels(),
     )
 
 

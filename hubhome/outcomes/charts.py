@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hubhome.db import DbSession
 from hubhome.display import charts
@@ -16,10 +16,28 @@ from hubhome.display.dates import format_day
 from hubhome.network.models import Constellation
 from hubhome.outcomes.models import ConstellationSnapshot
 from hubhome.outcomes.queries import TrendRow
-from hubhome.timeutil import local_to_utc, to_local
+from hubhome.sqltime import stockholm_hour
+from hubhome.timeutil import local_to_utc
 
 WEEKS = 13  # the occupancy map: the last quarter, week by week
 DAY_STARTS, NIGHT_STARTS = 8, 20  # as the phone figures count day and night calls
+
+
+def percents() -> Callable[[float | None], str]:
+    """The page's share formatter: "45,7 %", or "no beds" for None.
+
+    Flask-Babel's `percentformat` looks up the locale and parses its pattern on every call;
+    the largest organisation's page shows some 2,800 shares (a week's mean per hub).
+    """
+    from babel.numbers import parse_pattern
+    from flask_babel import get_locale
+
+    locale, pattern, none = get_locale(), parse_pattern("0.0 %"), _("no beds")
+
+    def percent(share: float | None) -> str:
+        return none if share is None else pattern.apply(share, locale)
+
+    return percent
 
 
 def month_label(month: date) -> str:
@@ -51,10 +69,11 @@ class OccupancyMap:
     name: str
     weeks: list[date]  # each week's Monday
     shares: list[list[float | None]] = field(default_factory=list)  # weekday × week
+    # The axes' labels, the same for every hub's map: formatted once per page, not per map.
+    labels: tuple[list[str], list[str]] | None = None
 
     def chart(self) -> Markup:
-        weekdays = [format_day(self.weeks[0] + timedelta(days=d), "EEE") for d in range(7)]
-        columns = [format_day(w, "d MMM") for w in self.weeks]
+        weekdays, columns = self.labels or _axis_labels(self.weeks)
         return charts.heat_map(weekdays, columns, self.shares)
 
     def mean(self, week: int) -> float | None:
@@ -81,11 +100,18 @@ def occupancy_maps(
         (cid, day): (planned + emergency) / beds if beds else None
         for cid, day, beds, planned, emergency in rows
     }
+    labels = _axis_labels(weeks)
     maps = []
     for c in sorted(constellations, key=lambda c: c.name):
         grid = [[nights.get((c.id, week + timedelta(days=d))) for week in weeks] for d in range(7)]
-        maps.append(OccupancyMap(c.name, weeks, grid))
+        maps.append(OccupancyMap(c.name, weeks, grid, labels))
     return maps
+
+
+def _axis_labels(weeks: Sequence[date]) -> tuple[list[str], list[str]]:
+    """The weekdays down the side and the weeks along the bottom of an occupancy map."""
+    weekdays = [format_day(weeks[0] + timedelta(days=d), "EEE") for d in range(7)]
+    return weekdays, [format_day(w, "d MMM") for w in weeks]
 
 
 @dataclass
@@ -118,14 +144,17 @@ def calls_by_hour(
     """How many calls came in each hour of the day over the period."""
     from hubhome.phone.models import Call
 
-    started = session.scalars(
-        select(Call.started_at).where(
+    hour = stockholm_hour(Call.started_at)
+    rows = session.execute(
+        select(hour, func.count())
+        .where(
             Call.constellation_id.in_(constellation_ids),
             Call.started_at >= local_to_utc(first, time(0)),
             Call.started_at < local_to_utc(last + timedelta(days=1), time(0)),
         )
+        .group_by(hour)
     )
     counts = [0] * 24
-    for instant in started:
-        counts[to_local(instant).hour] += 1
+    for at_hour, calls in rows:  # 24 rows at most, however many calls
+        counts[at_hour] += calls
     return CallsByHour(counts)

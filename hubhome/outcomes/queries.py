@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 
 from hubhome.children.models import Placement
 from hubhome.db import DbSession
@@ -25,6 +25,7 @@ from hubhome.respite.models import (
     RespiteBooking,
     RespiteBookingChild,
 )
+from hubhome.sqltime import days_between
 
 DAYS_PER_YEAR = 365.25
 
@@ -122,36 +123,28 @@ class ConstellationHealth:
 def respite_nights(
     session: DbSession, constellation_ids: Sequence[int], first: date, last: date
 ) -> dict[tuple[int, str], int]:
-    """Child-nights of approved or completed respite per (constellation, kind) in [first, last]."""
+    """Child-nights of approved or completed respite per (constellation, kind) in [first, last].
+
+    Summed in the database over (booking, child) rows: one row per constellation and kind,
+    however many years of stays."""
+    after = last + timedelta(days=1)
+    b = RespiteBooking
+    nights = days_between(
+        case((b.check_out > after, after), else_=b.check_out),
+        case((b.check_in < first, first), else_=b.check_in),
+    )
     rows = session.execute(
-        select(
-            RespiteBooking.constellation_id,
-            RespiteBooking.kind,
-            RespiteBooking.check_in,
-            RespiteBooking.check_out,
-            func.count(RespiteBookingChild.child_id),
-        )
-        .join(RespiteBookingChild, RespiteBookingChild.booking_id == RespiteBooking.id)
+        select(b.constellation_id, b.kind, func.sum(nights))
+        .join(RespiteBookingChild, RespiteBookingChild.booking_id == b.id)
         .where(
-            RespiteBooking.constellation_id.in_(constellation_ids),
-            RespiteBooking.status.in_((BookingStatus.APPROVED, BookingStatus.COMPLETED)),
-            RespiteBooking.check_in <= last,
-            RespiteBooking.check_out > first,
+            b.constellation_id.in_(constellation_ids),
+            b.status.in_((BookingStatus.APPROVED, BookingStatus.COMPLETED)),
+            b.check_in <= last,
+            b.check_out > first,
         )
-        .group_by(
-            RespiteBooking.id,
-            RespiteBooking.constellation_id,
-            RespiteBooking.kind,
-            RespiteBooking.check_in,
-            RespiteBooking.check_out,
-        )
+        .group_by(b.constellation_id, b.kind)
     ).all()
-    totals_: dict[tuple[int, str], int] = {}
-    for cid, kind, check_in, check_out, children in rows:
-        key = (cid, str(kind))
-        nights = overlap_days(check_in, check_out, first, last)
-        totals_[key] = totals_.get(key, 0) + children * nights
-    return totals_
+    return {(cid, str(kind)): int(total) for cid, kind, total in rows}
 
 
 def constellation_health(

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from hubhome.accounts.models import Role
+from hubhome.api.bounds import db_int
 from hubhome.decisions.rules import add_months
 from hubhome.display.charts import shade_scale
 from hubhome.display.sheets import csv_response, xlsx_response
@@ -66,20 +67,38 @@ def _figures() -> dict[str, Any]:
     }
 
 
+CONSTELLATIONS_PER_PAGE = 20  # the page's per-hub sections; the CSV and Excel have all
+
+
 @bp.route("/")
 def index() -> Any:
-    """How each constellation is doing, and the organisation's outcomes over a period."""
+    """How each constellation is doing, and the organisation's outcomes over a period.
+
+    The organisation, the month-by-month trend and the calls count every constellation; the
+    sections about each one (its figures and its occupancy map) show a page of them, so the
+    largest organisation's 200 hubs do not make a page of megabytes."""
     figures = _figures()
     constellations = visible_constellations(db.session, current_user)
     ids = [c.id for c in constellations]
+    per_page = CONSTELLATIONS_PER_PAGE
+    pages = max(1, -(-len(constellations) // per_page))
+    page = min(max(request.args.get("page", 1, type=db_int) or 1, 1), pages)
+    shown = slice((page - 1) * per_page, page * per_page)
     return render_template(
         "outcomes/index.html",
         has_sources=has_sources(),
         charts=outcome_charts.trend_charts(figures["trend"]),
         month_label=outcome_charts.month_label,
-        occupancy=outcome_charts.occupancy_maps(db.session, constellations, figures["last"]),
+        pct=outcome_charts.percents(),
+        occupancy=outcome_charts.occupancy_maps(db.session, constellations[shown], figures["last"]),
         occupancy_key=shade_scale(),
         calls=outcome_charts.calls_by_hour(db.session, ids, figures["first"], figures["last"]),
+        page=page,
+        pages=pages,
+        page_health=figures["health"][shown],
+        shown_from=shown.start + 1,
+        shown_to=min(shown.stop, len(constellations)),
+        constellation_count=len(constellations),
         **figures,
     )
 

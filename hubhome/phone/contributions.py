@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 
 from hubhome.caseload.sources import CaseloadExtra, CaseloadNote
 from hubhome.children.models import Placement
@@ -15,6 +15,7 @@ from hubhome.db import DbSession
 from hubhome.display.dates import format_instant
 from hubhome.outcomes.sources import HealthFigure
 from hubhome.phone.models import Call, CallStatus, FollowUp
+from hubhome.sqltime import stockholm_hour
 from hubhome.timeutil import local_to_utc, to_local
 
 DAY_STARTS, NIGHT_STARTS = time(8), time(20)  # day 08–20 Stockholm time, night the rest
@@ -44,12 +45,21 @@ def health_figures(
     session: DbSession, constellation_ids: Sequence[int], start: date, end: date
 ) -> dict[int, list[HealthFigure]]:
     """Calls by day and night, unanswered calls and open voicemails, per constellation."""
+    hour = stockholm_hour(Call.started_at)
+    daytime = and_(hour >= DAY_STARTS.hour, hour < NIGHT_STARTS.hour)
     rows = session.execute(
-        select(Call.constellation_id, Call.started_at, Call.status).where(
+        select(
+            Call.constellation_id,
+            func.count(),
+            func.sum(case((daytime, 1), else_=0)),
+            func.sum(case((Call.status.in_(UNANSWERED), 1), else_=0)),
+        )
+        .where(
             Call.constellation_id.in_(constellation_ids),
             Call.started_at >= local_to_utc(start, time(0)),
             Call.started_at < local_to_utc(end + timedelta(days=1), time(0)),
         )
+        .group_by(Call.constellation_id)
     ).all()
     open_followups = dict(
         session.execute(
@@ -61,27 +71,35 @@ def health_figures(
     counts: dict[int, dict[str, int]] = {
         cid: {"day": 0, "night": 0, "unanswered": 0} for cid in constellation_ids
     }
-    for constellation_id, started_at, status in rows:
-        c = counts[constellation_id]  # type: ignore[index]
-        c["day" if is_daytime(started_at) else "night"] += 1
-        c["unanswered"] += status in UNANSWERED
+    for constellation_id, calls, day, unanswered in rows:  # one row per constellation
+        counts[constellation_id] = {
+            "day": int(day),
+            "night": calls - int(day),
+            "unanswered": int(unanswered),
+        }
     group = _("Telephone support")
+    label = {  # translated once, not once per constellation
+        "day": _("Calls by day (08–20)"),
+        "night": _("Calls by night (20–08)"),
+        "unanswered": _("Calls nobody accepted"),
+        "open": _("Voicemails and missed calls not yet handled"),
+    }
     result: dict[int, list[HealthFigure]] = {}
     for cid, c in counts.items():
         voicemails = open_followups.get(cid, 0)
         result[cid] = [
-            HealthFigure("calls.day", _("Calls by day (08–20)"), c["day"], group),
-            HealthFigure("calls.night", _("Calls by night (20–08)"), c["night"], group),
+            HealthFigure("calls.day", label["day"], c["day"], group),
+            HealthFigure("calls.night", label["night"], c["night"], group),
             HealthFigure(
                 "calls.unanswered",
-                _("Calls nobody accepted"),
+                label["unanswered"],
                 c["unanswered"],
                 group,
                 concern=c["unanswered"] > 0,
             ),
             HealthFigure(
                 "calls.open_follow_ups",
-                _("Voicemails and missed calls not yet handled"),
+                label["open"],
                 voicemails,
                 group,
                 concern=voicemails > 0,
