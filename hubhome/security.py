@@ -22,22 +22,28 @@ CSP = "; ".join(
 def init_security(app: Flask) -> None:
     secure = app.config["SESSION_COOKIE_SECURE"]
 
+    defaults = [
+        ("Content-Security-Policy", CSP),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "same-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ]
+    if secure:
+        defaults.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    lowered = [(name.lower(), name, value) for name, value in defaults]
+
     @app.after_request
     def set_security_headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
-        )
+        # One pass over the headers a view set, instead of a case-insensitive scan per
+        # setdefault: a tenth of a phone webhook's Python time went to str.lower().
+        present = {name.lower() for name, _value in response.headers.items()}
+        for low, name, value in lowered:
+            if low not in present:
+                response.headers.add(name, value)
         if g.get("api_user") is not None or _signed_in():
             # pages and answers for a signed-in person hold children's data: never kept
             response.headers["Cache-Control"] = "no-store"
-        if secure:
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-            )
         return response
 
 

@@ -92,6 +92,30 @@ def test_security_headers_are_set_on_pages_and_api(client, demo):
         assert headers["Referrer-Policy"] == "same-origin"
 
 
+def test_each_security_header_is_sent_once_and_a_views_own_is_kept(other_app):
+    """The headers are added in one pass over what the view set: never twice, never over it."""
+    from flask import Response
+
+    app = other_app(SESSION_COOKIE_SECURE=True)
+
+    @app.route("/_own-headers")
+    def own() -> Response:
+        response = Response("ok")
+        response.headers["x-frame-options"] = "SAMEORIGIN"  # any case
+        return response
+
+    headers = app.test_client().get("/_own-headers").headers
+    assert headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    for name in (
+        "Content-Security-Policy",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Permissions-Policy",
+        "Strict-Transport-Security",
+    ):
+        assert len(headers.getlist(name)) == 1, name
+
+
 def test_templates_need_no_inline_script_or_style():
     for template in TEMPLATES.rglob("*.html"):
         text = template.read_text()
