@@ -16,7 +16,7 @@ from hubhome.db import DbSession
 from hubhome.display.dates import format_instant
 from hubhome.outcomes.sources import HealthFigure
 from hubhome.phone.models import Call, CallStatus, FollowUp
-from hubhome.sqltime import stockholm_hour
+from hubhome.sqltime import stockholm_hour_between
 from hubhome.timeutil import local_to_utc, to_local
 
 DAY_STARTS, NIGHT_STARTS = time(8), time(20)  # day 08–20 Stockholm time, night the rest
@@ -63,7 +63,10 @@ def calls_by_constellation_and_hour(
         kept = request.environ.setdefault("hubhome.phone.call_counts", {})
         if key in kept:
             return kept[key]
-    hour = stockholm_hour(Call.started_at)
+    after, before = local_to_utc(start, time(0)), local_to_utc(end + timedelta(days=1), time(0))
+    hour = stockholm_hour_between(
+        Call.started_at, after.replace(tzinfo=None), before.replace(tzinfo=None)
+    )
     rows = session.execute(
         select(
             Call.constellation_id,
@@ -73,8 +76,8 @@ def calls_by_constellation_and_hour(
         )
         .where(
             Call.constellation_id.in_(constellation_ids),
-            Call.started_at >= local_to_utc(start, time(0)),
-            Call.started_at < local_to_utc(end + timedelta(days=1), time(0)),
+            Call.started_at >= after,
+            Call.started_at < before,
         )
         .group_by(Call.constellation_id, hour)
     ).all()
