@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from hubhome.db import DbSession
 from hubhome.display import charts
@@ -16,8 +16,6 @@ from hubhome.display.dates import format_day
 from hubhome.network.models import Constellation
 from hubhome.outcomes.models import ConstellationSnapshot
 from hubhome.outcomes.queries import TrendRow
-from hubhome.sqltime import stockholm_hour
-from hubhome.timeutil import local_to_utc
 
 WEEKS = 13  # the occupancy map: the last quarter, week by week
 DAY_STARTS, NIGHT_STARTS = 8, 20  # as the phone figures count day and night calls
@@ -141,20 +139,14 @@ class CallsByHour:
 def calls_by_hour(
     session: DbSession, constellation_ids: Sequence[int], first: date, last: date
 ) -> CallsByHour:
-    """How many calls came in each hour of the day over the period."""
-    from hubhome.phone.models import Call
+    """How many calls came in each hour of the day over the period.
 
-    hour = stockholm_hour(Call.started_at)
-    rows = session.execute(
-        select(hour, func.count())
-        .where(
-            Call.constellation_id.in_(constellation_ids),
-            Call.started_at >= local_to_utc(first, time(0)),
-            Call.started_at < local_to_utc(last + timedelta(days=1), time(0)),
-        )
-        .group_by(hour)
-    )
+    Counted with the constellations' calls by day and night (`hubhome.phone.contributions`):
+    on the outcomes page, the same constellations and period, so one pass over the calls."""
+    from hubhome.phone.contributions import calls_by_constellation_and_hour
+
     counts = [0] * 24
-    for at_hour, calls in rows:  # 24 rows at most, however many calls
+    counted = calls_by_constellation_and_hour(session, constellation_ids, first, last)
+    for (_constellation, at_hour), (calls, _unanswered) in counted.items():
         counts[at_hour] += calls
     return CallsByHour(counts)

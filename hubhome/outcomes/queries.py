@@ -271,12 +271,11 @@ def organisation_outcomes(
         kept = [1 for reg, dereg in cohort if dereg is None or dereg > add_months(reg, months)]
         retention.append(Retention(months, len(cohort), len(kept)))
     left = sum(1 for _reg, dereg in carers if dereg is not None and first <= dereg <= last)
-    constellations = list(
+    ids = list(
         session.scalars(
-            select(Constellation).where(Constellation.organisation_id == organisation_id)
+            select(Constellation.id).where(Constellation.organisation_id == organisation_id)
         )
     )
-    ids = [c.id for c in constellations]
     if health and sorted(h.constellation_id for h in health) == sorted(ids):
         planned = sum(h.planned_nights for h in health)
         emergency = sum(h.emergency_nights for h in health)

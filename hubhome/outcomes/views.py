@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from hubhome.decisions.rules import add_months
 from hubhome.display.charts import shade_scale
 from hubhome.display.sheets import csv_response, xlsx_response
 from hubhome.extensions import db
+from hubhome.network.models import Constellation
 from hubhome.network.services import visible_constellations
 from hubhome.outcomes import charts as outcome_charts
 from hubhome.outcomes import queries
@@ -48,9 +50,10 @@ def _period() -> tuple[date, date]:
     return first, last
 
 
-def _figures() -> dict[str, Any]:
+def _figures(constellations: Sequence[Constellation] | None = None) -> dict[str, Any]:
     first, last = _period()
-    constellations = visible_constellations(db.session, current_user)
+    if constellations is None:
+        constellations = visible_constellations(db.session, current_user)
     health = queries.constellation_health(db.session, constellations, first, last)
     organisation = None
     if current_user.role == Role.ADMIN:
@@ -77,8 +80,9 @@ def index() -> Any:
     The organisation, the month-by-month trend and the calls count every constellation; the
     sections about each one (its figures and its occupancy map) show a page of them, so the
     largest organisation's 200 hubs do not make a page of megabytes."""
-    figures = _figures()
+    # Loaded once for the figures and the page's sections (200 hubs with their homes).
     constellations = visible_constellations(db.session, current_user)
+    figures = _figures(constellations)
     ids = [c.id for c in constellations]
     per_page = CONSTELLATIONS_PER_PAGE
     pages = max(1, -(-len(constellations) // per_page))

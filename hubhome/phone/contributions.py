@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
+from flask import has_request_context, request
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 
 from hubhome.caseload.sources import CaseloadExtra, CaseloadNote
 from hubhome.children.models import Placement
@@ -15,7 +16,7 @@ from hubhome.db import DbSession
 from hubhome.display.dates import format_instant
 from hubhome.outcomes.sources import HealthFigure
 from hubhome.phone.models import Call, CallStatus, FollowUp
-from hubhome.sqltime import stockholm_hour
+from hubhome.sqltime import stockholm_hour_between
 from hubhome.timeutil import local_to_utc, to_local
 
 DAY_STARTS, NIGHT_STARTS = time(8), time(20)  # day 08–20 Stockholm time, night the rest
@@ -41,26 +42,57 @@ def count_calls(
     return day, len(instants) - day
 
 
-def health_figures(
+CallCounts = dict[tuple[int, int], tuple[int, int]]
+
+
+def calls_by_constellation_and_hour(
     session: DbSession, constellation_ids: Sequence[int], start: date, end: date
-) -> dict[int, list[HealthFigure]]:
-    """Calls by day and night, unanswered calls and open voicemails, per constellation."""
-    hour = stockholm_hour(Call.started_at)
-    daytime = and_(hour >= DAY_STARTS.hour, hour < NIGHT_STARTS.hour)
+) -> CallCounts:
+    """Calls, and calls nobody accepted, per (constellation, hour of the day in Stockholm) in
+    [start, end].
+
+    One pass over the calls serves the constellations' health (by day and night) and the
+    outcomes page's chart (by hour): each call's instant is converted to Swedish time once
+    (41,000 calls over ten years at the largest organisation; the conversion is most of the
+    statement's cost). Within a request the answer is kept for the same constellations and
+    period, so the page's second use costs no query.
+    """
+    key = (tuple(constellation_ids), start, end)
+    kept: dict[tuple[tuple[int, ...], date, date], CallCounts] | None = None
+    if has_request_context():
+        kept = request.environ.setdefault("hubhome.phone.call_counts", {})
+        if key in kept:
+            return kept[key]
+    after, before = local_to_utc(start, time(0)), local_to_utc(end + timedelta(days=1), time(0))
+    hour = stockholm_hour_between(
+        Call.started_at, after.replace(tzinfo=None), before.replace(tzinfo=None)
+    )
     rows = session.execute(
         select(
             Call.constellation_id,
+            hour,
             func.count(),
-            func.sum(case((daytime, 1), else_=0)),
             func.sum(case((Call.status.in_(UNANSWERED), 1), else_=0)),
         )
         .where(
             Call.constellation_id.in_(constellation_ids),
-            Call.started_at >= local_to_utc(start, time(0)),
-            Call.started_at < local_to_utc(end + timedelta(days=1), time(0)),
+            Call.started_at >= after,
+            Call.started_at < before,
         )
-        .group_by(Call.constellation_id)
+        .group_by(Call.constellation_id, hour)
     ).all()
+    # 24 rows per constellation at most, however many calls.
+    counts = {(cid, at_hour): (calls, int(unanswered)) for cid, at_hour, calls, unanswered in rows}
+    if kept is not None:
+        kept[key] = counts
+    return counts
+
+
+def health_figures(
+    session: DbSession, constellation_ids: Sequence[int], start: date, end: date
+) -> dict[int, list[HealthFigure]]:
+    """Calls by day and night, unanswered calls and open voicemails, per constellation."""
+    counted = calls_by_constellation_and_hour(session, constellation_ids, start, end)
     open_followups = dict(
         session.execute(
             select(FollowUp.constellation_id, func.count())
@@ -71,12 +103,10 @@ def health_figures(
     counts: dict[int, dict[str, int]] = {
         cid: {"day": 0, "night": 0, "unanswered": 0} for cid in constellation_ids
     }
-    for constellation_id, calls, day, unanswered in rows:  # one row per constellation
-        counts[constellation_id] = {
-            "day": int(day),
-            "night": calls - int(day),
-            "unanswered": int(unanswered),
-        }
+    for (constellation_id, hour), (calls, unanswered) in counted.items():
+        c = counts[constellation_id]
+        c["day" if DAY_STARTS.hour <= hour < NIGHT_STARTS.hour else "night"] += calls
+        c["unanswered"] += unanswered
     group = _("Telephone support")
     label = {  # translated once, not once per constellation
         "day": _("Calls by day (08–20)"),
