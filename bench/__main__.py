@@ -95,6 +95,8 @@ def _start(target: str, port: int, workers: int, env: dict[str, str]) -> subproc
         f"127.0.0.1:{port}",
         "--log-level",
         "warning",
+        "--config",
+        "python:hubhome.gunicorn_hooks",  # as `hubhome serve` runs (gc.freeze per worker)
         target,
     ]
     process = subprocess.Popen(command, env=env, cwd=ROOT)  # noqa: S603

@@ -158,11 +158,14 @@ def serve(bind: str, workers: int, phone: bool) -> None:
                 serve_phone_only(app)
             return app
 
+    from hubhome.gunicorn_hooks import post_worker_init
+
     options: dict[str, Any] = {
         "bind": bind,
         "workers": workers,
         "accesslog": "-",
         "access_log_format": ACCESS_LOG_FORMAT,
+        "post_worker_init": post_worker_init,
     }
     if phone:
         # A webhook answers within HUBHOME_PHONE_DEADLINE_SECONDS; a worker stuck past
