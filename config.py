@@ -211,17 +211,11 @@ class Settings:
         connect_args: dict[str, Any] = {}
         if self.db_connect_timeout > 0:
             connect_args["connect_timeout"] = self.db_connect_timeout
-        given = make_url(self.database_url).query.get("options")
-        server_options = [given] if isinstance(given, str) else list(given or ())
         if self.db_statement_timeout_ms > 0:
+            given = make_url(self.database_url).query.get("options")
+            server_options = [given] if isinstance(given, str) else list(given or ())
             server_options.append(f"-c statement_timeout={self.db_statement_timeout_ms}")
-        # psycopg prepares a statement on its fifth run; PostgreSQL then may switch it to a
-        # generic plan, blind to the parameters. For the reports that plan was 2.5 times
-        # slower (the ten-year outcomes page: 116 ms on a fresh worker, 290 ms on one that
-        # had served it five times). Statements stay prepared (no parsing), planned for
-        # their values every time.
-        server_options.append("-c plan_cache_mode=force_custom_plan")
-        connect_args["options"] = " ".join(server_options)
+            connect_args["options"] = " ".join(server_options)
         options["connect_args"] = connect_args
         return options
 

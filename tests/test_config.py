@@ -121,10 +121,7 @@ def test_postgresql_connections_and_statements_are_bounded():
     settings = Settings.from_env({"HUBHOME_DATABASE_URL": "postgresql+psycopg://h@db/hubhome"})
     assert settings.engine_options() == {
         "pool_recycle": 1800,
-        "connect_args": {
-            "connect_timeout": 2,
-            "options": "-c statement_timeout=30000 -c plan_cache_mode=force_custom_plan",
-        },
+        "connect_args": {"connect_timeout": 2, "options": "-c statement_timeout=30000"},
     }
     given = Settings.from_env(
         {
@@ -135,7 +132,7 @@ def test_postgresql_connections_and_statements_are_bounded():
     )
     assert given.engine_options()["connect_args"] == {
         "connect_timeout": 5,
-        "options": "-c work_mem=8MB -c statement_timeout=1500 -c plan_cache_mode=force_custom_plan",
+        "options": "-c work_mem=8MB -c statement_timeout=1500",
     }
     unbounded = Settings.from_env(
         {
@@ -144,9 +141,7 @@ def test_postgresql_connections_and_statements_are_bounded():
             "HUBHOME_DB_STATEMENT_TIMEOUT_MS": "0",
         }
     )
-    assert unbounded.engine_options()["connect_args"] == {
-        "options": "-c plan_cache_mode=force_custom_plan"
-    }
+    assert unbounded.engine_options()["connect_args"] == {}
     assert Settings.from_env({}).engine_options() == {"pool_recycle": 1800}  # SQLite
     recycled = Settings.from_env({"HUBHOME_DB_POOL_RECYCLE_SECONDS": "600"}).engine_options()
     assert recycled["pool_recycle"] == 600
@@ -156,8 +151,6 @@ def test_postgresql_connections_and_statements_are_bounded():
 @pytest.mark.skipif(not is_postgres(), reason="a PostgreSQL server setting")
 def test_the_statement_timeout_is_in_force_on_postgresql(app):
     assert db.session.execute(text("SHOW statement_timeout")).scalar() == "30s"
-    # prepared statements are planned for their parameters every time (no generic plan)
-    assert db.session.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
 
 
 def test_the_twilio_transport_has_a_timeout_and_may_be_sent_elsewhere(app):
