@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import DateTime, MetaData, String, Table, TypeDecorator
+from sqlalchemy import DateTime, MetaData, String, Table, TypeDecorator, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, registry, scoped_session
 
@@ -112,3 +112,16 @@ def install_once() -> None:
 
 # Services take either a plain Session or Flask-SQLAlchemy's scoped `db.session` proxy.
 DbSession = Session | scoped_session[Any]
+
+
+def plan_for_these_values(session: DbSession) -> None:
+    """For the rest of this transaction, plan each statement for its own parameters.
+
+    psycopg prepares a statement on its fifth run, and PostgreSQL may then switch to a
+    generic plan that ignores the parameters. For the outcomes reports (periods of one to
+    ten years over one organisation) that plan was 2.5 times slower: the ten-year page took
+    116 ms on a fresh worker and 290 ms on one that had served it five times. Hot paths keep
+    the default (a generic plan saves them planning). PostgreSQL only; one round trip.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import case, func, or_, select
 
 from hubhome.children.models import Placement
-from hubhome.db import DbSession
+from hubhome.db import DbSession, plan_for_these_values
 from hubhome.decisions.rules import add_months
 from hubhome.network.models import Constellation, ConstellationMembership, Household
 from hubhome.outcomes.models import ConstellationSnapshot
@@ -159,6 +159,7 @@ def constellation_health(
     result = {c.id: ConstellationHealth(c.id, c.name) for c in constellations}
     if not result:
         return []
+    plan_for_these_values(session)  # periods of a year or ten: no generic plan
     ids = list(result)
     hub_ids = [c.hub_household_id for c in constellations if c.hub_household_id]
     beds = dict(
