@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -47,8 +50,6 @@ def test_the_booking_requests_sql_replays_in_bare_psycopg_and_leaves_nothing(oth
 def test_the_floor_app_serves_the_captured_sql_and_commits_it(other_app, demo, tmp_path):
     """The floor the targets are checked against: the same SQL, bare psycopg, bare Flask,
     committed as the app commits."""
-    from bench import floor_app
-    from bench.physical import write_spec
 
     served = other_app()
     headers = bearer(served.test_client(), "familj1")
@@ -58,31 +59,17 @@ def test_the_floor_app_serves_the_captured_sql_and_commits_it(other_app, demo, t
     )
     bookings = db.session.scalar(select(func.count()).select_from(RespiteBooking))
     db.session.commit()
-    with served.app_context():
-        url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-    spec = tmp_path / "floor.pickle"
-    write_spec(str(spec), url, {"respite_booking_request": statements})
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HUBHOME_BENCH_FLOOR_SQL", str(spec))
-        patch.setattr(floor_app, "_spec", None)
-        patch.setattr(floor_app, "_connection", None)
-        client = floor_app.app.test_client()
-        try:
-            for _ in range(3):  # the booking again each time: no unique key is sent
-                answer = client.post("/sql/respite_booking_request", json=body)
-                assert answer.status_code == 200 and answer.text == "ok"
-            assert client.post("/sql/unknown").status_code == 404
-            assert client.get("/ping").text == "pong"
-        finally:
-            if floor_app._connection is not None:
-                floor_app._connection.close()
+    with _floor_serving(served, tmp_path, {"respite_booking_request": statements}) as client:
+        for _ in range(3):  # the booking again each time: no unique key is sent
+            answer = client.post("/sql/respite_booking_request", json=body)
+            assert answer.status_code == 200 and answer.text == "ok"
+        assert client.post("/sql/unknown").status_code == 404
+        assert client.get("/ping").text == "pong"
     assert db.session.scalar(select(func.count()).select_from(RespiteBooking)) == bookings + 3
 
 
 def test_the_floor_app_inserts_a_fresh_callsid_for_each_incoming_call(other_app, demo, tmp_path):
     """A call's CallSid is unique: the committing floor makes it fresh for every request."""
-    from bench import floor_app
-    from bench.physical import write_spec
     from hubhome.phone.models import Call
     from tests.phone_helpers import BJORNEN_LINE, FAMILJ1, twilio_post
 
@@ -93,20 +80,32 @@ def test_the_floor_app_inserts_a_fresh_callsid_for_each_incoming_call(other_app,
     )
     db.session.commit()
     _forget_call(served, {"body": "CallSid=CAfloor0001"})  # as hot_paths does
+    paths, unique = {"phone_voice": statements}, {"phone_voice": ["CAfloor0001"]}
+    with _floor_serving(served, tmp_path, paths, unique) as client:
+        for _ in range(3):
+            assert client.post("/sql/phone_voice").status_code == 200
+    sids = db.session.scalars(select(Call.call_sid).where(Call.call_sid.like("CAfloor0001-%")))
+    assert len(set(sids)) == 3
+
+
+@contextmanager
+def _floor_serving(
+    served: Any, tmp_path: Any, paths: dict[str, Any], unique: dict[str, list[str]] | None = None
+) -> Iterator[Any]:
+    """A test client of the bare floor app serving `paths`' statements on the test database."""
+    from bench import floor_app
+    from bench.physical import write_spec
+
     with served.app_context():
         url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     spec = tmp_path / "floor.pickle"
-    write_spec(str(spec), url, {"phone_voice": statements}, {"phone_voice": ["CAfloor0001"]})
+    write_spec(str(spec), url, paths, unique)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("HUBHOME_BENCH_FLOOR_SQL", str(spec))
         patch.setattr(floor_app, "_spec", None)
         patch.setattr(floor_app, "_connection", None)
-        client = floor_app.app.test_client()
         try:
-            for _ in range(3):
-                assert client.post("/sql/phone_voice").status_code == 200
+            yield floor_app.app.test_client()
         finally:
             if floor_app._connection is not None:
                 floor_app._connection.close()
-    sids = db.session.scalars(select(Call.call_sid).where(Call.call_sid.like("CAfloor0001-%")))
-    assert len(set(sids)) == 3
