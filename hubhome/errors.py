@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask, Response, render_template, request
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 
@@ -78,6 +79,12 @@ def _page_messages() -> dict[int, str]:
     }
 
 
+def expired_form_message() -> str:
+    """A form refused for its CSRF token: most often its page was open from before a sign-out,
+    a sign-in or the session's end."""
+    return _("The form had expired. Reload the page and try again.")
+
+
 def http_error_response(error: HTTPException) -> Any:
     """Render an HTTP error as problem+json for the API, as a page otherwise."""
     status = error.code or 500
@@ -88,6 +95,8 @@ def http_error_response(error: HTTPException) -> Any:
                 response.headers[key] = value
         return response
     message = _page_messages().get(status, error.description or "")
+    if isinstance(error, CSRFError):
+        message = expired_form_message()
     return render_template("errors/error.html", status=status, message=message), status
 
 

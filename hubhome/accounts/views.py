@@ -21,12 +21,14 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
 
 from hubhome.accounts import services
 from hubhome.accounts.forms import LanguageForm, LoginForm, SecondFactorForm
 from hubhome.accounts.models import User
 from hubhome.accounts.sessions import renew_session
 from hubhome.audit.services import record
+from hubhome.errors import expired_form_message, http_error_response
 from hubhome.extensions import db, limiter
 from hubhome.i18n import LOCALES
 from hubhome.timeutil import utcnow
@@ -77,6 +79,17 @@ def finish_login(user: User, method: str = "password") -> Any:
         session["locale"] = user.locale
     record(db.session, user, "auth.login", detail={"method": method})
     return redirect(_safe_next(next_url))
+
+
+@bp.errorhandler(CSRFError)
+def expired_form(error: CSRFError) -> Any:
+    """A sign-in form whose session has gone: the form again, with a fresh token and a word on
+    what happened, rather than an error page (a person signing in again at night just retries)."""
+    if request.endpoint != "accounts.login":
+        return http_error_response(error)
+    form = LoginForm(formdata=None, email=request.form.get("email", "")[:254])
+    form.form_errors.append(expired_form_message())
+    return render_template("accounts/login.html", form=form), 400
 
 
 @bp.route("/login", methods=["GET", "POST"])

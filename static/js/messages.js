@@ -12,7 +12,11 @@ document.addEventListener("DOMContentLoaded", function () {
     fetch(url + "?after=" + encodeURIComponent(after), {
       credentials: "same-origin", headers: { "Accept": "text/html" }
     })
-      .then(function (response) { return response.ok ? response.text() : ""; })
+      .then(function (response) {
+        // Signed out meanwhile (the session ended): reload, and the sign-in page says so.
+        if (response.status === 401) { window.location.reload(); return ""; }
+        return response.ok ? response.text() : "";
+      })
       .then(function (html) {
         if (html.trim()) {
           var holder = document.createElement("ol");

@@ -6,7 +6,11 @@ document.addEventListener("DOMContentLoaded", function () {
   var last = region.innerHTML;
   window.setInterval(function () {
     fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
-      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (response) {
+        // Signed out meanwhile (the session ended): reload, and the sign-in page says so.
+        if (response.status === 401) { window.location.reload(); return null; }
+        return response.ok ? response.text() : null;
+      })
       .then(function (html) {
         if (html !== null && html !== last) { region.innerHTML = html; last = html; }
       })

@@ -50,7 +50,8 @@ function refreshWeek() {
   return Promise.all(WEEK_PAGES.map(function (path) {
     return fetch(path, { credentials: "same-origin", redirect: "manual" }).then(function (r) {
       if (r.ok && r.type === "basic") { return keep(path, r); }
-      if (r.type === "opaqueredirect") { return forget(); }
+      // Signed out (401 to a script, or a redirect to the sign-in page): nothing to keep.
+      if (r.status === 401 || r.type === "opaqueredirect") { return forget(); }
     }).catch(function () { /* offline: keep what we have */ });
   }));
 }

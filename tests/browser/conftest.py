@@ -66,6 +66,21 @@ def serve_demo(folder: Path, **overrides: Any) -> tuple[Any, str, Callable[[], N
     return app, base, stop
 
 
+def demo_server(
+    tmp_path_factory: pytest.TempPathFactory, name: str, **overrides: Any
+) -> Iterator[tuple[Any, str]]:
+    """For a fixture: skip where there is no browser, else serve a demo of its own (app, base
+    URL) until the fixture ends."""
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    app, base, stop = serve_demo(tmp_path_factory.mktemp(name), **overrides)
+    yield app, base
+    stop()
+    with app.app_context():
+        db.engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Serve a freshly seeded demo on 127.0.0.1 with CSRF on, in a background thread.
@@ -73,12 +88,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     Its public URL is its own address, so the TwiML it answers names URLs a test can post
     to, and a test signs webhooks over exactly the URL it posts to, as Twilio does.
     """
-    reason = _skip_reason()
-    if reason:
-        pytest.skip(reason)
-    _app, base, stop = serve_demo(tmp_path_factory.mktemp("browser"))
-    yield base
-    stop()
+    for _app, base in demo_server(tmp_path_factory, "browser"):
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from hubhome.extensions import db
-from tests.browser.conftest import PHONE, _skip_reason, checked, screenshot, serve_demo, sign_in
+from tests.browser.conftest import PHONE, checked, demo_server, screenshot, sign_in
 from tests.push_helpers import Browser, FakePushService, make_vapid, unb64url, verify_vapid
 
 pytestmark = pytest.mark.browser
@@ -21,22 +21,20 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def push_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The demo served with VAPID keys and CSRF on, and a fake push service beside it."""
-    reason = _skip_reason()
-    if reason:
-        pytest.skip(reason)
     vapid = make_vapid()
     service = FakePushService()
-    app, base, stop = serve_demo(
-        tmp_path_factory.mktemp("push"),
+    served = demo_server(
+        tmp_path_factory,
+        "push",
         vapid_public_key=vapid.public_key,
         vapid_private_key=vapid.private_key,
         vapid_subject="mailto:jour@example.se",
     )
-    yield app, base, vapid, service
-    stop()
-    service.close()
-    with app.app_context():
-        db.engine.dispose()
+    try:
+        for app, base in served:
+            yield app, base, vapid, service
+    finally:
+        service.close()
 
 
 # This Chromium has no push service to register with (no Firebase Cloud Messaging in the
