@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
+from tests import clock
 from tests.browser.conftest import checked, screenshot, sign_in, sign_out, visit
 
 
+# A month of its own, read in the daytime: at night in a run's own month, every read the other
+# tests made on this live server is a night read to review (hundreds of items, each with a form).
+@pytest.mark.clock(clock.WRITTEN)
 def test_the_log_reviewer_marks_an_item_with_an_accessible_form(live_server, page):
     from playwright.sync_api import expect
 
