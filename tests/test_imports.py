@@ -19,6 +19,7 @@ BUILDS_STATEMENTS = [
     "hubhome.outbox.services",
     "hubhome.respite.booking",
     "hubhome.respite.capacity",
+    "hubhome.respite.rules",
 ]
 
 

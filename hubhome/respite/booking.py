@@ -18,15 +18,14 @@ from hubhome.audit.services import record
 from hubhome.children.models import Placement
 from hubhome.db import DbSession, table_of
 from hubhome.display.dates import format_day
-from hubhome.errors import Conflict, NotAllowed, ValidationFailed
+from hubhome.errors import Conflict, NotAllowed
 from hubhome.network.models import Constellation, Household
-from hubhome.network.services import current_constellation, household_and_constellation
+from hubhome.network.services import household_and_constellation
 from hubhome.permissions import (
     books_approved_at_once,
     can_book_for,
     can_cancel_booking,
     can_decide_booking,
-    can_set_respite_rules,
 )
 from hubhome.respite import notify
 from hubhome.respite.capacity import availability, lock_hub, lock_hub_with_carers
@@ -37,6 +36,7 @@ from hubhome.respite.models import (
     RespiteBookingChild,
     RespiteRules,
 )
+from hubhome.respite.rules import DEFAULT_RULES, Rules, check_allowance, invalid
 from hubhome.timeutil import local_today, utcnow
 
 
@@ -49,83 +49,6 @@ class BookingRequest:
     kind: BookingKind
     note: str = ""
     idempotency_key: str | None = None
-
-
-def rules_for(session: DbSession, constellation: Constellation) -> RespiteRules:
-    """Return the constellation's respite rules (defaults when none are stored)."""
-    return session.get(RespiteRules, constellation.id) or _default_rules(constellation)
-
-
-@dataclass(frozen=True)
-class Rules:
-    """The respite rules a request is checked against: a constellation's stored ones, or
-    these defaults where it stores none."""
-
-    max_days_ahead: int = 180
-    max_nights: int = 14
-    yearly_planned_nights: int | None = None  # per household; None = no allowance
-
-
-DEFAULT_RULES = Rules()
-
-
-def _default_rules(constellation: Constellation) -> RespiteRules:
-    return RespiteRules(
-        constellation_id=constellation.id,
-        max_days_ahead=DEFAULT_RULES.max_days_ahead,
-        max_nights=DEFAULT_RULES.max_nights,
-        yearly_planned_nights=DEFAULT_RULES.yearly_planned_nights,
-    )
-
-
-def _fail(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(message, errors={field: [message]})
-
-
-@dataclass(frozen=True)
-class Allowance:
-    """A family's planned respite in a year: nights used (asked for, approved or stayed)
-    and, where the constellation sets one, the yearly allowance and what is left of it."""
-
-    year: int
-    used: int
-    allowance: int | None
-
-    @property
-    def left(self) -> int | None:
-        return None if self.allowance is None else max(0, self.allowance - self.used)
-
-
-def allowance_for(session: DbSession, household: Household, year: int) -> Allowance | None:
-    """The family's planned respite this year, or None outside a constellation with a hub."""
-    constellation = current_constellation(session, household)
-    if constellation is None or constellation.hub_household_id is None:
-        return None
-    rules = rules_for(session, constellation)
-    return Allowance(
-        year, planned_nights_used(session, household.id, year), rules.yearly_planned_nights
-    )
-
-
-def planned_nights_used(session: DbSession, household_id: int, year: int) -> int:
-    """Nights of planned respite a household has asked for or used in a calendar year."""
-    bookings = session.execute(
-        select(RespiteBooking.check_in, RespiteBooking.check_out).where(
-            RespiteBooking.household_id == household_id,
-            RespiteBooking.kind == BookingKind.PLANNED,
-            RespiteBooking.status.in_(
-                (BookingStatus.REQUESTED, BookingStatus.APPROVED, BookingStatus.COMPLETED)
-            ),
-            RespiteBooking.check_in < date(year + 1, 1, 1),
-            RespiteBooking.check_out > date(year, 1, 1),
-        )
-    ).all()
-    return sum(nights_in_year(a, b, year) for a, b in bookings)
-
-
-def nights_in_year(check_in: date, check_out: date, year: int) -> int:
-    start, end = max(check_in, date(year, 1, 1)), min(check_out, date(year + 1, 1, 1))
-    return max(0, (end - start).days)
 
 
 @cache
@@ -168,19 +91,19 @@ def validate_request(
     if household is None or not can_book_for(actor, household):
         raise NotAllowed(_("You may not book respite for that family."))
     if constellation is None or constellation.hub_household_id is None:
-        raise _fail("household_id", _("The family is not in a constellation with a hub home."))
+        raise invalid("household_id", _("The family is not in a constellation with a hub home."))
     if constellation.hub_household_id == household.id:
-        raise _fail("household_id", _("The hub home does not book respite with itself."))
+        raise invalid("household_id", _("The hub home does not book respite with itself."))
     rules = Rules(*rule_values) if stored else DEFAULT_RULES
     today = local_today()
     if not req.child_ids:
-        raise _fail("child_ids", _("Choose at least one child."))
+        raise invalid("child_ids", _("Choose at least one child."))
     if req.check_out <= req.check_in:
-        raise _fail("check_out", _("Check-out must be after check-in."))
+        raise invalid("check_out", _("Check-out must be after check-in."))
     if req.check_in < today:
-        raise _fail("check_in", _("Check-in cannot be in the past."))
+        raise invalid("check_in", _("Check-in cannot be in the past."))
     if req.check_in > today + timedelta(days=rules.max_days_ahead):
-        raise _fail(
+        raise invalid(
             "check_in",
             ngettext(
                 "You can book at most %(num)s day ahead.",
@@ -189,7 +112,7 @@ def validate_request(
             ),
         )
     if (req.check_out - req.check_in).days > rules.max_nights:
-        raise _fail(
+        raise invalid(
             "check_out",
             ngettext(
                 "A stay can be at most %(num)s night.",
@@ -198,36 +121,8 @@ def validate_request(
             ),
         )
     if placed_count != len(wanted):
-        raise _fail("child_ids", _("Choose children placed in the family."))
+        raise invalid("child_ids", _("Choose children placed in the family."))
     return household, constellation, rules
-
-
-def check_allowance(
-    session: DbSession,
-    household_id: int,
-    rules: Rules,
-    req: BookingRequest,
-    giving_back: tuple[date, date] | None = None,
-) -> None:
-    """Refuse planned nights beyond the family's yearly allowance; `giving_back`: the nights
-    of the booking being moved, which no longer count."""
-    if req.kind != BookingKind.PLANNED or rules.yearly_planned_nights is None:
-        return
-    for year in {req.check_in.year, (req.check_out - timedelta(days=1)).year}:
-        used = planned_nights_used(session, household_id, year)
-        if giving_back is not None:
-            used -= nights_in_year(*giving_back, year)
-        if used + nights_in_year(req.check_in, req.check_out, year) > rules.yearly_planned_nights:
-            raise _fail(
-                "check_out",
-                _(
-                    "This exceeds the family's planned respite for %(year)s: %(left)s of "
-                    "%(allowance)s nights left.",
-                    year=year,
-                    left=max(0, rules.yearly_planned_nights - used),
-                    allowance=rules.yearly_planned_nights,
-                ),
-            )
 
 
 def full_nights_conflict(short: dict[date, int], wanted: int) -> Conflict:
@@ -410,7 +305,7 @@ def decline(
     if not can_decide_booking(actor, booking):
         raise NotAllowed(_("Only the hub carer decides on bookings."))
     if not reason.strip():
-        raise _fail("reason", _("Say why the booking is declined."))
+        raise invalid("reason", _("Say why the booking is declined."))
     lock_hub(session, booking.hub_household_id)
     _swap_status(
         session,
@@ -440,9 +335,9 @@ def cancel(
     today = local_today()
     begun = booking.status == BookingStatus.APPROVED and booking.check_in <= today
     if by_family and actor.role == Role.FOSTER_CARER and begun:
-        raise _fail("reason", _("A stay that has begun is cancelled by the hub carer."))
+        raise invalid("reason", _("A stay that has begun is cancelled by the hub carer."))
     if not by_family and not reason.strip():
-        raise _fail("reason", _("Say why the booking is cancelled."))
+        raise invalid("reason", _("Say why the booking is cancelled."))
     lock_hub(session, booking.hub_household_id)
     _swap_status(
         session,
@@ -471,70 +366,3 @@ def complete_past_stays(session: DbSession) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)
-
-
-def nights_by_kind(
-    session: DbSession, household_ids: Sequence[int], year: int
-) -> dict[tuple[int, str], int]:
-    """Child-nights of respite per (household, kind) in a year (approved or completed stays)."""
-    rows = session.execute(
-        select(
-            RespiteBooking.household_id,
-            RespiteBooking.kind,
-            RespiteBooking.check_in,
-            RespiteBooking.check_out,
-            func.count(RespiteBookingChild.child_id),
-        )
-        .join(RespiteBookingChild)
-        .where(
-            RespiteBooking.household_id.in_(list(household_ids)),
-            RespiteBooking.status.in_((BookingStatus.APPROVED, BookingStatus.COMPLETED)),
-            RespiteBooking.check_in < date(year + 1, 1, 1),
-            RespiteBooking.check_out > date(year, 1, 1),
-        )
-        .group_by(
-            RespiteBooking.id,
-            RespiteBooking.household_id,
-            RespiteBooking.kind,
-            RespiteBooking.check_in,
-            RespiteBooking.check_out,
-        )
-    ).all()
-    totals: dict[tuple[int, str], int] = {}
-    for household_id, kind, check_in, check_out, children in rows:
-        key = (household_id, str(kind))
-        totals[key] = totals.get(key, 0) + children * nights_in_year(check_in, check_out, year)
-    return totals
-
-
-def save_rules(
-    session: DbSession,
-    actor: User,
-    constellation: Constellation,
-    *,
-    max_days_ahead: int,
-    max_nights: int,
-    yearly_planned_nights: int | None,
-) -> RespiteRules:
-    """Set a constellation's local respite rules (administrators and the liaison)."""
-    if not can_set_respite_rules(actor, constellation):
-        raise NotAllowed(_("Only the liaison and administrators set the respite rules."))
-    rules = session.get(RespiteRules, constellation.id)
-    if rules is None:
-        rules = RespiteRules(constellation_id=constellation.id)
-        session.add(rules)
-    rules.max_days_ahead = max_days_ahead
-    rules.max_nights = max_nights
-    rules.yearly_planned_nights = yearly_planned_nights
-    record(
-        session,
-        actor,
-        "respite.rules_saved",
-        constellation,
-        detail={
-            "max_days_ahead": max_days_ahead,
-            "max_nights": max_nights,
-            "yearly_planned_nights": yearly_planned_nights,
-        },
-    )
-    return rules

@@ -13,14 +13,10 @@ from hubhome.db import DbSession
 from hubhome.errors import Conflict, NotAllowed, ValidationFailed
 from hubhome.permissions import books_approved_at_once, can_cancel_booking, can_decide_booking
 from hubhome.respite import notify
-from hubhome.respite.booking import (
-    BookingRequest,
-    check_allowance,
-    full_nights_conflict,
-    validate_request,
-)
+from hubhome.respite.booking import BookingRequest, full_nights_conflict, validate_request
 from hubhome.respite.capacity import availability, lock_hub_with_carers
 from hubhome.respite.models import BookingStatus, RespiteBooking
+from hubhome.respite.rules import check_allowance
 from hubhome.timeutil import local_today, utcnow
 
 MOVABLE = (BookingStatus.REQUESTED, BookingStatus.APPROVED)

@@ -9,7 +9,7 @@ from hubhome.accounts.models import User
 from hubhome.db import DbSession
 from hubhome.network.models import Constellation
 from hubhome.network.services import satellites
-from hubhome.respite.booking import nights_by_kind
+from hubhome.respite.rules import nights_by_kind
 
 
 @dataclass(frozen=True)

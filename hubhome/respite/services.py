@@ -20,12 +20,11 @@ from hubhome.respite.booking import (
     complete_past_stays,
     decline,
     request_booking,
-    rules_for,
-    save_rules,
 )
 from hubhome.respite.capacity import block_period, remove_block, set_beds
 from hubhome.respite.changes import change_dates
 from hubhome.respite.models import RespiteBooking
+from hubhome.respite.rules import rules_for, save_rules
 from hubhome.respite.waitlist import join_waitlist, withdraw
 
 __all__ = [

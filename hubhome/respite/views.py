@@ -24,12 +24,12 @@ from hubhome.permissions import (
     get_waitlist_entry_or_404,
 )
 from hubhome.respite import queries, services
-from hubhome.respite.booking import allowance_for
 from hubhome.respite.capacity import availability
 from hubhome.respite.forms import BookingForm, ReasonForm, WaitlistForm
 from hubhome.respite.models import BookingKind, BookingStatus, RespiteBooking
 from hubhome.respite.month import clamp_month, month_view, next_month, parse_month
 from hubhome.respite.reports import household_mix
+from hubhome.respite.rules import allowance_for
 from hubhome.timeutil import local_today
 
 bp = Blueprint("respite", __name__, url_prefix="/respite")
