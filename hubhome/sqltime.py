@@ -47,27 +47,34 @@ class stockholm_hour(FunctionElement[int]):  # noqa: N801
     inherit_cache = True
 
 
+def _in_stockholm(element: FunctionElement[Any], compiler: Any, **kw: Any) -> str:
+    """PostgreSQL: the element's one argument, an instant stored as naive UTC, in Swedish time."""
+    (instant,) = list(element.clauses)
+    stored = compiler.process(instant, **kw)
+    return f"(({stored} AT TIME ZONE 'UTC') AT TIME ZONE 'Europe/Stockholm')"
+
+
+def _sqlite_function(element: FunctionElement[Any], compiler: Any, **kw: Any) -> str:
+    """SQLite: the Python function of the element's name registered on every connection."""
+    (instant,) = list(element.clauses)
+    return f"{type(element).__name__}({compiler.process(instant, **kw)})"
+
+
+def _stored_in_stockholm(stored: str) -> datetime:
+    return datetime.fromisoformat(stored).replace(tzinfo=UTC).astimezone(STOCKHOLM)
+
+
 @compiles(stockholm_hour)
 def _stockholm_hour(element: stockholm_hour, compiler: Any, **kw: Any) -> str:
-    (instant,) = list(element.clauses)
-    return (
-        "CAST(EXTRACT(HOUR FROM ("
-        f"{compiler.process(instant, **kw)} AT TIME ZONE 'UTC') "
-        "AT TIME ZONE 'Europe/Stockholm') AS INTEGER)"
-    )
+    return f"CAST(EXTRACT(HOUR FROM {_in_stockholm(element, compiler, **kw)}) AS INTEGER)"
 
 
-@compiles(stockholm_hour, "sqlite")
-def _stockholm_hour_sqlite(element: stockholm_hour, compiler: Any, **kw: Any) -> str:
-    (instant,) = list(element.clauses)
-    return f"stockholm_hour({compiler.process(instant, **kw)})"
+compiles(stockholm_hour, "sqlite")(_sqlite_function)
 
 
 def sqlite_stockholm_hour(stored: str | None) -> int | None:
     """SQLite's `stockholm_hour()`: registered on every SQLite connection (hubhome.db)."""
-    if stored is None:
-        return None
-    return datetime.fromisoformat(stored).replace(tzinfo=UTC).astimezone(STOCKHOLM).hour
+    return None if stored is None else _stored_in_stockholm(stored).hour
 
 
 class _stockholm_hour_by_offsets(FunctionElement[int]):  # noqa: N801
@@ -150,22 +157,15 @@ class stockholm_month(FunctionElement[str]):  # noqa: N801
 
 @compiles(stockholm_month)
 def _stockholm_month(element: stockholm_month, compiler: Any, **kw: Any) -> str:
-    (instant,) = list(element.clauses)
-    return (
-        f"to_char(({compiler.process(instant, **kw)} AT TIME ZONE 'UTC') "
-        "AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM')"
-    )
+    return f"to_char({_in_stockholm(element, compiler, **kw)}, 'YYYY-MM')"
 
 
-@compiles(stockholm_month, "sqlite")
-def _stockholm_month_sqlite(element: stockholm_month, compiler: Any, **kw: Any) -> str:
-    (instant,) = list(element.clauses)
-    return f"stockholm_month({compiler.process(instant, **kw)})"
+compiles(stockholm_month, "sqlite")(_sqlite_function)
 
 
 def sqlite_stockholm_month(stored: str | None) -> str | None:
     """SQLite's `stockholm_month()`: registered on every SQLite connection (hubhome.db)."""
     if stored is None:
         return None
-    local = datetime.fromisoformat(stored).replace(tzinfo=UTC).astimezone(STOCKHOLM)
+    local = _stored_in_stockholm(stored)
     return f"{local.year:04d}-{local.month:02d}"
